@@ -1,0 +1,6 @@
+#ifndef GATEHOUSE_CSYSTEMD_SHIM_H
+#define GATEHOUSE_CSYSTEMD_SHIM_H
+#include <systemd/sd-daemon.h>
+#define SD_JOURNAL_SUPPRESS_LOCATION 1
+#include <systemd/sd-journal.h>
+#endif

@@ -1,0 +1,1 @@
+print("sigv4-bench")

@@ -1,0 +1,4 @@
+import Testing
+@testable import GatehouseConfig
+
+@Test func moduleLoads() {}

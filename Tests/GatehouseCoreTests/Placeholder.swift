@@ -1,0 +1,4 @@
+import Testing
+@testable import GatehouseCore
+
+@Test func moduleLoads() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import GatehousePKI
+
+@Test func moduleLoads() {}

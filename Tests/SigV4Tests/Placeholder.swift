@@ -1,0 +1,4 @@
+import Testing
+@testable import SigV4
+
+@Test func moduleLoads() {}
