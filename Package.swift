@@ -35,13 +35,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto")
             ]
         ),
+        // IP addresses and CIDR blocks: allowlists, internal-address rule, policy IpAddress conditions.
+        .target(name: "IPNetwork"),
         // Pure IAM resource-policy model, parser and evaluator.
-        .target(name: "AccessPolicy"),
+        .target(name: "AccessPolicy", dependencies: ["IPNetwork"]),
         // Configuration file model, YAML loading with positions, validation into a snapshot description.
         .target(
             name: "GatehouseConfig",
             dependencies: [
-                .product(name: "Yams", package: "Yams")
+                "IPNetwork",
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Dev PKI, client-certificate verification (chain, EKU, CRL, allowed_clients), client identity.
@@ -72,6 +75,7 @@ let package = Package(
             name: "GatehouseCore",
             dependencies: [
                 "SigV4",
+                "IPNetwork",
                 "AccessPolicy",
                 "GatehouseConfig",
                 "GatehousePKI",
@@ -112,6 +116,7 @@ let package = Package(
             dependencies: ["SigV4"]
         ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "IPNetworkTests", dependencies: ["IPNetwork"]),
         .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy"]),
         .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig"]),
         .testTarget(name: "GatehousePKITests", dependencies: ["GatehousePKI"]),

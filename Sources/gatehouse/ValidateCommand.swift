@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "validate")
+
+    func run() async throws {
+        throw ExitCode(1)
+    }
+}

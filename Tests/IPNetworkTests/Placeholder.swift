@@ -1,0 +1,4 @@
+import Testing
+@testable import IPNetwork
+
+@Test func moduleLoads() {}
