@@ -1,0 +1,358 @@
+#!/usr/bin/env bash
+# Gatehouse side by side with nginx and HAProxy doing the same data-plane job (mTLS with a required client
+# certificate, source allowlist, keep-alive forwarding to one upstream), all loaded by the same client in one run.
+# See Benchmarks/README.md for what each column means.
+#
+# Usage: Benchmarks/run.sh            (one command on a fresh Debian/Ubuntu machine; run as root or with sudo)
+# Tunables (environment): DURATION (s per load run, default 10), CONNECTIONS (keep-alive, 32),
+#   HANDSHAKE_CONNECTIONS (new-connection mode, 16), AB_REQUESTS (100000), HOLD_COUNTS ("1000 10000"),
+#   HOLD_SECONDS (5), PROXY_CPU (1), LOAD_CPU (0), PORT_BASE (18000), SKIP_BUILD=1, KEEP_WORK=1,
+#   ONLY ("gatehouse nginx haproxy upstream": the targets to measure), WORK (scratch dir), RESULTS (markdown out).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+shared=${GATEHOUSE_SHARED:-$(cd "$root/../shared" 2>/dev/null && pwd || true)}
+reference=$shared/bench/reference.sh
+[ -x "$reference" ] || [ -f "$reference" ] || { echo "run.sh: $root/../shared/bench/reference.sh not found" >&2; exit 1; }
+
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-32}
+HANDSHAKE_CONNECTIONS=${HANDSHAKE_CONNECTIONS:-16}
+AB_REQUESTS=${AB_REQUESTS:-100000}
+HOLD_COUNTS=${HOLD_COUNTS:-"1000 10000"}
+HOLD_SECONDS=${HOLD_SECONDS:-5}
+PROXY_CPU=${PROXY_CPU:-1}
+LOAD_CPU=${LOAD_CPU:-0}
+PORT_BASE=${PORT_BASE:-18000}
+ONLY=${ONLY:-"upstream nginx haproxy gatehouse"}
+RESULTS=${RESULTS:-}
+
+upstream_port=$((PORT_BASE + 80))
+gatehouse_port=$((PORT_BASE + 443))
+nginx_port=$((PORT_BASE + 444))
+haproxy_port=$((PORT_BASE + 445))
+admin_port=$((PORT_BASE + 901))
+api_id=benchapi01
+request_path=/prod/bench
+bench_akid=AKIDBENCH000000000001
+bench_secret=benchSecretKey0000000000000000000000000
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "run.sh: $*"; exit 1; }
+wants() { [[ " $ONLY " == *" $1 "* ]]; }
+
+# --- 0. tools -------------------------------------------------------------------------------------------------
+install_missing() {
+    local need=()
+    for pkg in nginx-light haproxy apache2-utils util-linux python3; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+    done
+    [ ${#need[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    log "installing ${need[*]}"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+}
+install_missing
+[ "$(nproc)" -ge 2 ] || log "warning: fewer than 2 CPUs; pinning load and proxy to separate cores is impossible"
+
+# --- 1. scratch dir and cleanup -------------------------------------------------------------------------------
+work=${WORK:-$(mktemp -d /tmp/gatehouse-bench.XXXXXX)}
+mkdir -p "$work"
+started_pids=()
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    for pid in "${started_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for dir in "$work"/upstream "$work"/nginx "$work"/haproxy; do
+        [ -d "$dir" ] && "$reference" stop "$dir" 2>/dev/null || true
+    done
+    for pid in "${started_pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    if [ "${KEEP_WORK:-0}" = 1 ] || [ $status -ne 0 ]; then
+        log "work files kept in $work"
+    else
+        rm -rf "$work"
+    fi
+    exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Ten thousand held connections need more descriptors than the usual 1024 (children inherit this).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+[ "$(ulimit -n)" -ge 12000 ] || log "warning: open-files limit $(ulimit -n) is too low for 10,000 held connections"
+
+# --- 2. build -------------------------------------------------------------------------------------------------
+cd "$root"
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    log "building release (swift build -c release)"
+    swift build -c release >"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; die "release build failed"; }
+fi
+bin=$(swift build -c release --show-bin-path)
+gatehouse=$bin/gatehouse
+load=$bin/gatehouse-load
+[ -x "$gatehouse" ] && [ -x "$load" ] || die "release binaries not found in $bin"
+
+# --- 3. PKI ---------------------------------------------------------------------------------------------------
+pki=$work/pki
+"$gatehouse" certs init --out "$pki" --client bench >/dev/null || die "gatehouse certs init failed"
+client_cert=$pki/clients/bench.pem
+client_key=$pki/clients/bench-key.pem
+cat "$client_cert" "$client_key" >"$work/ab-client.pem"
+tls_args=(--cert "$client_cert" --key "$client_key" --cacert "$pki/ca.pem")
+printf '%s' "$bench_secret" >"$work/bench.secret"
+chmod 600 "$work/bench.secret"
+
+# --- helpers --------------------------------------------------------------------------------------------------
+wait_port() {  # port: waits until something accepts on 127.0.0.1:port
+    for _ in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+rss_kb() {  # pid -> VmRSS in kB
+    awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+
+json_field() {  # file expression -> value (python expression over `r`, the parsed report)
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# Writes the Gatehouse configuration; $1 = NONE or AWS_IAM.
+write_gatehouse_config() {
+    local auth=$1 file=$work/gatehouse-${1,,}.yaml
+    {
+        cat <<YAML
+region: us-east-1
+account_id: "123456789012"
+log_target: stderr
+limits:
+  max_connections: 20000
+listeners:
+  - name: https
+    bind: 127.0.0.1:$gatehouse_port
+    tls:
+      certificate: $pki/server.pem
+      private_key: $pki/server-key.pem
+      client_ca: $pki/ca.pem
+    allow_sources: [127.0.0.0/8]
+  - name: admin
+    admin: true
+    bind: 127.0.0.1:$admin_port
+YAML
+        if [ "$auth" = AWS_IAM ]; then
+            cat <<YAML
+identities:
+  - access_key_id: $bench_akid
+    secret_access_key_file: $work/bench.secret
+    principal: arn:aws:iam::123456789012:user/bench
+YAML
+        fi
+        cat <<YAML
+apis:
+  - id: $api_id
+    name: bench
+    authorization: $auth
+    stages:
+      prod:
+        variables: {}
+    routes:
+      - route: "ANY /{proxy+}"
+        integration: {type: HTTP_PROXY, uri: "http://127.0.0.1:$upstream_port/{proxy}"}
+YAML
+    } >"$file"
+    echo "$file"
+}
+
+gatehouse_pid=
+start_gatehouse() {  # $1 = NONE | AWS_IAM
+    local config
+    config=$(write_gatehouse_config "$1")
+    "$gatehouse" validate --config "$config" >/dev/null || die "gatehouse validate rejected $config"
+    # Gatehouse writes one access record per request (nginx and HAProxy here log nothing); keep it off the terminal.
+    taskset -c "$PROXY_CPU" "$gatehouse" serve --config "$config" >"$work/gatehouse-$1.log" 2>&1 &
+    gatehouse_pid=$!
+    started_pids+=("$gatehouse_pid")
+    wait_port "$gatehouse_port" || { tail -20 "$work/gatehouse-$1.log" >&2; die "gatehouse did not start"; }
+}
+stop_gatehouse() {
+    [ -n "$gatehouse_pid" ] || return 0
+    kill "$gatehouse_pid" 2>/dev/null || true
+    wait "$gatehouse_pid" 2>/dev/null || true
+    gatehouse_pid=
+}
+
+# The process whose memory is measured: the one holding the connections.
+proxy_pid() {
+    case $1 in
+    gatehouse*) echo "$gatehouse_pid" ;;
+    nginx) pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -1 ;;  # the worker, not the master
+    haproxy) cat "$work/haproxy/haproxy.pid" ;;
+    esac
+}
+
+declare -A result
+# Runs the measurements against one target. $1 = name, $2 = URL, then extra gatehouse-load arguments.
+measure() {
+    local name=$1 url=$2
+    shift 2
+    local extra=("$@") out=$work/$name
+    mkdir -p "$out"
+
+    log "$name: warm-up"
+    taskset -c "$LOAD_CPU" "$load" -c "$CONNECTIONS" -d 2 "${extra[@]}" "$url" >/dev/null 2>&1 || true
+
+    log "$name: keep-alive, $CONNECTIONS connections, ${DURATION}s"
+    taskset -c "$LOAD_CPU" "$load" -c "$CONNECTIONS" -d "$DURATION" --json "${extra[@]}" "$url" >"$out/keepalive.json" \
+        || log "$name: keep-alive run reported no successful request"
+    result[$name.rps]=$(json_field "$out/keepalive.json" 'round(r["requests_per_second"])')
+    result[$name.p99]=$(json_field "$out/keepalive.json" '(r.get("latency_microseconds") or {}).get("p99", "-")')
+    result[$name.errors]=$(json_field "$out/keepalive.json" 'sum(r["errors"].values())')
+
+    if [[ $url == https://* ]]; then
+        log "$name: new mTLS connection per request, $HANDSHAKE_CONNECTIONS connections, ${DURATION}s"
+        taskset -c "$LOAD_CPU" "$load" --new-connection -c "$HANDSHAKE_CONNECTIONS" -d "$DURATION" --json \
+            "${extra[@]}" "$url" >"$out/handshake.json" || log "$name: handshake run reported no success"
+        result[$name.hs]=$(json_field "$out/handshake.json" 'round(r["connections_per_second"])')
+        result[$name.hs_errors]=$(json_field "$out/handshake.json" 'sum(r["errors"].values())')
+    fi
+
+    if [ "${SKIP_AB:-0}" != 1 ] && [[ $name != gatehouse-sigv4 ]]; then
+        log "$name: ab -k -c $CONNECTIONS -n $AB_REQUESTS"
+        local ab_tls=()
+        [[ $url == https://* ]] && ab_tls=(-E "$work/ab-client.pem")
+        taskset -c "$LOAD_CPU" ab -k -q -r -c "$CONNECTIONS" -n "$AB_REQUESTS" "${ab_tls[@]}" "$url" \
+            >"$out/ab.txt" 2>&1 || true
+        result[$name.ab]=$(awk '/^Requests per second:/ {printf "%d", $4}' "$out/ab.txt")
+        local failed
+        failed=$(awk '/^Failed requests:/ {print $3}' "$out/ab.txt")
+        [ "${failed:-0}" = 0 ] || log "$name: ab reported $failed failed requests (see $out/ab.txt)"
+    fi
+}
+
+# Holds idle mTLS connections and reads the proxy's resident memory meanwhile. $1 = name, $2 = URL.
+measure_memory() {
+    local name=$1 url=$2 out=$work/$1 pid
+    pid=$(proxy_pid "$name")
+    [ -n "$pid" ] || { log "$name: no process to measure"; return 0; }
+    result[$name.rss0]=$(( $(rss_kb "$pid") / 1024 ))
+    for n in $HOLD_COUNTS; do
+        log "$name: holding $n idle mTLS connections"
+        rm -f "$out/held-$n"
+        taskset -c "$LOAD_CPU" "$load" --hold "$n" -d "$HOLD_SECONDS" --timeout 15 --json "${tls_args[@]}" \
+            --ready-file "$out/held-$n" "$url" >"$out/hold-$n.json" 2>"$out/hold-$n.err" &
+        local hold_pid=$!
+        started_pids+=("$hold_pid")
+        for _ in $(seq 1 1200); do
+            [ -f "$out/held-$n" ] && break
+            kill -0 "$hold_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        sleep 1
+        result[$name.rss$n]=$(( $(rss_kb "$pid") / 1024 ))
+        wait "$hold_pid" || true
+        result[$name.held$n]=$(json_field "$out/hold-$n.json" 'r["hold"]["established"]' 2>/dev/null || echo 0)
+        sleep 1
+    done
+}
+
+# --- 4. upstream and reference proxies -------------------------------------------------------------------------
+log "starting the upstream (nginx returning 200 ok) on core $LOAD_CPU"
+taskset -c "$LOAD_CPU" "$reference" upstream "$upstream_port" "$work/upstream"
+wait_port "$upstream_port" || die "upstream did not start"
+
+url_for() { echo "$1://127.0.0.1:$2$request_path"; }
+
+if wants upstream; then
+    measure upstream "$(url_for http "$upstream_port")"
+fi
+
+if wants nginx; then
+    log "starting nginx on core $PROXY_CPU"
+    taskset -c "$PROXY_CPU" "$reference" nginx "$nginx_port" "$upstream_port" "$pki" "$work/nginx"
+    wait_port "$nginx_port" || die "nginx did not start"
+    measure nginx "$(url_for https "$nginx_port")" "${tls_args[@]}"
+    measure_memory nginx "$(url_for https "$nginx_port")"
+    "$reference" stop "$work/nginx"
+fi
+
+if wants haproxy; then
+    log "starting HAProxy on core $PROXY_CPU"
+    taskset -c "$PROXY_CPU" "$reference" haproxy "$haproxy_port" "$upstream_port" "$pki" "$work/haproxy"
+    wait_port "$haproxy_port" || die "haproxy did not start"
+    measure haproxy "$(url_for https "$haproxy_port")" "${tls_args[@]}"
+    measure_memory haproxy "$(url_for https "$haproxy_port")"
+    "$reference" stop "$work/haproxy"
+fi
+
+if wants gatehouse; then
+    log "starting Gatehouse (authorization NONE) on core $PROXY_CPU"
+    start_gatehouse NONE
+    measure gatehouse "$(url_for https "$gatehouse_port")" "${tls_args[@]}"
+    measure_memory gatehouse "$(url_for https "$gatehouse_port")"
+    stop_gatehouse
+
+    log "starting Gatehouse (AWS_IAM, every request SigV4-signed) on core $PROXY_CPU"
+    start_gatehouse AWS_IAM
+    SKIP_AB=1 measure gatehouse-sigv4 "$(url_for https "$gatehouse_port")" "${tls_args[@]}" \
+        --sigv4 "$bench_akid:$bench_secret" --region us-east-1
+    stop_gatehouse
+fi
+
+# --- 5. table -------------------------------------------------------------------------------------------------
+cell() { echo "${result[$1]:--}"; }
+ratio() {  # value-key nginx-key -> "(0.95×)" or ""
+    local a=${result[$1]:-} b=${result[$2]:-}
+    [[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ && $b -gt 0 ]] || return 0
+    python3 -c "import sys; print(f' ({int(sys.argv[1])/int(sys.argv[2]):.2f}×)')" "$a" "$b"
+}
+row() {  # name label
+    local n=$1 held_note=""
+    for h in $HOLD_COUNTS; do
+        local held=${result[$n.held$h]:-}
+        [[ -n $held && $held != "$h" ]] && held_note+=" ${h}: only $held held;"
+    done
+    printf '| %s | %s%s | %s%s | %s%s | %s%s | %s |' "$2" \
+        "$(cell "$n.rps")" "$(ratio "$n.rps" nginx.rps)" \
+        "$(cell "$n.p99")" "$(ratio "$n.p99" nginx.p99)" \
+        "$(cell "$n.ab")" "$(ratio "$n.ab" nginx.ab)" \
+        "$(cell "$n.hs")" "$(ratio "$n.hs" nginx.hs)" \
+        "$(cell "$n.rss0")"
+    for h in $HOLD_COUNTS; do
+        printf ' %s%s |' "$(cell "$n.rss$h")" "$(ratio "$n.rss$h" "nginx.rss$h")"
+    done
+    printf ' %s |\n' "$(cell "$n.errors")${held_note:+ ($held_note)}"
+}
+
+{
+    echo "Gatehouse benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
+    echo "proxy on core $PROXY_CPU, load and upstream on core $LOAD_CPU; ${DURATION}s per run; keep-alive -c $CONNECTIONS, new-connection -c $HANDSHAKE_CONNECTIONS, ab -n $AB_REQUESTS; ratios to nginx."
+    echo
+    header="| target | keep-alive req/s | p99 µs | ab -k req/s | new mTLS handshakes/s | RSS idle MB |"
+    rule="|---|---|---|---|---|---|"
+    for h in $HOLD_COUNTS; do header+=" RSS $h idle mTLS MB |"; rule+="---|"; done
+    echo "$header errors |"
+    echo "$rule---|"
+    wants upstream && row upstream "upstream direct (plain HTTP)"
+    wants nginx && row nginx "nginx $(nginx -v 2>&1 | sed 's|.*/||')"
+    wants haproxy && row haproxy "HAProxy $(haproxy -v | head -1 | awk '{print $3}')"
+    if wants gatehouse; then
+        row gatehouse "Gatehouse, SigV4 off (NONE)"
+        row gatehouse-sigv4 "Gatehouse, SigV4 on (AWS_IAM)"
+        if [[ ${result[gatehouse.rps]:-} =~ ^[0-9]+$ && ${result[gatehouse-sigv4.rps]:-} =~ ^[0-9]+$ ]]; then
+            echo
+            python3 -c "import sys; a,b=map(int,sys.argv[1:]); print(f'SigV4 on/off: {b/a:.2f}× the keep-alive throughput ({b} vs {a} req/s).')" \
+                "${result[gatehouse.rps]}" "${result[gatehouse-sigv4.rps]}"
+        fi
+    fi
+} | tee "$work/results.md"
+[ -n "$RESULTS" ] && cp "$work/results.md" "$RESULTS"
+exit 0

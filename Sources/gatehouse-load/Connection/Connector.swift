@@ -1,0 +1,32 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// Opens one client connection on a given event loop with the pipeline every worker uses: TLS (for https), then
+/// the HTTP/1.1 client codec. Sendable: workers on every loop share it.
+struct Connector: Sendable {
+    let address: SocketAddress
+    let tlsContext: NIOSSLContext?
+    let serverName: String?
+    let connectTimeout: TimeAmount
+
+    /// Connects on `eventLoop`; the returned future completes on that loop.
+    func connect(on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+        let tlsContext = self.tlsContext
+        let serverName = self.serverName
+        return ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        let tls = try NIOSSLClientHandler(context: tlsContext, serverHostname: serverName)
+                        try channel.pipeline.syncOperations.addHandler(tls)
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                }
+            }
+            .connect(to: address)
+    }
+}
