@@ -81,3 +81,19 @@ func position(of needle: String, in text: String, nth: Int = 1) -> (line: Int, c
     Issue.record("\(needle) not found in the configuration text")
     return (0, 0)
 }
+
+extension ConfigFixture {
+    /// Loads `yaml` expecting failure; returns each problem's description with the fixture folder removed, so
+    /// expectations read `gatehouse.yaml:12:5: message`.
+    func problemLines(_ yaml: String, environment: [String: String] = [:]) throws -> [String] {
+        try problems(yaml, environment: environment).map {
+            $0.description.replacingOccurrences(of: folder + "/", with: "")
+        }
+    }
+}
+
+/// `gatehouse.yaml:LINE:COLUMN` of the first (or `nth`) occurrence of `needle` in `yaml`.
+func at(_ needle: String, in yaml: String, nth: Int = 1) -> String {
+    let found = position(of: needle, in: yaml, nth: nth)
+    return "gatehouse.yaml:\(found.line):\(found.column)"
+}
