@@ -20,7 +20,7 @@ struct APIReader {
                     at: node.mapping?["id"] ?? node)
                 continue
             }
-            ids[api.id] = node
+            ids[api.id] = node.mapping?["id"] ?? node
             for host in api.hosts {
                 if let earlier = hosts[host] {
                     context.report(

@@ -21,8 +21,10 @@ struct GatewayConfigurationReader {
         let drainTimeout = context.integer(fields, "drain_timeout", default: 30, range: 0...86400)
         let limits = LimitsReader(context: context).read(fields.present("limits"))
 
-        let networks = NetworkReader(context: context).readAll(context.list(fields, "networks"))
-        let listeners = ListenerReader(context: context, networks: networks)
+        let networkNodes = context.list(fields, "networks")
+        let networks = NetworkReader(context: context).readAll(networkNodes)
+        let declaredNetworkIDs = Set(networkNodes.compactMap { $0.peekText("id") })
+        let listeners = ListenerReader(context: context, networks: networks, declaredNetworkIDs: declaredNetworkIDs)
             .readAll(context.list(fields, "listeners", required: true), at: fields.present("listeners"))
         let identities = IdentityReader(context: context).readAll(context.list(fields, "identities"))
         let apis = APIReader(context: context).readAll(context.list(fields, "apis"))

@@ -21,7 +21,7 @@ struct IdentityReader {
                     at: node.mapping?["access_key_id"] ?? node)
                 continue
             }
-            seen[identity.accessKeyID] = node
+            seen[identity.accessKeyID] = node.mapping?["access_key_id"] ?? node
             identities.append(identity)
         }
         return identities

@@ -9,12 +9,15 @@ struct ListenerReader {
     ]
 
     let context: LoadContext
-    /// Networks by id, for resolving `allow_sources`.
+    /// Valid networks by id, for resolving `allow_sources`.
     let networks: [String: SourceNetwork]
+    /// Every network id written in the file, valid or not: an entry naming an invalid network is not reported again.
+    let declaredNetworkIDs: Set<String>
 
-    init(context: LoadContext, networks: [SourceNetwork]) {
+    init(context: LoadContext, networks: [SourceNetwork], declaredNetworkIDs: Set<String>) {
         self.context = context
         self.networks = Dictionary(networks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.declaredNetworkIDs = declaredNetworkIDs
     }
 
     func readAll(_ nodes: [Node], at listNode: Node?) -> [ListenerConfiguration] {
@@ -35,7 +38,7 @@ struct ListenerReader {
                     at: node.mapping?["name"] ?? node)
                 continue
             }
-            names[listener.name] = node
+            names[listener.name] = node.mapping?["name"] ?? node
             if let earlier = binds[listener.bind], !listener.bind.isEphemeralPort {
                 context.report(
                     "listener \"\(listener.name)\" binds \(listener.bind), as does the listener at "
@@ -143,15 +146,17 @@ struct ListenerReader {
         for item in context.stringList(fields, "allow_sources") {
             if let network = networks[item.text] {
                 sources.append(.network(network))
+            } else if declaredNetworkIDs.contains(item.text) {
+                continue  // the network itself is invalid and has been reported
             } else if let cidr = CIDR(item.text) {
                 sources.append(.cidr(cidr))
             } else if Self.looksLikeAddress(item.text) {
                 context.report("invalid CIDR \"\(item.text)\" in \"allow_sources\" \(fields.owner)", at: item.node)
             } else {
                 var message = "unknown network id \"\(item.text)\" in \"allow_sources\" \(fields.owner)"
-                if let suggestion = KeySuggestion.closest(to: item.text, in: Array(networks.keys)) {
+                if let suggestion = KeySuggestion.closest(to: item.text, in: declaredNetworkIDs.sorted()) {
                     message += "; did you mean \"\(suggestion)\"?"
-                } else if networks.isEmpty {
+                } else if declaredNetworkIDs.isEmpty {
                     message += " (no networks are defined)"
                 }
                 context.report(message, at: item.node)

@@ -20,7 +20,7 @@ struct NetworkReader {
                     at: node.mapping?["id"] ?? node)
                 continue
             }
-            seen[network.id] = node
+            seen[network.id] = node.mapping?["id"] ?? node
             networks.append(network)
         }
         return networks
