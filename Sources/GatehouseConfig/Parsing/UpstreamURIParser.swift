@@ -16,8 +16,16 @@ enum UpstreamURIParser {
                 upstream = .unix(path: resolvePath(String(rest)))
                 pathText = "/"
             }
-            if case .unix(let path) = upstream, path.isEmpty || rest.hasPrefix(":") {
+            if rest.isEmpty || rest.hasPrefix(":") {
                 return .failure(ValueError("integration uri \"\(uri)\" names no socket path after \"unix:\""))
+            }
+            if case .unix(let path) = upstream, path.contains("{") || path.contains("}") {
+                return .failure(
+                    ValueError(
+                        "integration uri \"\(uri)\" has a placeholder in the socket path; separate the request path "
+                            + "with \":\" as in \"unix:/run/app.sock:/path/{proxy}\""
+                    )
+                )
             }
         } else if uri.lowercased().hasPrefix("http://") {
             let rest = uri.dropFirst("http://".count)
