@@ -1,1 +1,1 @@
-print("sigv4-bench")
+print("x")
