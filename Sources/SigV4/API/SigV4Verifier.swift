@@ -46,13 +46,19 @@ public struct SigV4Verifier: Sendable {
     }
 
     /// Both phases for a body already in memory (tests, tools, small requests).
-    public func verify(_ request: SigV4Request, bodySHA256Hex: String?, now: Int) -> Result<VerifiedCaller, SigV4Error> {
+    public func verify(_ request: SigV4Request, bodySHA256Hex: String?, now: Int) -> Result<VerifiedCaller, SigV4Error>
+    {
         begin(request, now: now).flatMap { $0.finish(bodySHA256Hex: bodySHA256Hex) }
     }
 
     private func prepare(_ request: SigV4Request, now: Int) throws(SigV4Error) -> PendingVerification {
         let query = RawQuery(request.query)
         let authorization = request.header("authorization")
+        if authorization != nil,
+            request.headers.count(where: { ASCII.equalsIgnoringCase($0.name, "authorization") }) > 1
+        {
+            throw .incomplete("Only one Authorization header is allowed.")
+        }
         let presigned = !query.isEmpty && query.contains("X-Amz-Signature")
         let fields: SignatureFields
         switch (authorization, presigned) {
@@ -69,7 +75,8 @@ public struct SigV4Verifier: Sendable {
             fields = try AuthorizationParser.parseQuery(query)
         }
 
-        let scope = try CredentialScope(fields.credential, algorithm: fields.algorithm, region: region, service: service)
+        let scope = try CredentialScope(
+            fields.credential, algorithm: fields.algorithm, region: region, service: service)
         guard fields.signedHeaders.contains("host") else {
             throw .incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
         }
@@ -88,7 +95,8 @@ public struct SigV4Verifier: Sendable {
         guard let identity = lookup(scope.accessKeyID), identity.accessKeyID == scope.accessKeyID else {
             throw .unrecognizedClient
         }
-        let token = fields.presigned
+        let token =
+            fields.presigned
             ? (query.value(named: "X-Amz-Security-Token") ?? request.header("x-amz-security-token"))
             : request.header("x-amz-security-token")
         switch (identity.sessionToken, token) {

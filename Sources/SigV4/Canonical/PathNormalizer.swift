@@ -20,8 +20,9 @@ enum PathNormalizer {
             let segment = start..<index
             start = index + 1
             if segment.isEmpty { continue }
-            if segment.count == 1 && path[segment.lowerBound] == ASCII.dot { continue }
-            if segment.count == 2 && path[segment.lowerBound] == ASCII.dot && path[segment.lowerBound + 1] == ASCII.dot {
+            let dots = path[segment].allSatisfy { $0 == ASCII.dot } ? segment.count : 0
+            if dots == 1 { continue }
+            if dots == 2 {
                 if !segments.isEmpty { segments.removeLast() }
                 continue
             }

@@ -35,7 +35,8 @@ struct CredentialScope: Sendable {
             throw .incomplete("Credential should be scoped to correct service: '\(service)'.")
         }
         guard terminator == "aws4_request" else {
-            throw .incomplete("Credential should be scoped with a valid terminator: 'aws4_request', not '\(terminator)'.")
+            throw .incomplete(
+                "Credential should be scoped with a valid terminator: 'aws4_request', not '\(terminator)'.")
         }
     }
 }

@@ -39,7 +39,8 @@ import Testing
             if !headers.contains(where: { $0.name.lowercased() == "host" }) {
                 headers.insert(("Host", testCase.host), at: 0)
             }
-            let request = SigV4Request(method: testCase.method, path: testCase.path, query: testCase.query, headers: headers)
+            let request = SigV4Request(
+                method: testCase.method, path: testCase.path, query: testCase.query, headers: headers)
             let body = Array(Data(base64Encoded: testCase.body) ?? Data())
             let bodyHash = SigV4Canonical.sha256Hex(body)
             let result = verifier.verify(request, bodySHA256Hex: bodyHash, now: testCase.now)

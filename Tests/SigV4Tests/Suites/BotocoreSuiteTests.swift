@@ -70,7 +70,8 @@ import Testing
 
         let signedRequest = try RawHTTPRequest(file("sreq"))
         let sreqVerifier = VectorConstants.verifier(token: signedRequest.header("x-amz-security-token"))
-        let sreqResult = sreqVerifier.verify(signedRequest.sigV4Request, bodySHA256Hex: bodyHash, now: VectorConstants.now)
+        let sreqResult = sreqVerifier.verify(
+            signedRequest.sigV4Request, bodySHA256Hex: bodyHash, now: VectorConstants.now)
         if name == "get-vanilla-with-session-token" {
             // Known inconsistency (SOURCES.md): this .sreq carries get-vanilla's signature, not the .authz one.
             #expect(sreqResult.failureKind == .invalidSignature, "\(name) .sreq")

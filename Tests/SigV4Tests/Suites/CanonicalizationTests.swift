@@ -29,20 +29,21 @@ import Testing
         #expect(SigV4Canonical.canonicalURI(path: "/a/./b/../c//", normalize: false) == "/a/./b/../c//")
     }
 
-    @Test(arguments: [
-        (nil, ""),
-        ("", ""),
-        ("b=2&a=1", "a=1&b=2"),
-        ("Param-3=Value3&Param=Value2&%E1%88%B4=Value1", "%E1%88%B4=Value1&Param=Value2&Param-3=Value3"),
-        ("k=b&k=a&k=A", "k=A&k=a&k=b"),
-        ("flag&empty=", "empty=&flag="),
-        ("plus=a+b", "plus=a%2Bb"),
-        ("sp=a%20b&st=%2a&t=%7E", "sp=a%20b&st=%2A&t=~"),
-        ("bad=%zz%2", "bad=%25zz%252"),
-        ("a=1&&b=2&", "a=1&b=2"),
-        ("eq=a=b", "eq=a%3Db"),
-        ("\u{00fc}=\u{1234}", "%C3%BC=%E1%88%B4"),
-    ] as [(String?, String)])
+    @Test(
+        arguments: [
+            (nil, ""),
+            ("", ""),
+            ("b=2&a=1", "a=1&b=2"),
+            ("Param-3=Value3&Param=Value2&%E1%88%B4=Value1", "%E1%88%B4=Value1&Param=Value2&Param-3=Value3"),
+            ("k=b&k=a&k=A", "k=A&k=a&k=b"),
+            ("flag&empty=", "empty=&flag="),
+            ("plus=a+b", "plus=a%2Bb"),
+            ("sp=a%20b&st=%2a&t=%7E", "sp=a%20b&st=%2A&t=~"),
+            ("bad=%zz%2", "bad=%25zz%252"),
+            ("a=1&&b=2&", "a=1&b=2"),
+            ("eq=a=b", "eq=a%3Db"),
+            ("\u{00fc}=\u{1234}", "%C3%BC=%E1%88%B4"),
+        ] as [(String?, String)])
     func canonicalQuery(query: String?, expected: String) {
         #expect(SigV4Canonical.canonicalQuery(query) == expected)
     }

@@ -8,7 +8,9 @@ import Testing
     private let verifier = SigningFixture.verifier()
     private let now = SigningFixture.signedAt
 
-    private func verify(_ request: SigV4Request, body: [UInt8] = [], now: Int? = nil) -> Result<VerifiedCaller, SigV4Error> {
+    private func verify(_ request: SigV4Request, body: [UInt8] = [], now: Int? = nil) -> Result<
+        VerifiedCaller, SigV4Error
+    > {
         verifier.verify(request, bodySHA256Hex: SigV4Canonical.sha256Hex(body), now: now ?? self.now)
     }
 
@@ -28,7 +30,9 @@ import Testing
         #expect(error.errorType == errorType, sourceLocation: sourceLocation)
         #expect(error.status == 403, sourceLocation: sourceLocation)
         if let message { #expect(error.message == message, sourceLocation: sourceLocation) }
-        if let fragment { #expect(error.message.contains(fragment), "\(error.message)", sourceLocation: sourceLocation) }
+        if let fragment {
+            #expect(error.message.contains(fragment), "\(error.message)", sourceLocation: sourceLocation)
+        }
         #expect(!error.message.contains(SigningFixture.secret), sourceLocation: sourceLocation)
         #expect(!error.message.contains(SigningFixture.tokenSecret), sourceLocation: sourceLocation)
     }
@@ -103,11 +107,12 @@ import Testing
     @Test func hostMustBeSigned() {
         var request = SigningFixture.unsigned()
         request.headers.append(("X-Amz-Date", "20150830T123600Z"))
-        request.headers.append((
-            "Authorization",
-            "AWS4-HMAC-SHA256 Credential=AKIDGATEHOUSE/20150830/us-east-1/execute-api/aws4_request, "
-                + "SignedHeaders=x-amz-date, Signature=0000"
-        ))
+        request.headers.append(
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDGATEHOUSE/20150830/us-east-1/execute-api/aws4_request, "
+                    + "SignedHeaders=x-amz-date, Signature=0000"
+            ))
         expectError(
             verify(request), .incompleteSignature, "IncompleteSignatureException",
             message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
@@ -187,7 +192,8 @@ import Testing
         _ = try verify(request, now: now + 60).get()
         expectError(
             verify(request, now: now + 61), .signatureExpired, "InvalidSignatureException",
-            message: "Signature expired: 20150830T123600Z is now earlier than 20150830T123601Z (20150830T123701Z - 1 min.)"
+            message:
+                "Signature expired: 20150830T123600Z is now earlier than 20150830T123601Z (20150830T123701Z - 1 min.)"
         )
         // A presigned URL may be used long after signing, within X-Amz-Expires (beyond the 5-minute skew).
         _ = try verify(SigningFixture.presigned(expires: 3600), now: now + 3000).get()
@@ -205,7 +211,8 @@ import Testing
         )
         var malformed = SigningFixture.presigned()
         malformed.query = malformed.query?.replacingOccurrences(of: "X-Amz-Expires=900", with: "X-Amz-Expires=-5")
-        expectError(verify(malformed), .incompleteSignature, "IncompleteSignatureException", containing: "X-Amz-Expires")
+        expectError(
+            verify(malformed), .incompleteSignature, "IncompleteSignatureException", containing: "X-Amz-Expires")
     }
 
     @Test func presignedMissingParameter() {
@@ -214,7 +221,8 @@ import Testing
             .joined(separator: "&")
         expectError(
             verify(request), .incompleteSignature, "IncompleteSignatureException",
-            message: "AWS query-string parameters must include 'X-Amz-Credential'. Re-examine the query-string parameters."
+            message:
+                "AWS query-string parameters must include 'X-Amz-Credential'. Re-examine the query-string parameters."
         )
     }
 
@@ -222,6 +230,15 @@ import Testing
         var request = SigningFixture.presigned()
         request.headers = SigningFixture.signed().headers
         expectError(verify(request), .incompleteSignature, "IncompleteSignatureException", containing: "Only one auth")
+    }
+
+    @Test func duplicateAuthorizationHeaders() {
+        var request = SigningFixture.signed()
+        request.headers.append(request.headers[request.headers.count - 1])
+        expectError(
+            verify(request), .incompleteSignature, "IncompleteSignatureException",
+            message: "Only one Authorization header is allowed."
+        )
     }
 
     @Test func declaredPayloadHash() throws {
@@ -232,8 +249,10 @@ import Testing
             verify(request, body: Array(#"{"order":2}"#.utf8)), .invalidSignature, "InvalidSignatureException",
             message: "The provided 'x-amz-content-sha256' header does not match what was computed."
         )
-        let bad = SigningFixture.replacingHeader("X-Amz-Content-Sha256", with: "STREAMING-AWS4-HMAC-SHA256", in: request)
-        expectError(verify(bad), .incompleteSignature, "IncompleteSignatureException", containing: "x-amz-content-sha256")
+        let bad = SigningFixture.replacingHeader(
+            "X-Amz-Content-Sha256", with: "STREAMING-AWS4-HMAC-SHA256", in: request)
+        expectError(
+            verify(bad), .incompleteSignature, "IncompleteSignatureException", containing: "x-amz-content-sha256")
     }
 
     @Test func unsignedPayloadOnlyWhenDeclared() throws {
@@ -300,11 +319,12 @@ import Testing
             )
         )
         mac.update(data: Array(stringToSign.utf8))
-        request.headers.append((
-            "Authorization",
-            "AWS4-HMAC-SHA256 Credential=\(SigningFixture.accessKeyID)/\(scope), SignedHeaders=date;host, "
-                + "Signature=\(Hex.string(mac.finalize()))"
-        ))
+        request.headers.append(
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=\(SigningFixture.accessKeyID)/\(scope), SignedHeaders=date;host, "
+                    + "Signature=\(Hex.string(mac.finalize()))"
+            ))
         #expect(try verify(request).get().signedAt == now)
         expectError(verify(request, now: now + 301), .signatureExpired, "InvalidSignatureException")
         let malformed = SigningFixture.replacingHeader("Date", with: "30 Aug 2015 12:36:00", in: request)
@@ -319,14 +339,16 @@ import Testing
         let withoutAmzDate = SigningFixture.replacingHeader("X-Amz-Date", with: nil, in: signed)
         // The Authorization still lists x-amz-date, so it no longer matches; the date itself is accepted.
         expectError(verify(withoutAmzDate), .invalidSignature, "InvalidSignatureException")
-        let badDate = SigningFixture.replacingHeader("X-Amz-Date", with: "2015-08-30T12:36:00Z", in: SigningFixture.signed())
+        let badDate = SigningFixture.replacingHeader(
+            "X-Amz-Date", with: "2015-08-30T12:36:00Z", in: SigningFixture.signed())
         expectError(verify(badDate), .incompleteSignature, "IncompleteSignatureException", containing: "ISO-8601")
         let noDate = SigningFixture.replacingHeader("X-Amz-Date", with: nil, in: SigningFixture.signed())
         expectError(
             verify(noDate), .incompleteSignature, "IncompleteSignatureException",
             message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
         )
-        let otherDay = SigningFixture.replacingHeader("X-Amz-Date", with: "20150831T000000Z", in: SigningFixture.signed())
+        let otherDay = SigningFixture.replacingHeader(
+            "X-Amz-Date", with: "20150831T000000Z", in: SigningFixture.signed())
         expectError(
             verify(otherDay, now: now + 41_000), .incompleteSignature, "IncompleteSignatureException",
             containing: "'20150830' != '20150831'"

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import SigV4
 
 /// Helpers that alter a signature or a request by the smallest amount, for the "one bit off fails" checks.

@@ -12,7 +12,8 @@ enum SigningFixture {
     static let signedAt = AmzTimestamp(basic: "20150830T123600Z")!.epochSeconds
 
     static let identities: [String: SigV4Identity] = [
-        accessKeyID: SigV4Identity(accessKeyID: accessKeyID, secretAccessKey: secret, principalARN: "arn:aws:iam::1:user/a"),
+        accessKeyID: SigV4Identity(
+            accessKeyID: accessKeyID, secretAccessKey: secret, principalARN: "arn:aws:iam::1:user/a"),
         tokenKeyID: SigV4Identity(accessKeyID: tokenKeyID, secretAccessKey: tokenSecret, sessionToken: token),
     ]
 

@@ -25,7 +25,8 @@ enum TestPaths {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
         return names.sorted().map { url.appendingPathComponent($0) }.filter { child in
             var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory) && isDirectory.boolValue
+            return FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory)
+                && isDirectory.boolValue
         }
     }
 }
