@@ -185,8 +185,10 @@ struct JSONParser {
         }
     }
 
+    /// Reads the escape after a backslash; errors point at the backslash.
     private mutating func parseEscape(into output: inout [UInt8]) throws(PolicyError) {
-        guard index < bytes.count else { throw .syntax("unterminated escape", at: position) }
+        let backslash = JSONPosition(line: line, column: index - lineStart)
+        guard index < bytes.count else { throw .syntax("unterminated escape", at: backslash) }
         let escape = bytes[index]
         index += 1
         let simple: UInt8?
@@ -200,7 +202,7 @@ struct JSONParser {
         case UInt8(ascii: "r"): simple = 0x0D
         case UInt8(ascii: "t"): simple = 0x09
         case UInt8(ascii: "u"): simple = nil
-        default: throw .syntax("invalid escape \"\\\(Character(Unicode.Scalar(escape)))\"", at: position)
+        default: throw .syntax("invalid escape \"\\\(Character(Unicode.Scalar(escape)))\"", at: backslash)
         }
         if let simple {
             output.append(simple)
@@ -209,17 +211,17 @@ struct JSONParser {
         var value = try parseHex4()
         if (0xD800...0xDBFF).contains(value) {
             guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-            else { throw .syntax("unpaired surrogate in \\u escape", at: position) }
+            else { throw .syntax("unpaired surrogate in \\u escape", at: backslash) }
             index += 2
             let low = try parseHex4()
             guard (0xDC00...0xDFFF).contains(low) else {
-                throw .syntax("unpaired surrogate in \\u escape", at: position)
+                throw .syntax("unpaired surrogate in \\u escape", at: backslash)
             }
             value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
         } else if (0xDC00...0xDFFF).contains(value) {
-            throw .syntax("unpaired surrogate in \\u escape", at: position)
+            throw .syntax("unpaired surrogate in \\u escape", at: backslash)
         }
-        guard let scalar = Unicode.Scalar(value) else { throw .syntax("invalid \\u escape", at: position) }
+        guard let scalar = Unicode.Scalar(value) else { throw .syntax("invalid \\u escape", at: backslash) }
         output.append(contentsOf: Array(String(Character(scalar)).utf8))
     }
 
