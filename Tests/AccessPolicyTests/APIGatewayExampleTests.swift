@@ -6,8 +6,10 @@ import Testing
 /// with the outcomes the guide documents.
 @Suite("API Gateway developer guide examples")
 struct APIGatewayExampleTests {
-    static func decide(_ policy: ResourcePolicy, principal: String? = nil, resource: String = Fixture.resource(),
-        _ facts: RequestFacts) -> PolicyDecision {
+    static func decide(
+        _ policy: ResourcePolicy, principal: String? = nil, resource: String = Fixture.resource(),
+        _ facts: RequestFacts
+    ) -> PolicyDecision {
         policy.evaluate(principal: principal, resource: resource, facts: facts)
     }
 
@@ -43,7 +45,9 @@ struct APIGatewayExampleTests {
                 ]
             }
             """)
-        #expect(Self.decide(policy, Fixture.facts(vpce: "vpce-any", vpc: "vpc-1a2b3c4d")) == .allow(statement: "statement 1"))
+        #expect(
+            Self.decide(policy, Fixture.facts(vpce: "vpce-any", vpc: "vpc-1a2b3c4d"))
+                == .allow(statement: "statement 1"))
         #expect(Self.decide(policy, Fixture.facts(vpc: "vpc-other")) == .explicitDeny(statement: "statement 2"))
         #expect(Self.decide(policy, Fixture.facts()) == .explicitDeny(statement: "statement 2"))
     }
@@ -118,12 +122,15 @@ struct APIGatewayExampleTests {
             """)
         let pets = Fixture.resource(stage: "stage", method: "GET", path: "/pets")
         let facts = Fixture.facts()
-        #expect(Self.decide(policy, principal: Fixture.foreignRole, resource: pets, facts) == .allow(statement: "statement 1"))
+        #expect(
+            Self.decide(policy, principal: Fixture.foreignRole, resource: pets, facts)
+                == .allow(statement: "statement 1"))
         #expect(
             Self.decide(policy, principal: "arn:aws:iam::111122223333:role/Admin", resource: pets, facts)
                 == .allow(statement: "statement 1"))
         #expect(
-            Self.decide(policy, principal: Fixture.foreignRole,
+            Self.decide(
+                policy, principal: Fixture.foreignRole,
                 resource: Fixture.resource(stage: "stage", method: "POST", path: "/pets"), facts) == .implicitDeny)
         #expect(
             Self.decide(policy, principal: "arn:aws:iam::111122223333:role/tester", resource: pets, facts)
@@ -145,6 +152,7 @@ struct APIGatewayExampleTests {
         let facts = Fixture.facts()
         #expect(Self.decide(policy, principal: "arn:aws:iam::444455556666:user/Alice", resource: pets, facts).isAllowed)
         #expect(!Self.decide(policy, principal: "arn:aws:iam::444455556666:user/Bob", resource: pets, facts).isAllowed)
-        #expect(Self.decide(policy, principal: "arn:aws:iam::111122223333:user/anyone", resource: pets, facts).isAllowed)
+        #expect(
+            Self.decide(policy, principal: "arn:aws:iam::111122223333:user/anyone", resource: pets, facts).isAllowed)
     }
 }

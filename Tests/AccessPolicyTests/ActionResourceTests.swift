@@ -4,8 +4,10 @@ import Testing
 
 @Suite("Action/NotAction, Resource/NotResource, wildcards and case rules")
 struct ActionResourceTests {
-    static func policy(action: String = #""execute-api:Invoke""#, resource: String = #""execute-api:/*""#,
-        notAction: Bool = false, notResource: Bool = false) throws -> ResourcePolicy {
+    static func policy(
+        action: String = #""execute-api:Invoke""#, resource: String = #""execute-api:/*""#,
+        notAction: Bool = false, notResource: Bool = false
+    ) throws -> ResourcePolicy {
         try Fixture.policy(
             """
             {"Version": "2012-10-17", "Statement": [{"Sid": "S", "Effect": "Allow", "Principal": "*",
@@ -86,7 +88,8 @@ struct ActionResourceTests {
               {"Sid": "ProdOnly", "Effect": "Deny", "Principal": "*", "Action": "*", "NotResource": "execute-api:/prod/*"}]}
             """)
         let facts = Fixture.facts()
-        #expect(policy.evaluate(principal: nil, resource: Fixture.resource(), facts: facts) == .allow(statement: "Allow"))
+        #expect(
+            policy.evaluate(principal: nil, resource: Fixture.resource(), facts: facts) == .allow(statement: "Allow"))
         #expect(
             policy.evaluate(principal: nil, resource: Fixture.resource(stage: "dev"), facts: facts)
                 == .explicitDeny(statement: "ProdOnly"))
@@ -104,7 +107,9 @@ struct ActionResourceTests {
         #expect(
             policy.evaluate(principal: nil, resource: Fixture.resource(method: "POST"), facts: facts)
                 == .explicitDeny(statement: "NoPost"))
-        #expect(policy.evaluate(principal: nil, resource: Fixture.resource(), facts: facts) == .allow(statement: "Everyone"))
+        #expect(
+            policy.evaluate(principal: nil, resource: Fixture.resource(), facts: facts) == .allow(statement: "Everyone")
+        )
         #expect(policy.statementCount == 3)
     }
 
@@ -115,7 +120,9 @@ struct ActionResourceTests {
               {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "execute-api:/dev/*"},
               {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "execute-api:/prod/*"}]}
             """)
-        #expect(policy.evaluate(principal: nil, resource: Fixture.resource(), facts: Fixture.facts()) == .allow(statement: "statement 2"))
+        #expect(
+            policy.evaluate(principal: nil, resource: Fixture.resource(), facts: Fixture.facts())
+                == .allow(statement: "statement 2"))
         #expect(
             policy.evaluate(principal: nil, resource: Fixture.resource(stage: "test"), facts: Fixture.facts())
                 == .implicitDeny)

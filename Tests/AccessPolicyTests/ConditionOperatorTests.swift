@@ -79,14 +79,18 @@ struct ConditionOperatorTests {
         ConditionCase(#"{"DateLessThan": {"aws:CurrentTime": "2026-11-29"}}"#, Fixture.facts(), true),
         ConditionCase(#"{"DateLessThan": {"aws:CurrentTime": "2026-11-28T12:00:00Z"}}"#, Fixture.facts(), false),
         ConditionCase(#"{"DateLessThanEquals": {"aws:CurrentTime": "2026-11-28T12:00:00Z"}}"#, Fixture.facts(), true),
-        ConditionCase(#"{"DateLessThanEquals": {"aws:CurrentTime": "2026-11-28T11:59:59.5Z"}}"#, Fixture.facts(), false),
+        ConditionCase(
+            #"{"DateLessThanEquals": {"aws:CurrentTime": "2026-11-28T11:59:59.5Z"}}"#, Fixture.facts(), false),
         ConditionCase(#"{"DateGreaterThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}"#, Fixture.facts(), true),
         ConditionCase(#"{"DateGreaterThan": {"aws:CurrentTime": "2027-01-01"}}"#, Fixture.facts(), false),
         ConditionCase(#"{"DateGreaterThanEquals": {"aws:CurrentTime": "1795867200"}}"#, Fixture.facts(), true),
-        ConditionCase(#"{"DateGreaterThanEquals": {"aws:CurrentTime": "2026-11-28T12:00:00.001Z"}}"#, Fixture.facts(), false),
-        ConditionCase(#"{"DateLessThan": {"test:when": "2030-01-01T00:00:00Z"}}"#,
+        ConditionCase(
+            #"{"DateGreaterThanEquals": {"aws:CurrentTime": "2026-11-28T12:00:00.001Z"}}"#, Fixture.facts(), false),
+        ConditionCase(
+            #"{"DateLessThan": {"test:when": "2030-01-01T00:00:00Z"}}"#,
             Fixture.facts(extra: ["test:when": ["2029-12-31T23:59:59Z"]]), true),
-        ConditionCase(#"{"DateLessThan": {"test:when": "2030-01-01T00:00:00Z"}}"#,
+        ConditionCase(
+            #"{"DateLessThan": {"test:when": "2030-01-01T00:00:00Z"}}"#,
             Fixture.facts(extra: ["test:when": ["not a date"]]), false),
     ])
     func dateOperators(_ row: ConditionCase) throws {
@@ -111,7 +115,8 @@ struct ConditionOperatorTests {
         ConditionCase(#"{"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}"#, Fixture.facts(ip: "11.0.0.1"), false),
         ConditionCase(#"{"IpAddress": {"aws:SourceIp": "10.1.2.3"}}"#, Fixture.facts(ip: "10.1.2.3"), true),
         ConditionCase(#"{"IpAddress": {"aws:SourceIp": "10.1.2.3"}}"#, Fixture.facts(ip: "10.1.2.4"), false),
-        ConditionCase(#"{"IpAddress": {"aws:SourceIp": ["192.0.2.0/24", "10.0.0.0/8"]}}"#,
+        ConditionCase(
+            #"{"IpAddress": {"aws:SourceIp": ["192.0.2.0/24", "10.0.0.0/8"]}}"#,
             Fixture.facts(ip: "10.9.9.9"), true),
         ConditionCase(#"{"IpAddress": {"aws:SourceIp": "2001:db8::/32"}}"#, Fixture.facts(ip: "2001:db8::1"), true),
         ConditionCase(#"{"IpAddress": {"aws:SourceIp": "2001:db8::/32"}}"#, Fixture.facts(ip: "2001:db9::1"), false),
@@ -120,7 +125,8 @@ struct ConditionOperatorTests {
         ConditionCase(#"{"IpAddress": {"aws:SourceIp": "2001:db8::/32"}}"#, Fixture.facts(ip: "10.1.2.3"), false),
         ConditionCase(#"{"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}"#, Fixture.facts(ip: "11.0.0.1"), true),
         ConditionCase(#"{"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}"#, Fixture.facts(ip: "10.0.0.1"), false),
-        ConditionCase(#"{"NotIpAddress": {"aws:SourceIp": ["10.0.0.0/8", "2001:db8::/32"]}}"#,
+        ConditionCase(
+            #"{"NotIpAddress": {"aws:SourceIp": ["10.0.0.0/8", "2001:db8::/32"]}}"#,
             Fixture.facts(ip: "2001:db8::5"), false),
         ConditionCase(#"{"IpAddress": {"aws:VpcSourceIp": "127.0.0.0/8"}}"#, Fixture.facts(ip: "127.0.0.1"), true),
     ])
@@ -140,16 +146,20 @@ struct ConditionOperatorTests {
         ConditionCase(#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:USER/*"}}"#, alice, false),
         ConditionCase(#"{"ArnLike": {"aws:PrincipalArn": "*"}}"#, alice, true),
         ConditionCase(#"{"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:user/bob"}}"#, alice, true),
-        ConditionCase(#"{"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:user/alice"}}"#, alice,
+        ConditionCase(
+            #"{"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:user/alice"}}"#, alice,
             false),
         ConditionCase(#"{"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/*"}}"#, alice, false),
         ConditionCase(#"{"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}"#, alice, true),
-        ConditionCase(#"{"ArnLike": {"test:arn": "arn:aws:iam::*:user/x"}}"#,
+        ConditionCase(
+            #"{"ArnLike": {"test:arn": "arn:aws:iam::*:user/x"}}"#,
             Fixture.facts(extra: ["test:arn": ["not-an-arn"]]), false),
         // A wildcard never spans the colons between components (per-component matching, as in IAM).
-        ConditionCase(#"{"ArnLike": {"test:arn": "arn:aws:iam:us-*:123456789012:user/x"}}"#,
+        ConditionCase(
+            #"{"ArnLike": {"test:arn": "arn:aws:iam:us-*:123456789012:user/x"}}"#,
             Fixture.facts(extra: ["test:arn": ["arn:aws:iam:us-east-1:x:123456789012:user/x"]]), false),
-        ConditionCase(#"{"ArnLike": {"test:arn": "arn:aws:iam:us-*:123456789012:user/x"}}"#,
+        ConditionCase(
+            #"{"ArnLike": {"test:arn": "arn:aws:iam:us-*:123456789012:user/x"}}"#,
             Fixture.facts(extra: ["test:arn": ["arn:aws:iam:us-east-1:123456789012:user/x"]]), true),
     ])
     func arnOperators(_ row: ConditionCase) throws {

@@ -16,7 +16,8 @@ enum Fixture {
     static let noon = Date(timeIntervalSince1970: 1_795_867_200)
 
     static func resource(stage: String = "prod", method: String = "GET", path: String = "/users/42") -> String {
-        ExecuteAPIARN.resource(region: region, accountID: account, apiID: apiID, stage: stage, method: method,
+        ExecuteAPIARN.resource(
+            region: region, accountID: account, apiID: apiID, stage: stage, method: method,
             path: path)
     }
 

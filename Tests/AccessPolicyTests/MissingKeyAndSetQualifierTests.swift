@@ -29,23 +29,27 @@ struct MissingKeyAndSetQualifierTests {
     @Test(arguments: [
         ConditionCase(#"{"StringEqualsIfExists": {"aws:UserAgent": "curl"}}"#, none, true),
         ConditionCase(#"{"StringEqualsIfExists": {"aws:UserAgent": "curl"}}"#, Fixture.facts(userAgent: "curl"), true),
-        ConditionCase(#"{"StringEqualsIfExists": {"aws:UserAgent": "curl"}}"#, Fixture.facts(userAgent: "wget"),
+        ConditionCase(
+            #"{"StringEqualsIfExists": {"aws:UserAgent": "curl"}}"#, Fixture.facts(userAgent: "wget"),
             false),
         ConditionCase(#"{"StringNotEqualsIfExists": {"aws:UserAgent": "curl"}}"#, none, true),
-        ConditionCase(#"{"StringNotEqualsIfExists": {"aws:UserAgent": "curl"}}"#, Fixture.facts(userAgent: "curl"),
+        ConditionCase(
+            #"{"StringNotEqualsIfExists": {"aws:UserAgent": "curl"}}"#, Fixture.facts(userAgent: "curl"),
             false),
         ConditionCase(#"{"StringLikeIfExists": {"aws:UserAgent": "x*"}}"#, none, true),
         ConditionCase(#"{"NumericLessThanIfExists": {"test:n": 5}}"#, none, true),
         ConditionCase(#"{"NumericLessThanIfExists": {"test:n": 5}}"#, Fixture.facts(extra: ["test:n": ["7"]]), false),
         ConditionCase(#"{"DateGreaterThanIfExists": {"test:d": "2026-01-01"}}"#, none, true),
         ConditionCase(#"{"BoolIfExists": {"test:flag": "true"}}"#, none, true),
-        ConditionCase(#"{"BoolIfExists": {"test:flag": "true"}}"#, Fixture.facts(extra: ["test:flag": ["false"]]),
+        ConditionCase(
+            #"{"BoolIfExists": {"test:flag": "true"}}"#, Fixture.facts(extra: ["test:flag": ["false"]]),
             false),
         ConditionCase(#"{"IpAddressIfExists": {"aws:SourceIp": "10.0.0.0/8"}}"#, none, true),
         ConditionCase(#"{"IpAddressIfExists": {"aws:SourceIp": "10.0.0.0/8"}}"#, Fixture.facts(ip: "8.8.8.8"), false),
         ConditionCase(#"{"NotIpAddressIfExists": {"aws:SourceIp": "10.0.0.0/8"}}"#, none, true),
         ConditionCase(#"{"ArnLikeIfExists": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}"#, none, true),
-        ConditionCase(#"{"ArnLikeIfExists": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}"#,
+        ConditionCase(
+            #"{"ArnLikeIfExists": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}"#,
             Fixture.facts(principal: Fixture.alice), false),
     ])
     func ifExists(_ row: ConditionCase) throws {
@@ -76,12 +80,16 @@ struct MissingKeyAndSetQualifierTests {
         ConditionCase(allNotProd, devOnly, true),
         ConditionCase(allNotProd, mixed, false),
         ConditionCase(allNotProd, noURIs, true),
-        ConditionCase(#"{"ForAnyValue:StringEqualsIfExists": {"gatehouse:ClientCertDns": "a.internal"}}"#, noURIs, true),
-        ConditionCase(#"{"ForAllValues:StringEquals": {"gatehouse:ClientCertDns": ["a.internal", "b.internal"]}}"#,
+        ConditionCase(
+            #"{"ForAnyValue:StringEqualsIfExists": {"gatehouse:ClientCertDns": "a.internal"}}"#, noURIs, true),
+        ConditionCase(
+            #"{"ForAllValues:StringEquals": {"gatehouse:ClientCertDns": ["a.internal", "b.internal"]}}"#,
             Fixture.facts(dns: ["b.internal", "a.internal"]), true),
-        ConditionCase(#"{"ForAllValues:StringEquals": {"gatehouse:ClientCertDns": ["a.internal", "b.internal"]}}"#,
+        ConditionCase(
+            #"{"ForAllValues:StringEquals": {"gatehouse:ClientCertDns": ["a.internal", "b.internal"]}}"#,
             Fixture.facts(dns: ["b.internal", "c.internal"]), false),
-        ConditionCase(#"{"ForAnyValue:StringEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]}}"#,
+        ConditionCase(
+            #"{"ForAnyValue:StringEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]}}"#,
             Fixture.facts(vpce: "vpce-2"), true),
         // Without a qualifier a multi-valued key behaves like "any value" and its negation like "no value".
         ConditionCase(#"{"StringLike": {"gatehouse:ClientCertUri": "spiffe://corp/ns/prod/*"}}"#, mixed, true),

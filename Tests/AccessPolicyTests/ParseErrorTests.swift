@@ -42,7 +42,10 @@ struct ParseErrorTests {
         (#""Condition": {"ForAnyValue:Null": {"aws:SourceVpce": "true"}}"#, "Null takes no IfExists"),
         (#""Condition": {"Null": {"aws:SourceVpce": "maybe"}}"#, #"is not "true" or "false""#),
         (#""Condition": {"Null": {"aws:SourceVpce": ["true", "false"]}}"#, "exactly one value"),
-        (#""Condition": {"StringEquals": {"aws:SourceVpcee": "x"}}"#, #"condition key "aws:SourceVpcee" is not supported"#),
+        (
+            #""Condition": {"StringEquals": {"aws:SourceVpcee": "x"}}"#,
+            #"condition key "aws:SourceVpcee" is not supported"#
+        ),
         (#""Condition": {"StringEquals": {"gatehouse:ClientCert": "x"}}"#, "is not supported"),
         (#""Condition": {"StringEquals": {"nonamespace": "x"}}"#, "is not supported"),
         (#""Condition": {"StringEquals": {"aws:PrincipalTag/": "x"}}"#, "is not supported"),
@@ -86,24 +89,40 @@ struct ParseErrorTests {
         (#"{"Sid": "X", "Effect": "Allow", "Principal": "*", "Action": "*"}"#, "Resource or NotResource is missing"),
         (#"{"Sid": "X", "Effect": "Allow", "Principal": "*", "Action": [], "Resource": "*"}"#, "must not be empty"),
         (#"{"Sid": "X", "Effect": "Allow", "Principal": "*", "Action": [1], "Resource": "*"}"#, "must be strings"),
-        (#"{"Sid": "X", "Effect": "Allow", "Principal": "*", "Action": "Invoke", "Resource": "*"}"#,
-            #"action "Invoke" must be"#),
+        (
+            #"{"Sid": "X", "Effect": "Allow", "Principal": "*", "Action": "Invoke", "Resource": "*"}"#,
+            #"action "Invoke" must be"#
+        ),
         (#"{"Sid": "X", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "users/*"}"#, "is not an ARN"),
-        (#"{"Sid": "X", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "arn:aws:execute-api:*"}"#,
-            "is not an ARN"),
-        (#"{"Sid": "X", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": {"a": 1}}"#,
-            "must be a string or an array"),
-        (#"{"Sid": "X", "Effect": "Allow", "Principal": "alice", "Action": "*", "Resource": "*"}"#,
-            #"Principal must be "*" or an object"#),
+        (
+            #"{"Sid": "X", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "arn:aws:execute-api:*"}"#,
+            "is not an ARN"
+        ),
+        (
+            #"{"Sid": "X", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": {"a": 1}}"#,
+            "must be a string or an array"
+        ),
+        (
+            #"{"Sid": "X", "Effect": "Allow", "Principal": "alice", "Action": "*", "Resource": "*"}"#,
+            #"Principal must be "*" or an object"#
+        ),
         (#"{"Sid": "X", "Effect": "Allow", "Principal": {}, "Action": "*", "Resource": "*"}"#, "must not be empty"),
-        (#"{"Sid": "X", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "*", "Resource": "*"}"#,
-            #"type "Service" is not supported"#),
-        (#"{"Sid": "X", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/*"}, "Action": "*", "Resource": "*"}"#,
-            "has a wildcard"),
-        (#"{"Sid": "X", "Effect": "Allow", "Principal": {"AWS": "12345"}, "Action": "*", "Resource": "*"}"#,
-            "is not \"*\", a 12-digit account id"),
-        (#"{"Sid": "X", "Effect": "Allow", "Principal": {"AWS": "arn:aws:s3:::bucket"}, "Action": "*", "Resource": "*"}"#,
-            "is not \"*\", a 12-digit account id"),
+        (
+            #"{"Sid": "X", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "*", "Resource": "*"}"#,
+            #"type "Service" is not supported"#
+        ),
+        (
+            #"{"Sid": "X", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/*"}, "Action": "*", "Resource": "*"}"#,
+            "has a wildcard"
+        ),
+        (
+            #"{"Sid": "X", "Effect": "Allow", "Principal": {"AWS": "12345"}, "Action": "*", "Resource": "*"}"#,
+            "is not \"*\", a 12-digit account id"
+        ),
+        (
+            #"{"Sid": "X", "Effect": "Allow", "Principal": {"AWS": "arn:aws:s3:::bucket"}, "Action": "*", "Resource": "*"}"#,
+            "is not \"*\", a 12-digit account id"
+        ),
         (#"{"Sid": 7, "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}"#, "Sid must be a string"),
         (#"{"Sid": "AllowAll", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}"#, "duplicate Sid"),
         (#""just a string""#, "must be an object"),

@@ -6,7 +6,8 @@ import Testing
 @Suite("JSON parser")
 struct JSONParserTests {
     @Test func parsesValuesKeepingOrderNumbersAndPositions() throws {
-        let value = try JSONParser.parse(Array("\u{FEFF}{\"b\": [1, -2.5e3, true, false, null],\n \"a\": \"x\\u00e9\\ud83d\\ude00\\n\"}".utf8))
+        let value = try JSONParser.parse(
+            Array("\u{FEFF}{\"b\": [1, -2.5e3, true, false, null],\n \"a\": \"x\\u00e9\\ud83d\\ude00\\n\"}".utf8))
         guard case .object(let members) = value.kind else {
             Issue.record("not an object")
             return
@@ -35,15 +36,18 @@ struct JSONParserTests {
                 JSONMember(key: "Resource", value: string("execute-api:/*")),
             ]))
         let document = JSONValue(.object([JSONMember(key: "Statement", value: statement)]))
-        let policy = try ResourcePolicy(document: document, region: "us-east-1", accountID: "123456789012",
+        let policy = try ResourcePolicy(
+            document: document, region: "us-east-1", accountID: "123456789012",
             apiID: "a1b2c3d4e5")
         #expect(policy.evaluate(principal: nil, resource: Fixture.resource(), facts: Fixture.facts()).isAllowed)
         #expect(policy.version == nil)
     }
 
     @Test func dataAndStringInputsAgree() throws {
-        let json = #"{"Version": "2012-10-17", "Id": "P1", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}}"#
-        let fromData = try ResourcePolicy(json: Data(json.utf8), region: "us-east-1", accountID: "123456789012",
+        let json =
+            #"{"Version": "2012-10-17", "Id": "P1", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}}"#
+        let fromData = try ResourcePolicy(
+            json: Data(json.utf8), region: "us-east-1", accountID: "123456789012",
             apiID: "a1b2c3d4e5")
         #expect(fromData.id == "P1")
         #expect(fromData.version == "2012-10-17")

@@ -24,10 +24,12 @@ struct PolicyVariableTests {
 
     @Test func substitutedValuesAreLiteralNotWildcards() throws {
         let policy = try Self.policy(resource: "execute-api:/prod/GET/users/${aws:UserAgent}")
-        #expect(!policy.evaluate(principal: nil, resource: Fixture.resource(), facts: Fixture.facts(userAgent: "*"))
-            .isAllowed)
-        #expect(policy.evaluate(principal: nil, resource: Fixture.resource(), facts: Fixture.facts(userAgent: "42"))
-            .isAllowed)
+        #expect(
+            !policy.evaluate(principal: nil, resource: Fixture.resource(), facts: Fixture.facts(userAgent: "*"))
+                .isAllowed)
+        #expect(
+            policy.evaluate(principal: nil, resource: Fixture.resource(), facts: Fixture.facts(userAgent: "42"))
+                .isAllowed)
     }
 
     @Test func defaultsAndEscapes() throws {
@@ -50,8 +52,9 @@ struct PolicyVariableTests {
 
     @Test func version2008TreatsVariablesAsText() throws {
         let policy = try Self.policy(resource: "execute-api:/prod/GET/users/${aws:UserAgent}", version: "2008-10-17")
-        #expect(!policy.evaluate(principal: nil, resource: Fixture.resource(), facts: Fixture.facts(userAgent: "42"))
-            .isAllowed)
+        #expect(
+            !policy.evaluate(principal: nil, resource: Fixture.resource(), facts: Fixture.facts(userAgent: "42"))
+                .isAllowed)
         #expect(
             policy.evaluate(
                 principal: nil, resource: Fixture.resource(path: "/users/${aws:UserAgent}"),

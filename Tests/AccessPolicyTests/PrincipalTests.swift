@@ -52,7 +52,8 @@ struct PrincipalTests {
 
     @Test func roleARNCoversItsAssumedRoleSessions() throws {
         let policy = try Self.allowPolicy(#"{"AWS": "arn:aws:iam::111122223333:role/developer"}"#)
-        #expect(Self.decide(policy, "arn:aws:sts::111122223333:assumed-role/developer/session-1") == .allow(statement: "P"))
+        #expect(
+            Self.decide(policy, "arn:aws:sts::111122223333:assumed-role/developer/session-1") == .allow(statement: "P"))
         #expect(Self.decide(policy, "arn:aws:sts::111122223333:assumed-role/admin/session-1") == .implicitDeny)
     }
 

@@ -71,13 +71,17 @@ struct RequestFactsTests {
 struct ExecuteAPIARNTests {
     @Test func resourceARNDropsTheLeadingSlash() {
         #expect(
-            ExecuteAPIARN.resource(region: "us-east-1", accountID: "123456789012", apiID: "a1b2c3d4e5", stage: "prod",
-                method: "GET", path: "/users/42") == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/users/42")
+            ExecuteAPIARN.resource(
+                region: "us-east-1", accountID: "123456789012", apiID: "a1b2c3d4e5", stage: "prod",
+                method: "GET", path: "/users/42")
+                == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/users/42")
         #expect(
-            ExecuteAPIARN.resource(region: "us-east-1", accountID: "123456789012", apiID: "a1b2c3d4e5", stage: "prod",
+            ExecuteAPIARN.resource(
+                region: "us-east-1", accountID: "123456789012", apiID: "a1b2c3d4e5", stage: "prod",
                 method: "GET", path: "/") == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/")
         #expect(
-            ExecuteAPIARN.resource(region: "cn-north-1", accountID: "123456789012", apiID: "a1b2c3d4e5", stage: "p",
+            ExecuteAPIARN.resource(
+                region: "cn-north-1", accountID: "123456789012", apiID: "a1b2c3d4e5", stage: "p",
                 method: "PUT", path: "x") == "arn:aws-cn:execute-api:cn-north-1:123456789012:a1b2c3d4e5/p/PUT/x")
     }
 

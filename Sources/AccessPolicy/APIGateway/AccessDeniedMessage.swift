@@ -5,7 +5,8 @@ public enum AccessDeniedMessage {
     public static func text(
         principal: String?, action: String = "execute-api:Invoke", resource: String, decision: PolicyDecision
     ) -> String {
-        var message = "User: \(principal ?? "anonymous") is not authorized to perform: \(action) on resource: \(resource)"
+        var message =
+            "User: \(principal ?? "anonymous") is not authorized to perform: \(action) on resource: \(resource)"
         if case .explicitDeny = decision { message += " with an explicit deny" }
         return message
     }

@@ -66,7 +66,8 @@ struct ConditionOperator: Hashable, Sendable {
             let lowered = rest.lowercased()
             let hint = Self.spellings.keys.first { $0.lowercased() == lowered }
             throw PatternError(
-                "unknown condition operator \"\(name)\"" + (hint.map { " (operator names are case-sensitive: \"\($0)\")" } ?? ""))
+                "unknown condition operator \"\(name)\""
+                    + (hint.map { " (operator names are case-sensitive: \"\($0)\")" } ?? ""))
         }
         if base == .null && (ifExists || qualifier != nil) {
             throw PatternError("condition operator \"\(name)\" is not valid: Null takes no IfExists or set qualifier")

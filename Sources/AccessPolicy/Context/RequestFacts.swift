@@ -17,7 +17,9 @@ import IPNetwork
 /// | `now` | `aws:CurrentTime` (ISO 8601 UTC), `aws:EpochTime` |
 /// | `secureTransport` | `aws:SecureTransport` |
 /// | `userAgent` | `aws:UserAgent` |
-/// | `clientCert…` | `gatehouse:ClientCertSubject`, `gatehouse:ClientCertUri` (multi-valued), `gatehouse:ClientCertDns` (multi-valued), `gatehouse:ClientCertSha256` |
+/// | `clientCertSubject` | `gatehouse:ClientCertSubject` |
+/// | `clientCertURIs` / `clientCertDNS` | `gatehouse:ClientCertUri` / `gatehouse:ClientCertDns` (multi-valued) |
+/// | `clientCertSHA256` | `gatehouse:ClientCertSha256` |
 /// | `extra` | any key, as given (`--context KEY=VALUE`); overrides the derived value of the same key |
 public struct RequestFacts: Sendable {
     public var sourceIP: IPAddress?
@@ -69,13 +71,21 @@ public struct RequestFacts: Sendable {
         self.extra = extra
     }
 
+    /// Facts for a caller at `sourceIP`, with `aws:SourceVpce`/`aws:SourceVpc` taken from the network that
+    /// contains it (see `SourceNetwork.containing`): the one constructor `serve` and `policy simulate` share.
+    public init(sourceIP: IPAddress, networks: [SourceNetwork], principalArn: String?, now: Date = Date()) {
+        let network = SourceNetwork.containing(sourceIP, in: networks)
+        self.init(
+            sourceIP: sourceIP, sourceVpce: network?.id, sourceVpc: network?.vpc, principalArn: principalArn,
+            now: now)
+    }
+
     /// The values of one context key as text, or nil when the key is absent from this request.
     ///
     /// For display and debugging (`policy simulate`); evaluation reads typed values without formatting.
     public func values(forKey name: String) -> [String]? {
         guard let key = ContextKey(name) else {
-            let lowered = name.lowercased()
-            return extra.first { $0.key.lowercased() == lowered }?.value
+            return extra.first { ASCII.caseInsensitiveEquals($0.key, name) }?.value
         }
         return lookup(key).texts
     }
@@ -98,7 +108,7 @@ public struct RequestFacts: Sendable {
 
     /// The typed value(s) of a key for this request.
     func lookup(_ key: ContextKey) -> ContextValues {
-        if !extra.isEmpty, let override = extra.first(where: { $0.key.lowercased() == key.lowercasedName }) {
+        if !extra.isEmpty, let override = extra.first(where: { ASCII.caseInsensitiveEquals($0.key, key.name) }) {
             return .strings(override.value)
         }
         switch key.kind {
@@ -115,7 +125,9 @@ public struct RequestFacts: Sendable {
             guard let principalArn, let account = ARNComponents.account(of: principalArn) else { return .absent }
             return .one(.string(account))
         case .principalTag(let loweredTag):
-            guard let tag = principalTags.first(where: { $0.key.lowercased() == loweredTag }) else { return .absent }
+            guard let tag = principalTags.first(where: { ASCII.caseInsensitiveEquals($0.key, loweredTag) }) else {
+                return .absent
+            }
             return .one(.string(tag.value))
         case .currentTime:
             return .one(.date(now))

@@ -19,8 +19,10 @@ struct ARNPattern: Sendable {
         }
         var components: [StringPattern] = []
         for part in parts {
-            components.append(try StringPattern(String(part), caseInsensitive: false, wildcards: true,
-                variables: variables))
+            components.append(
+                try StringPattern(
+                    String(part), caseInsensitive: false, wildcards: true,
+                    variables: variables))
         }
         self.components = components
     }

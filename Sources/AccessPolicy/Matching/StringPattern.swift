@@ -34,8 +34,10 @@ struct StringPattern: Sendable {
             if case .variable = part { allText = false }
         }
         if allText {
-            self.fixed = WildcardPattern(tokens: Self.tokens(parts, facts: nil, caseInsensitive: caseInsensitive,
-                wildcards: wildcards) ?? [], caseInsensitive: caseInsensitive, text: source)
+            self.fixed = WildcardPattern(
+                tokens: Self.tokens(
+                    parts, facts: nil, caseInsensitive: caseInsensitive,
+                    wildcards: wildcards) ?? [], caseInsensitive: caseInsensitive, text: source)
             self.parts = []
         } else {
             self.fixed = nil
@@ -130,12 +132,12 @@ struct StringPattern: Sendable {
         }
         let keyName = String(name.trimmingSpaces())
         guard let key = ContextKey(keyName) else {
-            throw PatternError("policy variable \"${\(keyName)}\" names an unsupported key (supported: \(ContextKey.supportedNames))")
+            throw PatternError(
+                "policy variable \"${\(keyName)}\" names an unsupported key (supported: \(ContextKey.supportedNames))")
         }
         return .variable(key, default: defaultValue)
     }
 }
-
 
 extension Substring {
     func trimmingSpaces() -> Substring {

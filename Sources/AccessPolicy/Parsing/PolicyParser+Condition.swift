@@ -17,7 +17,8 @@ extension PolicyParser {
             }
             guard case .object(let keys) = operatorMember.value.kind, !keys.isEmpty else {
                 throw PatternError(
-                    "condition operator \"\(op.name)\" must map condition keys to values", at: operatorMember.value.position)
+                    "condition operator \"\(op.name)\" must map condition keys to values",
+                    at: operatorMember.value.position)
             }
             for keyMember in keys {
                 guard let key = ContextKey(keyMember.key) else {
@@ -71,7 +72,8 @@ extension PolicyParser {
             for (text, position) in values {
                 do throws(PatternError) {
                     patterns.append(
-                        try StringPattern(text, caseInsensitive: op.base == .stringEqualsIgnoreCase,
+                        try StringPattern(
+                            text, caseInsensitive: op.base == .stringEqualsIgnoreCase,
                             wildcards: op.base == .stringLike, variables: variables))
                 } catch {
                     throw PatternError(error.message, at: position)

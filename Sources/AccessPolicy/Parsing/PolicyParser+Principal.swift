@@ -45,7 +45,8 @@ extension PolicyParser {
             }
             return PrincipalSet(everyone: everyone, accounts: accounts, arns: arns)
         default:
-            throw PatternError("\(member.key) must be \"*\" or an object such as {\"AWS\": \"...\"}",
+            throw PatternError(
+                "\(member.key) must be \"*\" or an object such as {\"AWS\": \"...\"}",
                 at: member.value.position)
         }
     }

@@ -67,7 +67,8 @@ struct PolicyParser {
             let statement = try parseStatement(value, number: offset + 1)
             if let sid = statement.sid {
                 guard sids.insert(sid).inserted else {
-                    throw .invalid("duplicate Sid \"\(sid)\" (Sids must be unique)",
+                    throw .invalid(
+                        "duplicate Sid \"\(sid)\" (Sids must be unique)",
                         statement: "statement \(offset + 1) (\"\(sid)\")", at: value.position)
                 }
             }
@@ -80,7 +81,8 @@ struct PolicyParser {
         _ value: JSONValue, number: Int
     ) throws(PolicyError) -> (sid: String?, compiled: PolicyStatement) {
         guard case .object(let members) = value.kind else {
-            throw .invalid("must be an object, not \(value.typeName)", statement: "statement \(number)",
+            throw .invalid(
+                "must be an object, not \(value.typeName)", statement: "statement \(number)",
                 at: value.position)
         }
         var sid: String?
@@ -128,7 +130,8 @@ struct PolicyParser {
         }
         guard let effect else { throw fail("Effect is missing", value.position) }
         guard let principal else {
-            throw fail("Principal or NotPrincipal is missing (a resource policy must name who it applies to)",
+            throw fail(
+                "Principal or NotPrincipal is missing (a resource policy must name who it applies to)",
                 value.position)
         }
         guard let action else { throw fail("Action or NotAction is missing", value.position) }
@@ -167,7 +170,8 @@ struct PolicyParser {
             var result: [(String, JSONPosition?)] = []
             for element in elements {
                 guard case .string(let text) = element.kind else {
-                    throw PatternError("\(member.key) values must be strings, not \(element.typeName)",
+                    throw PatternError(
+                        "\(member.key) values must be strings, not \(element.typeName)",
                         at: element.position)
                 }
                 result.append((text, element.position))
@@ -185,7 +189,8 @@ struct PolicyParser {
                 guard let colon = text.firstIndex(of: ":"), colon != text.startIndex,
                     text.index(after: colon) != text.endIndex, !text.contains(" ")
                 else {
-                    throw PatternError("action \"\(text)\" must be \"*\" or \"service:action\" (e.g. execute-api:Invoke)",
+                    throw PatternError(
+                        "action \"\(text)\" must be \"*\" or \"service:action\" (e.g. execute-api:Invoke)",
                         at: position)
                 }
             }
