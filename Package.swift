@@ -54,6 +54,8 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RSA signature checks for CRLs signed by RSA CAs (swift-certificates already depends on it).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // libsystemd, linked through pkg-config.
