@@ -1,3 +1,4 @@
+import IPNetwork
 /// A loaded and validated configuration: an immutable snapshot the gateway holds and swaps atomically on reload.
 public struct GatewayConfiguration: Hashable, Sendable {
     /// The configuration file as named by the user.

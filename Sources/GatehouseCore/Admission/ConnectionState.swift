@@ -1,3 +1,4 @@
+import GatehouseConfig
 import GatehousePKI
 import IPNetwork
 import NIOConcurrencyHelpers

@@ -8,7 +8,7 @@ import NIOHTTP1
 final class ProxyLeg: UpstreamResponseReceiver {
     private weak var handler: GatewayRequestHandler?
     private let exchange: RequestExchange
-    private let integration: HTTPProxyIntegration
+    private let integration: ProxyTarget
     private let pool: UpstreamConnectionPool
     private let connection: ConnectionState
     private var channel: Channel?
@@ -18,7 +18,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
     private var pausedReading = false
 
     init(
-        handler: GatewayRequestHandler, exchange: RequestExchange, integration: HTTPProxyIntegration,
+        handler: GatewayRequestHandler, exchange: RequestExchange, integration: ProxyTarget,
         pool: UpstreamConnectionPool, connection: ConnectionState
     ) {
         self.handler = handler

@@ -1,3 +1,4 @@
+import GatehouseConfig
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -6,7 +7,7 @@ import NIOPosix
 /// connection share a thread and never need locks. Only used from its own event loop.
 final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `eventLoop`, checked by preconditions
     let eventLoop: any EventLoop
-    private var idle: [UpstreamAddress: [Channel]] = [:]
+    private var idle: [Upstream: [Channel]] = [:]
     private let maxIdlePerUpstream: Int
 
     init(eventLoop: any EventLoop, maxIdlePerUpstream: Int = 128) {
@@ -15,7 +16,7 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
     }
 
     /// A live pooled connection, or nil when a new one must be made.
-    func takeIdle(_ address: UpstreamAddress) -> Channel? {
+    func takeIdle(_ address: Upstream) -> Channel? {
         eventLoop.preconditionInEventLoop()
         while var channels = idle[address], let channel = channels.popLast() {
             idle[address] = channels
@@ -24,7 +25,7 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
         return nil
     }
 
-    func connect(_ address: UpstreamAddress, timeout: TimeAmount) -> EventLoopFuture<Channel> {
+    func connect(_ address: Upstream, timeout: TimeAmount) -> EventLoopFuture<Channel> {
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(timeout)
@@ -35,7 +36,7 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
                 }
             }
         switch address {
-        case .tcp(let host, let port):
+        case .http(let host, let port):
             if let socketAddress = try? SocketAddress(ipAddress: host, port: port) {
                 return bootstrap.connect(to: socketAddress)
             }
@@ -46,7 +47,7 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
     }
 
     /// Returns a connection after a complete response, when the upstream allows reuse.
-    func release(_ channel: Channel, to address: UpstreamAddress) {
+    func release(_ channel: Channel, to address: Upstream) {
         eventLoop.preconditionInEventLoop()
         var channels = idle[address, default: []]
         channels.removeAll { !$0.isActive }

@@ -1,3 +1,4 @@
+import GatehouseConfig
 import GatehousePKI
 import NIOHTTP1
 
@@ -23,7 +24,7 @@ struct UpstreamRequestBuilder {
     ]
 
     static func build(
-        client head: HTTPRequestHead, integration: HTTPProxyIntegration, match: RouteMatch, requestID: String,
+        client head: HTTPRequestHead, integration: ProxyTarget, match: RouteMatch, requestID: String,
         connection: ConnectionState, principal: CallerPrincipal?, bodyLength: Int
     ) -> HTTPRequestHead {
         var named = Set<String>()
@@ -68,16 +69,16 @@ struct UpstreamRequestBuilder {
 
     /// The path from the integration template with `{name}` filled from the route (each segment re-encoded), and
     /// the client's query string passed through.
-    static func upstreamTarget(template: [PathTemplatePart], parameters: [String: [String]], clientURI: String)
+    static func upstreamTarget(template: [UpstreamPathPart], parameters: [String: [String]], clientURI: String)
         -> String
     {
         var uri = ""
         for part in template {
             switch part {
-            case .text(let text):
+            case .literal(let text):
                 uri += text
-            case .variable(let name):
-                let segments = parameters[name] ?? parameters[name + "+"] ?? []
+            case .parameter(let name), .greedy(let name):
+                let segments = parameters[name] ?? []
                 uri += segments.map(percentEncodePathSegment).joined(separator: "/")
             }
         }

@@ -1,3 +1,4 @@
+import GatehouseConfig
 import NIOCore
 
 /// How a route authenticates its callers.
@@ -6,14 +7,7 @@ public enum RouteAuthorization: String, Sendable {
     case none = "NONE"
 }
 
-/// One segment of a route's path pattern.
-public enum RouteSegment: Sendable, Equatable {
-    case literal(String)
-    /// `{name}`: exactly one segment.
-    case parameter(String)
-    /// `{name+}`: one or more trailing segments.
-    case greedy(String)
-
+extension RouteSegment {
     /// Routing precedence: a literal beats a parameter, which beats a greedy match.
     var rank: Int {
         switch self {
@@ -32,11 +26,11 @@ public struct RouteDefinition: Sendable {
     public let method: String
     public let segments: [RouteSegment]
     public let authorization: RouteAuthorization
-    public let integration: Integration
+    public let integration: RouteIntegration
 
     public init(
         key: String, method: String, segments: [RouteSegment], authorization: RouteAuthorization,
-        integration: Integration
+        integration: RouteIntegration
     ) {
         self.key = key
         self.method = method
@@ -47,38 +41,20 @@ public struct RouteDefinition: Sendable {
 }
 
 /// What a route forwards to.
-public enum Integration: Sendable {
-    case httpProxy(HTTPProxyIntegration)
-    case mock(MockIntegration)
+public enum RouteIntegration: Sendable {
+    case httpProxy(ProxyTarget)
+    case mock(MockResponse)
 }
 
-/// Where an `HTTP_PROXY` integration connects.
-public enum UpstreamAddress: Sendable, Hashable, CustomStringConvertible {
-    case tcp(host: String, port: Int)
-    case unix(path: String)
-
-    public var description: String {
-        switch self {
-        case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        case .unix(let path): "unix:\(path)"
-        }
-    }
-}
-
-/// A piece of an integration path template: raw text, or a `{name}` placeholder filled from the matched route.
-public enum PathTemplatePart: Sendable, Equatable {
-    case text(String)
-    case variable(String)
-}
-
-public struct HTTPProxyIntegration: Sendable {
-    public let upstream: UpstreamAddress
+/// An `HTTP_PROXY` integration specialised to one stage.
+public struct ProxyTarget: Sendable {
+    public let upstream: Upstream
     /// The Host header the upstream receives (`host:port` of the integration URI, or `localhost` for unix sockets).
     public let hostHeader: String
-    public let pathTemplate: [PathTemplatePart]
+    public let pathTemplate: [UpstreamPathPart]
     public let timeout: TimeAmount
 
-    public init(upstream: UpstreamAddress, hostHeader: String, pathTemplate: [PathTemplatePart], timeout: TimeAmount) {
+    public init(upstream: Upstream, hostHeader: String, pathTemplate: [UpstreamPathPart], timeout: TimeAmount) {
         self.upstream = upstream
         self.hostHeader = hostHeader
         self.pathTemplate = pathTemplate
@@ -86,7 +62,8 @@ public struct HTTPProxyIntegration: Sendable {
     }
 }
 
-public struct MockIntegration: Sendable {
+/// A `MOCK` integration: the answer is fixed in the configuration.
+public struct MockResponse: Sendable {
     public let status: Int
     public let headers: [(String, String)]
     public let body: String

@@ -1,3 +1,4 @@
+import GatehouseConfig
 import GatehousePKI
 import IPNetwork
 import NIOSSL
@@ -8,9 +9,11 @@ public struct ListenerRuntime: Sendable {
     public let name: String
     public let sslContext: NIOSSLContext
     public let clientPolicy: ClientCertificatePolicy
-    public let allowedSources: [CIDR]
+    public let allowedSources: [AllowedSource]
 
-    public init(name: String, sslContext: NIOSSLContext, clientPolicy: ClientCertificatePolicy, allowedSources: [CIDR]) {
+    public init(
+        name: String, sslContext: NIOSSLContext, clientPolicy: ClientCertificatePolicy, allowedSources: [AllowedSource]
+    ) {
         self.name = name
         self.sslContext = sslContext
         self.clientPolicy = clientPolicy

@@ -216,7 +216,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             closing: error.closesConnection, context: context)
     }
 
-    private func answerMock(_ exchange: RequestExchange, mock: MockIntegration, context: ChannelHandlerContext) {
+    private func answerMock(_ exchange: RequestExchange, mock: MockResponse, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         for (name, value) in mock.headers { headers.add(name: name, value: value) }
         write(

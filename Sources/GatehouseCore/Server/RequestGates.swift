@@ -1,3 +1,4 @@
+import GatehouseConfig
 import AccessPolicy
 import Foundation
 import NIOHTTP1
@@ -73,7 +74,7 @@ struct RequestGates {
         let request = SigV4Request(
             method: head.method.rawValue, path: String(pathPart), query: query.map(String.init),
             headers: head.headers.map { (name: $0.name, value: $0.value) })
-        switch snapshot.verifier.begin(request, now: now) {
+        switch snapshot.verifier.begin(request, now: Int(now.timeIntervalSince1970)) {
         case .success(let pending):
             return .success(Admitted(match: match, path: path, pendingSignature: pending))
         case .failure(let error):
@@ -86,11 +87,10 @@ struct RequestGates {
     {
         switch pending.finish(bodySHA256Hex: bodySHA256Hex) {
         case .success(let caller):
-            guard let identity = snapshot.identities[caller.accessKeyID] else { return .failure(.unrecognizedClient) }
             return .success(
                 CallerPrincipal(
-                    accessKeyID: caller.accessKeyID, arn: identity.principalARN, account: identity.account,
-                    tags: identity.tags))
+                    accessKeyID: caller.accessKeyID, arn: caller.principalARN ?? caller.accessKeyID,
+                    account: caller.accountID, tags: caller.tags))
         case .failure(let error):
             return .failure(GatewayError(status: .forbidden, errorType: error.errorType, message: error.message))
         }
@@ -101,9 +101,9 @@ struct RequestGates {
         _ admitted: Admitted, method: String, principal: CallerPrincipal?, userAgent: String?, now: Date
     ) -> GatewayError? {
         guard let policy = admitted.match.api.policy else { return nil }
-        let resource = PolicyResource.arn(
+        let resource = ExecuteAPIARN.resource(
             region: snapshot.region, accountID: snapshot.accountID, apiID: admitted.match.api.id,
-            stage: admitted.match.stage, method: method, routePath: admitted.match.routePath)
+            stage: admitted.match.stage, method: method, path: admitted.match.routePath.joined(separator: "/"))
         var facts = RequestFacts()
         facts.sourceIP = connection.sourceIP
         facts.sourceVpce = connection.network?.id
@@ -121,13 +121,7 @@ struct RequestGates {
             facts.clientCertSHA256 = identity.sha256Hex
         }
         let decision = policy.evaluate(principal: principal?.arn, resource: resource, facts: facts)
-        switch decision {
-        case .allow:
-            return nil
-        case .explicitDeny:
-            return .accessDenied(PolicyResource.deniedMessage(principal: principal?.arn, resource: resource, explicit: true))
-        case .implicitDeny:
-            return .accessDenied(PolicyResource.deniedMessage(principal: principal?.arn, resource: resource, explicit: false))
-        }
+        guard !decision.isAllowed else { return nil }
+        return .accessDenied(AccessDeniedMessage.text(principal: principal?.arn, resource: resource, decision: decision))
     }
 }

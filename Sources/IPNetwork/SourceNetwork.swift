@@ -1,9 +1,7 @@
-import IPNetwork
-
 /// A named source network from the configuration (the emulated VPC endpoint): its id is `aws:SourceVpce`,
 /// its `vpc` is `aws:SourceVpc`.
 ///
-/// Lives here, not in the config module, so `serve` and `policy simulate` pick the network for an address with
+/// Lives in IPNetwork, shared by the config loader and the policy module, so `serve` and `policy simulate` pick the network for an address with
 /// the same function, which is what makes a simulation answer exactly as the gateway would.
 public struct SourceNetwork: Hashable, Sendable {
     public var id: String
@@ -28,5 +26,10 @@ public struct SourceNetwork: Hashable, Sendable {
             }
         }
         return best?.network
+    }
+
+    /// Whether the address belongs to this network.
+    public func contains(_ address: IPAddress) -> Bool {
+        cidrs.contains { $0.contains(address) }
     }
 }
