@@ -1,4 +1,0 @@
-import Testing
-@testable import GatehousePKI
-
-@Test func moduleLoads() {}
