@@ -14,7 +14,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 shared=${GATEHOUSE_SHARED:-$(cd "$root/../shared" 2>/dev/null && pwd || true)}
 reference=$shared/bench/reference.sh
-[ -x "$reference" ] || [ -f "$reference" ] || { echo "run.sh: $root/../shared/bench/reference.sh not found" >&2; exit 1; }
+[ -f "$reference" ] || { echo "run.sh: $root/../shared/bench/reference.sh not found" >&2; exit 1; }
 
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
@@ -69,7 +69,7 @@ cleanup() {
         kill "$pid" 2>/dev/null || true
     done
     for dir in "$work"/upstream "$work"/nginx "$work"/haproxy; do
-        [ -d "$dir" ] && "$reference" stop "$dir" 2>/dev/null || true
+        [ -d "$dir" ] && bash "$reference" stop "$dir" 2>/dev/null || true
     done
     for pid in "${started_pids[@]}"; do
         wait "$pid" 2>/dev/null || true
@@ -122,8 +122,9 @@ rss_kb() {  # pid -> VmRSS in kB
     awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
 }
 
-json_field() {  # file expression -> value (python expression over `r`, the parsed report)
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+json_field() {  # file expression -> value (python expression over `r`, the parsed report), "-" when unreadable
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null \
+        || echo -
 }
 
 # Writes the Gatehouse configuration; $1 = NONE or AWS_IAM.
@@ -217,7 +218,7 @@ measure() {
     result[$name.p99]=$(json_field "$out/keepalive.json" '(r.get("latency_microseconds") or {}).get("p99", "-")')
     result[$name.errors]=$(json_field "$out/keepalive.json" 'sum(r["errors"].values())')
 
-    if [[ $url == https://* ]]; then
+    if [[ $url == https://* ]] && [[ $name != gatehouse-sigv4 ]]; then
         log "$name: new mTLS connection per request, $HANDSHAKE_CONNECTIONS connections, ${DURATION}s"
         taskset -c "$LOAD_CPU" "$load" --new-connection -c "$HANDSHAKE_CONNECTIONS" -d "$DURATION" --json \
             "${extra[@]}" "$url" >"$out/handshake.json" || log "$name: handshake run reported no success"
@@ -238,12 +239,20 @@ measure() {
     fi
 }
 
+# Memory of a freshly started proxy, before any load. $1 = name.
+fresh_rss() {
+    sleep 1
+    local pid
+    pid=$(proxy_pid "$1")
+    [ -n "$pid" ] && result[$1.rss0]=$(( $(rss_kb "$pid") / 1024 ))
+    return 0
+}
+
 # Holds idle mTLS connections and reads the proxy's resident memory meanwhile. $1 = name, $2 = URL.
 measure_memory() {
     local name=$1 url=$2 out=$work/$1 pid
     pid=$(proxy_pid "$name")
     [ -n "$pid" ] || { log "$name: no process to measure"; return 0; }
-    result[$name.rss0]=$(( $(rss_kb "$pid") / 1024 ))
     for n in $HOLD_COUNTS; do
         log "$name: holding $n idle mTLS connections"
         rm -f "$out/held-$n"
@@ -259,14 +268,14 @@ measure_memory() {
         sleep 1
         result[$name.rss$n]=$(( $(rss_kb "$pid") / 1024 ))
         wait "$hold_pid" || true
-        result[$name.held$n]=$(json_field "$out/hold-$n.json" 'r["hold"]["established"]' 2>/dev/null || echo 0)
+        result[$name.held$n]=$(json_field "$out/hold-$n.json" 'r["hold"]["established"]')
         sleep 1
     done
 }
 
 # --- 4. upstream and reference proxies -------------------------------------------------------------------------
 log "starting the upstream (nginx returning 200 ok) on core $LOAD_CPU"
-taskset -c "$LOAD_CPU" "$reference" upstream "$upstream_port" "$work/upstream"
+taskset -c "$LOAD_CPU" bash "$reference" upstream "$upstream_port" "$work/upstream"
 wait_port "$upstream_port" || die "upstream did not start"
 
 url_for() { echo "$1://127.0.0.1:$2$request_path"; }
@@ -277,25 +286,28 @@ fi
 
 if wants nginx; then
     log "starting nginx on core $PROXY_CPU"
-    taskset -c "$PROXY_CPU" "$reference" nginx "$nginx_port" "$upstream_port" "$pki" "$work/nginx"
+    taskset -c "$PROXY_CPU" bash "$reference" nginx "$nginx_port" "$upstream_port" "$pki" "$work/nginx"
     wait_port "$nginx_port" || die "nginx did not start"
+    fresh_rss nginx
     measure nginx "$(url_for https "$nginx_port")" "${tls_args[@]}"
     measure_memory nginx "$(url_for https "$nginx_port")"
-    "$reference" stop "$work/nginx"
+    bash "$reference" stop "$work/nginx"
 fi
 
 if wants haproxy; then
     log "starting HAProxy on core $PROXY_CPU"
-    taskset -c "$PROXY_CPU" "$reference" haproxy "$haproxy_port" "$upstream_port" "$pki" "$work/haproxy"
+    taskset -c "$PROXY_CPU" bash "$reference" haproxy "$haproxy_port" "$upstream_port" "$pki" "$work/haproxy"
     wait_port "$haproxy_port" || die "haproxy did not start"
+    fresh_rss haproxy
     measure haproxy "$(url_for https "$haproxy_port")" "${tls_args[@]}"
     measure_memory haproxy "$(url_for https "$haproxy_port")"
-    "$reference" stop "$work/haproxy"
+    bash "$reference" stop "$work/haproxy"
 fi
 
 if wants gatehouse; then
     log "starting Gatehouse (authorization NONE) on core $PROXY_CPU"
     start_gatehouse NONE
+    fresh_rss gatehouse
     measure gatehouse "$(url_for https "$gatehouse_port")" "${tls_args[@]}"
     measure_memory gatehouse "$(url_for https "$gatehouse_port")"
     stop_gatehouse
@@ -336,7 +348,7 @@ row() {  # name label
     echo "Gatehouse benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
     echo "proxy on core $PROXY_CPU, load and upstream on core $LOAD_CPU; ${DURATION}s per run; keep-alive -c $CONNECTIONS, new-connection -c $HANDSHAKE_CONNECTIONS, ab -n $AB_REQUESTS; ratios to nginx."
     echo
-    header="| target | keep-alive req/s | p99 µs | ab -k req/s | new mTLS handshakes/s | RSS idle MB |"
+    header="| target | keep-alive req/s | p99 µs | ab -k req/s | new mTLS handshakes/s | RSS fresh MB |"
     rule="|---|---|---|---|---|---|"
     for h in $HOLD_COUNTS; do header+=" RSS $h idle mTLS MB |"; rule+="---|"; done
     echo "$header errors |"

@@ -34,6 +34,13 @@ final class LoadWorker {
         guard settings.keepAlive else { return eventLoop.makeSucceededFuture(nil) }
         let promise = eventLoop.makePromise(of: String?.self)
         readyCallback = { promise.succeed($0) }
+        eventLoop.assumeIsolated().scheduleTask(in: settings.requestTimeout) { [self] in
+            guard readyCallback != nil else { return }
+            let message = "connection not established within \(settings.requestTimeout)"
+            stats.snapshot.recordError(.timeout, message)
+            dropConnection()
+            finishPreparing(with: message)
+        }
         openConnection { [self] error in
             if let error {
                 stats.snapshot.recordError(.connect, "\(error)")
