@@ -63,7 +63,7 @@ public final class GatewayMetrics: Sendable {
         return key
     }
 
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+    func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
         let key = GatewayMetrics.key(label, dimensions)
         return counters.withLockedValue { cache in
             if let existing = cache[key] { return existing }
@@ -73,7 +73,7 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+    func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
         let key = GatewayMetrics.key(label, dimensions)
         return timers.withLockedValue { cache in
             if let existing = cache[key] { return existing }
@@ -83,7 +83,7 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    private func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
+    func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
         let key = GatewayMetrics.key(label, dimensions)
         return gauges.withLockedValue { cache in
             if let existing = cache[key] { return existing }
