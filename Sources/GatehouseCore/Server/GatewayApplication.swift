@@ -30,8 +30,10 @@ public struct GatewayApplication {
         }
         let resolution = LoggingSetup.bootstrap(
             target: Systemd.LogTarget(rawValue: configuration.logTarget.rawValue) ?? .auto)
-        var logger = Logger(label: "gatehouse")
-        logger[metadataKey: "LOG_DESTINATION"] = .string(resolution.destination.rawValue)
+        let logger = Logger(label: "gatehouse")
+        if resolution.destination == .journal {
+            logger.debug("logging to the journal")
+        }
         let snapshot: GatewaySnapshot
         switch SnapshotBuilder.build(configuration) {
         case .success(let built): snapshot = built

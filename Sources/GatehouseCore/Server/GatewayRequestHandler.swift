@@ -103,11 +103,13 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             return
         }
         switch gates.admitHead(head, now: exchange.receivedAt) {
-        case .failure(let error):
-            if error.status == .forbidden, let apiID = apiID(for: head, snapshot: exchange.snapshot) {
-                observer.authenticationFailed(apiID: apiID, reason: error.errorType)
+        case .failure(let rejection):
+            exchange.rejectedMatch = rejection.match
+            exchange.normalizedPath = rejection.path
+            if let match = rejection.match, rejection.error.status == .forbidden {
+                observer.authenticationFailed(apiID: match.api.id, reason: rejection.error.errorType)
             }
-            answerEarly(exchange, error: error, context: context)
+            answerEarly(exchange, error: rejection.error, context: context)
         case .success(let admitted):
             exchange.admitted = admitted
             if admitted.pendingSignature?.needsBodyHash == true {
@@ -361,11 +363,6 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         // Keep reading (and dropping) so the client's remaining bytes do not trigger a reset.
         context.read()
-    }
-
-    private func apiID(for head: HTTPRequestHead, snapshot: GatewaySnapshot) -> String? {
-        snapshot.router.selectAPI(
-            host: head.headers.first(name: "host"), apiIDHeader: head.headers.first(name: "x-apigw-api-id"))?.id
     }
 
     // MARK: Drain
