@@ -109,27 +109,11 @@ struct RequestGates {
         _ admitted: Admitted, method: String, principal: CallerPrincipal?, userAgent: String?, now: Date
     ) -> GatewayError? {
         guard let policy = admitted.match.api.policy else { return nil }
-        let resource = ExecuteAPIARN.resource(
-            region: snapshot.region, accountID: snapshot.accountID, apiID: admitted.match.api.id,
-            stage: admitted.match.stage, method: method, path: admitted.match.routePath.joined(separator: "/"))
-        var facts = RequestFacts()
-        facts.sourceIP = connection.sourceIP
-        facts.sourceVpce = connection.network?.id
-        facts.sourceVpc = connection.network?.vpc
-        facts.principalArn = principal?.arn
-        facts.principalAccount = principal?.account
-        facts.principalTags = principal?.tags ?? [:]
-        facts.now = now
-        facts.secureTransport = true
-        facts.userAgent = userAgent
-        if let identity = connection.clientIdentity {
-            facts.clientCertSubject = identity.subject
-            facts.clientCertURIs = identity.uris
-            facts.clientCertDNS = identity.dnsNames
-            facts.clientCertSHA256 = identity.sha256Hex
-        }
-        let decision = policy.evaluate(principal: principal?.arn, resource: resource, facts: facts)
-        guard !decision.isAllowed else { return nil }
-        return .accessDenied(AccessDeniedMessage.text(principal: principal?.arn, resource: resource, decision: decision))
+        let subject = PolicyCheck.Subject(
+            apiID: admitted.match.api.id, stage: admitted.match.stage, method: method,
+            routePath: admitted.match.routePath, principal: principal, sourceIP: connection.sourceIP,
+            network: connection.network, clientIdentity: connection.clientIdentity, userAgent: userAgent, now: now)
+        let outcome = PolicyCheck(region: snapshot.region, accountID: snapshot.accountID).evaluate(policy, subject: subject)
+        return outcome.deniedMessage.map { GatewayError.accessDenied($0) }
     }
 }
