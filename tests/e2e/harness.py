@@ -32,7 +32,7 @@ import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from unittest import mock
+from unittest import mock as umock
 
 import yaml
 
@@ -591,7 +591,7 @@ class Gateway:
         for ident in IDENTITIES:
             if not ident.via_env:
                 p = secrets / f"{ident.access_key}.secret"
-                p.write_text(ident.secret + "\n")
+                p.write_text(ident.secret)
                 p.chmod(0o600)
         for rel, content in self.files.items():
             p = self.workdir / rel
@@ -1035,7 +1035,7 @@ def frozen_clock(when: dt.datetime | None):
     def fake(remove_tzinfo=True):
         return aware.replace(tzinfo=None) if remove_tzinfo else aware
 
-    with mock.patch.object(botocore.auth, "get_current_datetime", fake), mock.patch.object(
+    with umock.patch.object(botocore.auth, "get_current_datetime", fake), umock.patch.object(
         botocore.crt.auth, "get_current_datetime", fake
     ):
         yield
