@@ -19,7 +19,8 @@ struct EnvironmentTests {
             of: "private_key: certs/dev/server-key.pem", with: "private_key: ${CREDENTIALS_DIRECTORY}/server-key.pem")
         #expect(
             fixture.problemLines(yaml) == [
-                "gatehouse.yaml:8:20: environment variable CREDENTIALS_DIRECTORY is not set (used by \"private_key\" in "
+                "gatehouse.yaml:8:20: environment variable CREDENTIALS_DIRECTORY is not set (used by \"private_key\" "
+                    + "in "
                     + "\"tls\" of listener \"https\")"
             ])
     }
@@ -36,7 +37,8 @@ struct EnvironmentTests {
 
     @Test func variablesWorkInNumbersBooleansAndBinds() throws {
         let fixture = try ConfigFixture()
-        let yaml = Configurations.minimal.replacingOccurrences(of: "bind: 127.0.0.1:8443", with: "bind: ${BIND}")
+        let yaml =
+            Configurations.minimal.replacingOccurrences(of: "bind: 127.0.0.1:8443", with: "bind: ${BIND}")
             + "max_clock_skew: ${SKEW}\nlimits: {max_body_bytes: \"${BODY}\"}\n"
         let configuration = try fixture.configuration(
             yaml, environment: ["BIND": "10.0.0.7:8443", "SKEW": "120", "BODY": "2048"])

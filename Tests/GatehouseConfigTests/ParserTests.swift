@@ -27,7 +27,9 @@ struct ParserTests {
         let resolve = { (path: String) in "/etc/gatehouse/" + path }
         #expect(
             try BindAddressParser.parse("[::1]:8443", resolvePath: resolve).get() == .ip(IPAddress("::1")!, port: 8443))
-        #expect(try BindAddressParser.parse("unix:x.sock", resolvePath: resolve).get() == .unix(path: "/etc/gatehouse/x.sock"))
+        #expect(
+            try BindAddressParser.parse("unix:x.sock", resolvePath: resolve).get()
+                == .unix(path: "/etc/gatehouse/x.sock"))
         #expect(try BindAddressParser.parse("127.0.0.1:0", resolvePath: resolve).get().isEphemeralPort)
         for bad in ["::1:8443", "[::1]8443", "127.0.0.1:", "127.0.0.1:-1", "unix:", "[::1:8443"] {
             #expect(throws: ValueError.self, "\(bad)") { try BindAddressParser.parse(bad, resolvePath: resolve).get() }
@@ -48,11 +50,13 @@ struct ParserTests {
     @Test func upstreamURIs() throws {
         let route = try RouteKeyParser.parse("GET /users/{id}/{rest+}").get()
         let resolve = { (path: String) in path }
-        let ipv6 = try UpstreamURIParser.parse("http://[fd00::5]:8080/u/{id}?x=1", route: route, resolvePath: resolve).get()
+        let ipv6 = try UpstreamURIParser.parse("http://[fd00::5]:8080/u/{id}?x=1", route: route, resolvePath: resolve)
+            .get()
         #expect(ipv6.upstream == .http(host: "fd00::5", port: 8080))
         #expect(ipv6.upstream.description == "http://[fd00::5]:8080")
         #expect(ipv6.pathTemplate == [.literal("/u/"), .parameter("id"), .literal("?x=1")])
-        let named = try UpstreamURIParser.parse("HTTP://Orders.Internal/{rest+}", route: route, resolvePath: resolve).get()
+        let named = try UpstreamURIParser.parse("HTTP://Orders.Internal/{rest+}", route: route, resolvePath: resolve)
+            .get()
         #expect(named.upstream == .http(host: "orders.internal", port: 80))
         #expect(named.pathTemplate == [.literal("/"), .greedy("rest")])
         for bad in ["http://a:b/x", "http://u@h/x", "http://h/x#f", "http://h/{id", "http://h/x}", "unix:"] {

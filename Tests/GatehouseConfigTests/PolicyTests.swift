@@ -64,7 +64,8 @@ struct PolicyTests {
         let fixture = try ConfigFixture()
         #expect(
             fixture.problemLines(Self.api(policy: "    policy: policies/missing.json\n")) == [
-                "gatehouse.yaml:13:13: file policies/missing.json named by \"policy\" in api \"a1b2c3d4e5\" does not exist"
+                "gatehouse.yaml:13:13: file policies/missing.json named by \"policy\" in api \"a1b2c3d4e5\" does not "
+                    + "exist"
             ])
         #expect(
             fixture.problemLines(Self.api(policy: "    policy: [a]\n")) == [

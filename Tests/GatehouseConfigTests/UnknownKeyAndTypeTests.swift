@@ -25,23 +25,27 @@ struct UnknownKeyAndTypeTests {
             of: "    bind: 127.0.0.1:8443\n", with: "    bind: 127.0.0.1:8443\n    alow_sources: [10.0.0.0/8]\n")
         #expect(
             fixture.problemLines(yaml) == [
-                "gatehouse.yaml:6:5: unknown key \"alow_sources\" in listener \"https\"; did you mean \"allow_sources\"?"
+                "gatehouse.yaml:6:5: unknown key \"alow_sources\" in listener \"https\"; did you mean "
+                    + "\"allow_sources\"?"
             ])
     }
 
     @Test func unknownKeyInTLSAndDeeper() throws {
         let fixture = try ConfigFixture()
-        let yaml = Configurations.minimal + """
-            min_verison: "1.3"
-            apis:
-              - id: a1b2c3d4e5
-                stages: {prod: {variabels: {}}}
-                routes:
-                  - route: GET /x
-                    integration: {type: MOCK, stauts: 200}
-            """
+        let yaml =
+            Configurations.minimal + """
+                min_verison: "1.3"
+                apis:
+                  - id: a1b2c3d4e5
+                    stages: {prod: {variabels: {}}}
+                    routes:
+                      - route: GET /x
+                        integration: {type: MOCK, stauts: 200}
+                """
         let tlsYAML = yaml.replacingOccurrences(of: "min_verison: \"1.3\"\n", with: "")
-            .replacingOccurrences(of: "      client_ca: certs/dev/ca.pem\n", with: "      client_ca: certs/dev/ca.pem\n      min_verison: \"1.3\"\n")
+            .replacingOccurrences(
+                of: "      client_ca: certs/dev/ca.pem\n",
+                with: "      client_ca: certs/dev/ca.pem\n      min_verison: \"1.3\"\n")
         #expect(
             fixture.problemLines(tlsYAML) == [
                 "\(at("min_verison", in: tlsYAML)): unknown key \"min_verison\" in \"tls\" of listener \"https\"; "
@@ -78,12 +82,14 @@ struct UnknownKeyAndTypeTests {
 
     @Test func wrongBooleanAndEnum() throws {
         let fixture = try ConfigFixture()
-        let yaml = Configurations.minimal.replacingOccurrences(
-            of: "    bind: 127.0.0.1:8443\n", with: "    bind: 127.0.0.1:8443\n    proxy_protocol: maybe\n")
+        let yaml =
+            Configurations.minimal.replacingOccurrences(
+                of: "    bind: 127.0.0.1:8443\n", with: "    bind: 127.0.0.1:8443\n    proxy_protocol: maybe\n")
             + "log_target: syslog\n"
         #expect(
             fixture.problemLines(yaml) == [
-                "gatehouse.yaml:6:21: \"proxy_protocol\" in listener \"https\" must be true or false, found a string \"maybe\"",
+                "gatehouse.yaml:6:21: \"proxy_protocol\" in listener \"https\" must be true or false, found a string "
+                    + "\"maybe\"",
                 "gatehouse.yaml:11:13: \"log_target\" at top level must be one of \"auto\", \"journal\", \"stderr\", "
                     + "found \"syslog\"",
             ])
@@ -189,7 +195,8 @@ struct UnknownKeyAndTypeTests {
                 "gatehouse.yaml:2:13: \"account_id\" must be 12 digits (quote it), found \"12\"",
                 "gatehouse.yaml:5:11: bind \"8.8.8.8:443\" in listener \"https\" is not an internal address "
                     + "(loopback, RFC 1918, RFC 6598, link-local or ULA); set \"allow_public_bind: true\" to allow it",
-                "gatehouse.yaml:7:20: file certs/dev/nope.pem named by \"certificate\" in \"tls\" of listener \"https\" "
+                "gatehouse.yaml:7:20: file certs/dev/nope.pem named by \"certificate\" in \"tls\" of listener "
+                    + "\"https\" "
                     + "does not exist",
                 "gatehouse.yaml:10:21: unknown network id \"vpce-nowhere\" in \"allow_sources\" in listener \"https\" "
                     + "(no networks are defined)",

@@ -43,7 +43,8 @@ struct APIReader {
         let problemsBefore = context.problems.count
         let id = context.string(fields, "id", required: true)
         if let id, !Self.isValidID(id) {
-            context.report("api id \"\(id)\" must be 10 lowercase letters or digits, as in API Gateway", at: fields["id"])
+            context.report(
+                "api id \"\(id)\" must be 10 lowercase letters or digits, as in API Gateway", at: fields["id"])
         }
         let name = context.string(fields, "name")
         let hosts = readHosts(fields)
@@ -72,8 +73,10 @@ struct APIReader {
         var hosts: [String] = []
         for item in context.stringList(fields, "hosts") {
             let host = item.text.lowercased()
-            let valid = host.range(of: #"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"#,
-                options: .regularExpression) != nil
+            let valid =
+                host.range(
+                    of: #"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"#,
+                    options: .regularExpression) != nil
             guard valid, host.count <= 253 else {
                 context.report("\"\(item.text)\" in \"hosts\" \(fields.owner) is not a valid host name", at: item.node)
                 continue

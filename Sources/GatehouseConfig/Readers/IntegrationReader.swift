@@ -31,7 +31,8 @@ struct IntegrationReader {
             return nil
         }
         guard let kind = Kind(rawValue: typeText) else {
-            context.report("\"type\" \(owner) must be one of \"HTTP_PROXY\", \"MOCK\", found \"\(typeText)\"",
+            context.report(
+                "\"type\" \(owner) must be one of \"HTTP_PROXY\", \"MOCK\", found \"\(typeText)\"",
                 at: typeNode)
             return nil
         }
@@ -94,8 +95,11 @@ struct IntegrationReader {
         let status = context.integer(fields, "status", default: 200, range: 100...599)
         var headers: [MockIntegration.Header] = []
         for header in context.stringMap(fields, "headers") {
-            let validName = !header.key.isEmpty
-                && header.key.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0) }
+            let validName =
+                !header.key.isEmpty
+                && header.key.unicodeScalars.allSatisfy {
+                    $0.isASCII && $0.value > 0x20 && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0)
+                }
             let validValue = !header.value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
             guard validName, validValue else {
                 context.report("invalid header \"\(header.key)\" in \"headers\" \(fields.owner)", at: header.node)

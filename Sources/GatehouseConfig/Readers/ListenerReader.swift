@@ -85,7 +85,8 @@ struct ListenerReader {
                 "missing required field \"tls\" \(owner) (mTLS is mandatory on every non-admin listener)", at: node)
         }
         if isAdmin, allowPublicBind {
-            context.report("\"allow_public_bind\" is never allowed for the admin listener", at: fields["allow_public_bind"])
+            context.report(
+                "\"allow_public_bind\" is never allowed for the admin listener", at: fields["allow_public_bind"])
         }
         let allowSources = readAllowSources(fields)
         let proxyProtocol = context.bool(fields, "proxy_protocol", default: false)
