@@ -204,3 +204,27 @@ struct UnknownKeyAndTypeTests {
             ])
     }
 }
+
+extension UnknownKeyAndTypeTests {
+    @Test func emptyListenerListAndNonMappingDocument() throws {
+        let fixture = try ConfigFixture()
+        #expect(
+            fixture.problemLines("region: us-east-1\naccount_id: \"123456789012\"\nlisteners: []\n") == [
+                "gatehouse.yaml:3:12: \"listeners\" must list at least one listener"
+            ])
+        #expect(
+            fixture.problemLines("- a\n- b\n") == ["gatehouse.yaml:1:1: expected a mapping at top level, found a list"])
+        #expect(fixture.problemLines("") == ["gatehouse.yaml: file is empty"])
+    }
+
+    @Test func problemDescriptionsWithAndWithoutPosition() {
+        #expect(
+            ConfigurationProblem(file: "g.yaml", line: 3, column: 7, message: "bad").description == "g.yaml:3:7: bad")
+        #expect(ConfigurationProblem(file: "g.yaml", message: "bad").description == "g.yaml: bad")
+        let problems = ConfigurationProblems([
+            ConfigurationProblem(file: "g.yaml", line: 1, column: 1, message: "one"),
+            ConfigurationProblem(location: SourceLocation(file: "p.json"), message: "two"),
+        ])
+        #expect(problems.description == "g.yaml:1:1: one\np.json: two")
+    }
+}
