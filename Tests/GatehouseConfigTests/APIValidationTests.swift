@@ -233,7 +233,7 @@ struct APIValidationTests {
         let yaml = Self.api(routes: "      - route: GET /x\n        integration: {type: MOCK}\n")
         #expect(
             try fixture.configuration(yaml).apis.first?.routes.first?.integration
-                == .mock(MockIntegration(status: 200, headers: [], body: "")))
+                == .mock(MockIntegrationConfiguration(status: 200, headers: [], body: "")))
         let bad = Self.api(routes: "      - route: GET /x\n        integration: {type: MOCK, status: 99}\n")
         #expect(
             fixture.problemLines(bad) == [

@@ -131,7 +131,7 @@ struct ExampleConfigurationTests {
         #expect(
             routes[2].integration
                 == .mock(
-                    MockIntegration(
+                    MockIntegrationConfiguration(
                         status: 200, headers: [.init(name: "content-type", value: "application/json")],
                         body: #"{"pong":true}"#)))
     }

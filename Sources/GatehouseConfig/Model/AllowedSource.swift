@@ -2,7 +2,7 @@ import IPNetwork
 
 /// One entry of a listener's `allow_sources`: a named network (resolved) or a bare CIDR.
 public enum AllowedSource: Hashable, Sendable {
-    case network(SourceNetwork)
+    case network(NetworkConfiguration)
     case cidr(CIDR)
 
     /// Whether a connection from the address is admitted by this entry.

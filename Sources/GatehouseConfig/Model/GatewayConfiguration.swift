@@ -6,14 +6,14 @@ public struct GatewayConfiguration: Hashable, Sendable {
     public let region: String
     /// 12-digit account id used in `execute-api` ARNs.
     public let accountID: String
-    public let logTarget: LogTarget
+    public let logTarget: LogDestination
     /// How far a SigV4 `X-Amz-Date` may be from now (default 300 s).
     public let maxClockSkew: Duration
     /// Time in-flight requests get after SIGTERM (default 30 s).
     public let drainTimeout: Duration
     public let limits: Limits
     public let listeners: [ListenerConfiguration]
-    public let networks: [SourceNetwork]
+    public let networks: [NetworkConfiguration]
     public let identities: [IdentityConfiguration]
     public let apis: [APIConfiguration]
 
@@ -21,12 +21,12 @@ public struct GatewayConfiguration: Hashable, Sendable {
         file: String,
         region: String,
         accountID: String,
-        logTarget: LogTarget,
+        logTarget: LogDestination,
         maxClockSkew: Duration,
         drainTimeout: Duration,
         limits: Limits,
         listeners: [ListenerConfiguration],
-        networks: [SourceNetwork],
+        networks: [NetworkConfiguration],
         identities: [IdentityConfiguration],
         apis: [APIConfiguration]
     ) {

@@ -16,7 +16,7 @@ struct GatewayConfigurationReader {
         }
         let region = readRegion(fields)
         let accountID = readAccountID(fields)
-        let logTarget = context.choice(fields, "log_target", default: LogTarget.auto)
+        let logTarget = context.choice(fields, "log_target", default: LogDestination.auto)
         let maxClockSkew = context.integer(fields, "max_clock_skew", default: 300, range: 1...86400)
         let drainTimeout = context.integer(fields, "drain_timeout", default: 30, range: 0...86400)
         let limits = LimitsReader(context: context).read(fields.present("limits"))

@@ -10,11 +10,11 @@ struct ListenerReader {
 
     let context: LoadContext
     /// Valid networks by id, for resolving `allow_sources`.
-    let networks: [String: SourceNetwork]
+    let networks: [String: NetworkConfiguration]
     /// Every network id written in the file, valid or not: an entry naming an invalid network is not reported again.
     let declaredNetworkIDs: Set<String>
 
-    init(context: LoadContext, networks: [SourceNetwork], declaredNetworkIDs: Set<String>) {
+    init(context: LoadContext, networks: [NetworkConfiguration], declaredNetworkIDs: Set<String>) {
         self.context = context
         self.networks = Dictionary(networks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.declaredNetworkIDs = declaredNetworkIDs
@@ -73,7 +73,7 @@ struct ListenerReader {
         let isAdmin = context.bool(fields, "admin", default: false)
         let allowPublicBind = context.bool(fields, "allow_public_bind", default: false)
         let bind = readBind(fields, isAdmin: isAdmin, allowPublicBind: allowPublicBind)
-        var tls: TLSConfiguration?
+        var tls: ListenerTLSConfiguration?
         if let tlsNode = fields.present("tls") {
             if isAdmin {
                 context.report("the admin listener serves plaintext on loopback; remove \"tls\" \(owner)", at: tlsNode)

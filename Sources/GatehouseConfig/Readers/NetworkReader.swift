@@ -7,8 +7,8 @@ struct NetworkReader {
 
     let context: LoadContext
 
-    func readAll(_ nodes: [Node]) -> [SourceNetwork] {
-        var networks: [SourceNetwork] = []
+    func readAll(_ nodes: [Node]) -> [NetworkConfiguration] {
+        var networks: [NetworkConfiguration] = []
         var seen: [String: Node] = [:]
         for (index, node) in nodes.enumerated() {
             guard let network = read(node, index: index) else {
@@ -26,7 +26,7 @@ struct NetworkReader {
         return networks
     }
 
-    private func read(_ node: Node, index: Int) -> SourceNetwork? {
+    private func read(_ node: Node, index: Int) -> NetworkConfiguration? {
         let owner = node.peekText("id").map { "in network \"\($0)\"" } ?? "in network #\(index + 1)"
         guard let fields = context.fields(of: node, owner: owner, known: Self.knownKeys) else {
             return nil
@@ -53,7 +53,7 @@ struct NetworkReader {
         guard let id, Self.isValidID(id), cidrs.count == items.count, !cidrs.isEmpty else {
             return nil
         }
-        return SourceNetwork(id: id, vpc: vpc, cidrs: cidrs)
+        return NetworkConfiguration(id: id, vpc: vpc, cidrs: cidrs)
     }
 
     static func isValidID(_ id: String) -> Bool {

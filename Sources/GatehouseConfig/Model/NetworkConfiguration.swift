@@ -1,7 +1,7 @@
 import IPNetwork
 
 /// A named source network: an emulated VPC endpoint that callers are recognised by.
-public struct SourceNetwork: Hashable, Sendable {
+public struct NetworkConfiguration: Hashable, Sendable {
     /// The value of `aws:SourceVpce` for callers from these CIDRs.
     public let id: String
     /// The value of `aws:SourceVpc`, when configured.
