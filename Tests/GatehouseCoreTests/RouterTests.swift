@@ -5,7 +5,7 @@ import Testing
 @testable import GatehouseCore
 
 @Suite struct RouterTests {
-    static func route(_ method: String, _ segments: [RouteSegment]) -> RouteDefinition {
+    static func route(_ method: String, _ segments: [RouteKeySegment]) -> RouteDefinition {
         RouteDefinition(
             key: "\(method) /" + segments.map(\.description).joined(separator: "/"), method: method,
             segments: segments, authorization: .none,
