@@ -181,7 +181,8 @@ struct ClientCertificatePolicyTests {
     @Test func rejectsMalformedInput() async throws {
         let policy = try self.pki.policy()
         #expect(await policy.verify(chainDER: [], now: self.pki.now).failureReason == "malformed")
-        #expect(await policy.verify(chainDER: [[0x30, 0x03, 0x02, 0x01]], now: self.pki.now).failureReason == "malformed")
+        #expect(
+            await policy.verify(chainDER: [[0x30, 0x03, 0x02, 0x01]], now: self.pki.now).failureReason == "malformed")
         let alice = try self.pki.client()
         let withJunk = [try alice.chainDER()[0], [0x01, 0x02]]
         #expect(await policy.verify(chainDER: withJunk, now: self.pki.now).failureReason == "malformed")

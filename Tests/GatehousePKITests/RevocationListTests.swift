@@ -78,7 +78,8 @@ struct RevocationListTests {
         guard let revoke = try runTool("/usr/bin/openssl", ["ca"] + common + ["-revoke", "\(dir)/clients/bob.pem"])
         else { return }
         #expect(revoke.status == 0, "\(revoke.output)")
-        let gen = try #require(try runTool("/usr/bin/openssl", ["ca"] + common + ["-gencrl", "-out", "\(dir)/crl.pem"]))
+        let gen = try #require(
+            try runTool("/usr/bin/openssl", ["ca"] + common + ["-gencrl", "-out", "\(dir)/crl.pem"]))
         #expect(gen.status == 0, "\(gen.output)")
 
         let policy = try ClientCertificatePolicy(
@@ -137,8 +138,10 @@ struct RevocationListTests {
 
         if let check = try runTool(
             "/usr/bin/openssl",
-            ["verify", "-crl_check", "-CAfile", "\(dir)/ca.pem", "-CRLfile", "\(dir)/crl.pem",
-             "-attime", String(Int(now.timeIntervalSince1970)), "\(dir)/clients/bob.pem"]
+            [
+                "verify", "-crl_check", "-CAfile", "\(dir)/ca.pem", "-CRLfile", "\(dir)/crl.pem",
+                "-attime", String(Int(now.timeIntervalSince1970)), "\(dir)/clients/bob.pem",
+            ]
         ) {
             #expect(check.status != 0)
             #expect(check.output.contains("revoked"))
@@ -151,11 +154,13 @@ struct RevocationListTests {
         try DevPKI().initialize(directory: "\(dir)/one", clients: [.init(name: "a")])
         try DevPKI().initialize(directory: "\(dir)/two", clients: [.init(name: "b")])
         #expect(throws: PKIError.self) {
-            try DevPKI().revoke(caDirectory: "\(dir)/one", crlPath: "\(dir)/crl.pem", certificatePaths: ["\(dir)/two/clients/b.pem"])
+            try DevPKI().revoke(
+                caDirectory: "\(dir)/one", crlPath: "\(dir)/crl.pem", certificatePaths: ["\(dir)/two/clients/b.pem"])
         }
         try DevPKI().revoke(caDirectory: "\(dir)/two", crlPath: "\(dir)/crl.pem", certificatePaths: [])
         #expect(throws: PKIError.self) {
-            try DevPKI().revoke(caDirectory: "\(dir)/one", crlPath: "\(dir)/crl.pem", certificatePaths: ["\(dir)/one/clients/a.pem"])
+            try DevPKI().revoke(
+                caDirectory: "\(dir)/one", crlPath: "\(dir)/crl.pem", certificatePaths: ["\(dir)/one/clients/a.pem"])
         }
         #expect(throws: PKIError.fileUnreadable("\(dir)/none/ca.pem", "no such file")) {
             try DevPKI().revoke(caDirectory: "\(dir)/none", crlPath: "\(dir)/crl.pem", certificatePaths: [])

@@ -23,6 +23,8 @@ import SwiftASN1
 public struct ClientCertificatePolicy: Sendable {
     /// The trust anchors from `client_ca`.
     public let trustAnchors: [Certificate]
+    /// The anchors indexed by subject for chain building, made once rather than per handshake.
+    private let anchorStore: CertificateStore
     /// The CRLs from `client_crl`, each with the anchor that signed it; `nil` when no CRL file is configured.
     let revocationLists: [TrustedRevocationList]?
     /// The parsed `allowed_clients` patterns.
@@ -50,6 +52,7 @@ public struct ClientCertificatePolicy: Sendable {
             throw PKIError.invalidPEM(trustRootsSource, "it holds no CERTIFICATE block")
         }
         self.trustAnchors = anchors
+        self.anchorStore = CertificateStore(anchors)
         if let crlPEM {
             self.revocationLists = try CertificateRevocationList.parseAll(pem: crlPEM, source: crlSource).map { list in
                 guard let signer = anchors.first(where: { list.isSigned(by: $0) }) else {
@@ -97,7 +100,7 @@ public struct ClientCertificatePolicy: Sendable {
             return .failure(error)
         }
         let revocationLists = self.revocationLists
-        var verifier = Verifier(rootCertificates: CertificateStore(self.trustAnchors)) {
+        var verifier = Verifier(rootCertificates: self.anchorStore) {
             ValidityPeriodPolicy(validationTime: now)
             RFC5280Policy(fixedExpiryValidationTime: now)
             ClientAuthUsagePolicy()
