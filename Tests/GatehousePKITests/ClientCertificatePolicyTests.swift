@@ -188,6 +188,13 @@ struct ClientCertificatePolicyTests {
         #expect(await policy.verify(chainDER: withJunk, now: self.pki.now).failureReason == "malformed")
     }
 
+    @Test func rejectsOverlongChains() async throws {
+        let alice = try self.pki.client()
+        let chain = Array(repeating: try alice.chainDER()[0], count: ClientCertificatePolicy.maximumChainLength + 1)
+        let result = try await self.pki.policy().verify(chainDER: chain, now: self.pki.now)
+        #expect(result.failureReason == "malformed")
+    }
+
     @Test func rejectsSANsWithControlCharacters() async throws {
         let evil = try self.pki.root.issueLeaf(
             LeafProfile(commonName: "evil", uris: ["spiffe://x/a\r\nX-Injected: 1"]),

@@ -30,6 +30,10 @@ public struct ClientCertificatePolicy: Sendable {
     /// The parsed `allowed_clients` patterns.
     public let allowedClients: [AllowedClientPattern]
 
+    /// The most certificates a client may present: real chains have two or three, and every extra candidate makes
+    /// chain building (a search) costlier for an unauthenticated peer.
+    public static let maximumChainLength = 8
+
     /// Loads the policy of a listener.
     ///
     /// - Parameters:
@@ -77,6 +81,15 @@ public struct ClientCertificatePolicy: Sendable {
                 ClientCertificateRejection(
                     reason: ClientCertificateRejection.malformed,
                     message: "The client sent no certificate."
+                )
+            )
+        }
+        guard chainDER.count <= Self.maximumChainLength else {
+            return .failure(
+                ClientCertificateRejection(
+                    reason: ClientCertificateRejection.malformed,
+                    message: "The client sent \(chainDER.count) certificates; at most \(Self.maximumChainLength) are "
+                        + "accepted."
                 )
             )
         }
