@@ -1,0 +1,76 @@
+import GatehouseConfig
+import NIOCore
+
+/// How a route authenticates its callers.
+public enum RouteAuthorization: String, Sendable {
+    case awsIAM = "AWS_IAM"
+    case none = "NONE"
+}
+
+extension RouteSegment {
+    /// Routing precedence: a literal beats a parameter, which beats a greedy match.
+    var rank: Int {
+        switch self {
+        case .literal: 2
+        case .parameter: 1
+        case .greedy: 0
+        }
+    }
+}
+
+/// A route of one stage, with its integration already specialised to that stage's variables.
+public struct RouteDefinition: Sendable {
+    /// The route key as configured, e.g. `GET /users/{id}`: the bounded label for metrics and logs.
+    public let key: String
+    /// Upper-case method, or `ANY`.
+    public let method: String
+    public let segments: [RouteSegment]
+    public let authorization: RouteAuthorization
+    public let integration: RouteIntegration
+
+    public init(
+        key: String, method: String, segments: [RouteSegment], authorization: RouteAuthorization,
+        integration: RouteIntegration
+    ) {
+        self.key = key
+        self.method = method
+        self.segments = segments
+        self.authorization = authorization
+        self.integration = integration
+    }
+}
+
+/// What a route forwards to.
+public enum RouteIntegration: Sendable {
+    case httpProxy(ProxyTarget)
+    case mock(MockResponse)
+}
+
+/// An `HTTP_PROXY` integration specialised to one stage.
+public struct ProxyTarget: Sendable {
+    public let upstream: Upstream
+    /// The Host header the upstream receives (`host:port` of the integration URI, or `localhost` for unix sockets).
+    public let hostHeader: String
+    public let pathTemplate: [UpstreamPathPart]
+    public let timeout: TimeAmount
+
+    public init(upstream: Upstream, hostHeader: String, pathTemplate: [UpstreamPathPart], timeout: TimeAmount) {
+        self.upstream = upstream
+        self.hostHeader = hostHeader
+        self.pathTemplate = pathTemplate
+        self.timeout = timeout
+    }
+}
+
+/// A `MOCK` integration: the answer is fixed in the configuration.
+public struct MockResponse: Sendable {
+    public let status: Int
+    public let headers: [(String, String)]
+    public let body: String
+
+    public init(status: Int, headers: [(String, String)], body: String) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}

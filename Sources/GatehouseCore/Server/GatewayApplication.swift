@@ -1,0 +1,143 @@
+import Foundation
+import GatehouseConfig
+import Logging
+import Metrics
+import NIOCore
+import NIOPosix
+import Prometheus
+import Systemd
+import UnixSignals
+
+/// `gatehouse serve`: loads the configuration, takes sockets from systemd or binds them, runs until SIGTERM or
+/// SIGINT, reloads on SIGHUP, and reports each step to systemd. Exit status follows the contract: 0 after a
+/// clean drain, 1 for configuration or start-up errors.
+public struct GatewayApplication {
+    let configPath: String
+    let environment: [String: String]
+
+    public init(configPath: String, environment: [String: String]) {
+        self.configPath = configPath
+        self.environment = environment
+    }
+
+    public func run() async -> Int32 {
+        let configuration: GatewayConfiguration
+        switch ConfigurationLoader.load(path: configPath, environment: environment) {
+        case .success(let loaded): configuration = loaded
+        case .failure(let problems):
+            Self.printError(problems.description)
+            return 1
+        }
+        let resolution = LoggingSetup.bootstrap(
+            target: Systemd.LogTarget(rawValue: configuration.logTarget.rawValue) ?? .auto)
+        let logger = Logger(label: "gatehouse")
+        if resolution.destination == .journal {
+            logger.debug("logging to the journal")
+        }
+        let snapshot: GatewaySnapshot
+        switch SnapshotBuilder.build(configuration) {
+        case .success(let built): snapshot = built
+        case .failure(let problems):
+            Self.printError(problems.description)
+            return 1
+        }
+        let plan: ListenerSocketPlan
+        do {
+            plan = try ListenerSocketPlan(listeners: configuration.listeners, passed: try SystemdSockets.listenFDs())
+        } catch {
+            Self.printError("\(error)")
+            return 1
+        }
+
+        let registry = PrometheusCollectorRegistry()
+        let metrics = GatewayMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let observer = GatewayObserver(logger: logger, metrics: metrics)
+        let store = SnapshotStore(snapshot)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let server = GatewayServer(store: store, group: group, observer: observer)
+        let notifier = SystemdNotifier()
+
+        var channels: [Channel] = []
+        for entry in plan.entries {
+            do {
+                if entry.listener.isAdmin {
+                    continue  // admin listener lands with the admin branch
+                } else {
+                    channels.append(try await server.startListener(name: entry.listener.name, socket: entry.socket))
+                }
+                logger.info(
+                    "listening on \(entry.address) (\(entry.listener.name))",
+                    metadata: ["GATEHOUSE_EVENT": "listening", "LISTENER": .string(entry.listener.name)])
+            } catch {
+                Self.printError("listener \"\(entry.listener.name)\": cannot listen on \(entry.address): \(error)")
+                try? await group.shutdownGracefully()
+                return 1
+            }
+        }
+        let summary = "serving \(configuration.apis.count) API(s) on \(plan.entries.map(\.address).joined(separator: ", "))"
+        _ = try? notifier.ready(status: summary)
+        logger.info("\(summary)", metadata: ["GATEHOUSE_EVENT": "ready"])
+        let watchdog = startWatchdog(notifier)
+
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
+        for await signal in signals {
+            if signal == .sighup {
+                reload(store: store, notifier: notifier, observer: observer, running: configuration)
+                continue
+            }
+            logger.info("draining after \(signal)", metadata: ["GATEHOUSE_EVENT": "stopping"])
+            _ = try? notifier.stopping(status: "draining")
+            await server.drain(timeout: .seconds(Int64(store.current.drainTimeout)))
+            break
+        }
+        watchdog?.cancel()
+        for channel in channels { try? await channel.close() }
+        logger.info("stopped", metadata: ["GATEHOUSE_EVENT": "stopped"])
+        try? await group.shutdownGracefully()
+        return 0
+    }
+
+    /// SIGHUP: re-read configuration, certificates, keys, CRLs and policies; swap them in whole, or keep the running
+    /// state and say why.
+    private func reload(
+        store: SnapshotStore, notifier: SystemdNotifier, observer: GatewayObserver, running: GatewayConfiguration
+    ) {
+        _ = try? notifier.reloading(status: "reloading")
+        let result = ConfigurationLoader.load(path: configPath, environment: environment)
+            .flatMap { configuration in SnapshotBuilder.build(configuration).map { (configuration, $0) } }
+        switch result {
+        case .success(let (configuration, snapshot)):
+            store.replace(with: snapshot)
+            observer.metrics.configReloaded(success: true)
+            if configuration.listeners.map(\.bind) != running.listeners.map(\.bind)
+                || configuration.listeners.map(\.name) != running.listeners.map(\.name)
+            {
+                observer.logger.warning(
+                    "listener names or addresses changed: they take effect on restart",
+                    metadata: ["GATEHOUSE_EVENT": "reload"])
+            }
+            observer.logger.info("configuration reloaded", metadata: ["GATEHOUSE_EVENT": "reload", "RESULT": "success"])
+            _ = try? notifier.ready(status: "configuration reloaded")
+        case .failure(let problems):
+            observer.metrics.configReloaded(success: false)
+            observer.logger.error(
+                "reload failed, keeping the running configuration: \(problems.description)",
+                metadata: ["GATEHOUSE_EVENT": "reload", "RESULT": "failure"])
+            _ = try? notifier.ready(status: "reload failed; running the previous configuration")
+        }
+    }
+
+    private func startWatchdog(_ notifier: SystemdNotifier) -> Task<Void, Never>? {
+        guard let interval = try? notifier.watchdogPingInterval() else { return nil }
+        return Task {
+            while !Task.isCancelled {
+                _ = try? notifier.watchdog()
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}

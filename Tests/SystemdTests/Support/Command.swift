@@ -1,0 +1,47 @@
+import Foundation
+
+/// Runs real tools (systemd-analyze, journalctl, systemd-socket-activate) and collects their output.
+enum Command {
+    /// Runs `executable` with `arguments` to completion.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws
+        -> CommandResult
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment {
+            process.environment = environment
+        }
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes concurrently with the process so a full pipe cannot deadlock it.
+        let errorData = LockedData()
+        let errorReader = Thread { errorData.set(error.fileHandleForReading.readDataToEndOfFile()) }
+        errorReader.start()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errorData.isSet {
+            usleep(1_000)
+        }
+        return CommandResult(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: outputData, as: UTF8.self),
+            standardError: String(decoding: errorData.value, as: UTF8.self)
+        )
+    }
+
+    /// Finds a tool in the usual system directories.
+    static func which(_ name: String) -> String? {
+        for directory in ["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/lib/systemd", "/lib/systemd"] {
+            let path = directory + "/" + name
+            if FileManager.default.isExecutableFile(atPath: path) {
+                return path
+            }
+        }
+        return nil
+    }
+}
