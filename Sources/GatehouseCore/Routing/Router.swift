@@ -76,7 +76,7 @@ public struct Router: Sendable {
         return RouteMatch(api: api, stage: stage, route: best.route, routePath: rest, parameters: best.parameters)
     }
 
-    private static func bind(_ pattern: [RouteSegment], to path: [String]) -> [String: [String]]? {
+    private static func bind(_ pattern: [RouteKeySegment], to path: [String]) -> [String: [String]]? {
         var parameters: [String: [String]] = [:]
         for (index, segment) in pattern.enumerated() {
             switch segment {

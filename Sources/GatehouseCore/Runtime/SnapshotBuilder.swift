@@ -68,7 +68,7 @@ public enum SnapshotBuilder {
                 drainTimeout: Int(configuration.drainTimeout.components.seconds)))
     }
 
-    private static func makeListener(_ listener: ListenerConfiguration, tls: GatehouseConfig.TLSConfiguration) throws
+    private static func makeListener(_ listener: ListenerConfiguration, tls: ListenerTLSConfiguration) throws
         -> ListenerRuntime
     {
         let certificate = try read(tls.certificate)
