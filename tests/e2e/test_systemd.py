@@ -105,11 +105,14 @@ def test_socket_of_unknown_name_is_an_error(tmp_path, pki):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=gw.process_env(),
     )
     try:
-        # systemd-socket-activate starts the program on the first connection
-        try:
-            socket.create_connection((h.LOOPBACK, port), timeout=2).close()
-        except OSError:
-            pass
+        # systemd-socket-activate starts the program on the first connection (once it listens itself)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((h.LOOPBACK, port), timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
         _, err = proc.communicate(timeout=20)
     except subprocess.TimeoutExpired:
         stop(proc)
