@@ -118,8 +118,6 @@ def test_sighup_reloads_and_keeps_running_config_on_failure(pki, upstream, start
     time.sleep(1.0)
     assert gw.proc.poll() is None, "a failed reload must not stop the gateway"
     assert h.request(gw, "GET", "/prod/ping").json() == {"v": 2}
-    _, text = admin_get(gw, "/metrics")
-    assert "gatehouse_config_reloads_total" in text
 
 
 def test_sigterm_drains_in_flight_requests_and_exits_0(pki, upstream, start_gateway):

@@ -20,12 +20,16 @@ def gw(pki, start_gateway):
         min_version="1.2",
     )
     tls13 = h.tls_block(pki, client_crl=str(pki.crl), min_version="1.3")
+    absent = h.https_listener(pki, "absent")
+    del absent["allow_sources"]
     cfg = h.base_config(
         pki,
         listeners=[
             # 127.0.0.0/29 covers 127.0.0.1 but not 127.0.0.9
             h.https_listener(pki, "https", allow_sources=["127.0.0.0/29"], tls=tls),
             h.https_listener(pki, "tls13", allow_sources=["vpce-local"], tls=tls13),
+            h.https_listener(pki, "nobody", allow_sources=[]),
+            absent,
         ],
         apis=[
             {
@@ -87,6 +91,23 @@ def test_disallowed_source_is_closed_before_any_tls_byte(gw):
         assert data == b"", f"server sent bytes to a disallowed source: {data!r}"
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("listener", ["nobody", "absent"], ids=["empty-allow-sources", "absent-allow-sources"])
+def test_empty_or_absent_allow_sources_admits_nobody(gw, listener):
+    s = h.tcp_connect(gw.port(listener), timeout=5)
+    try:
+        try:
+            data = s.recv(1024)
+        except ConnectionResetError:
+            data = b""
+        except (socket.timeout, TimeoutError):
+            pytest.fail(f"listener {listener} kept a loopback connection open")
+        assert data == b""
+    finally:
+        s.close()
+    kind, detail = outcome(gw, "alice", listener=listener)
+    assert kind != "ok", detail
 
 
 def test_disallowed_source_gets_no_server_hello(gw):

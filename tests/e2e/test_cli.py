@@ -291,3 +291,30 @@ def test_certs_init_output_serves_mtls(pki, start_gateway):
             with ctx.wrap_socket(raw, server_hostname=name) as s:
                 assert s.version() in ("TLSv1.2", "TLSv1.3")
     assert h.request(gw, "GET", "/prod/ping").status == 200
+
+
+def test_validate_checks_policy_files_with_positions(tmp_path, pki):
+    api = dict(GOOD_API, policy="policies/bad.json")
+    bad_policy = (
+        '{\n  "Version": "2012-10-17",\n  "Statement": [\n'
+        '    {"Effect": "Allw", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*"}\n'
+        "  ]\n}\n"
+    )
+    gw = h.Gateway(tmp_path, h.base_config(pki, apis=[api]), pki, files={"policies/bad.json": bad_policy})
+    gw.write_files()
+    out = h.run_cli("validate", "--config", gw.config_path, env=gw.process_env())
+    assert out.returncode == 1, out.stdout
+    text = out.stdout + out.stderr
+    policy_path = tmp_path / "policies" / "bad.json"
+    lines = [mt for mt in position_lines(text, policy_path)]
+    assert lines, text
+    assert int(lines[0].group(1)) == 4, text
+    assert "Effect" in lines[0].group(3)
+
+
+def test_validate_refuses_missing_policy_file(tmp_path, pki):
+    api = dict(GOOD_API, policy="policies/missing.json")
+    gw = write_config(tmp_path, h.base_config(pki, apis=[api]), pki)
+    out = h.run_cli("validate", "--config", gw.config_path, env=gw.process_env())
+    assert out.returncode == 1
+    assert "missing.json" in out.stdout + out.stderr
