@@ -33,7 +33,9 @@ import Testing
                 "detail": "first line\nsecond line",
             ]
         )
-        let entries = try JournalDaemon.entries(matching: ["SYSLOG_IDENTIFIER=gatehouse", "GATEHOUSE_TEST_MARKER=\(marker)"])
+        let entries = try JournalDaemon.entries(matching: [
+            "SYSLOG_IDENTIFIER=gatehouse", "GATEHOUSE_TEST_MARKER=\(marker)",
+        ])
         let entry = try #require(entries.first, "no journal entry with marker \(marker)")
         #expect(entries.count == 1)
         #expect(entry["MESSAGE"] as? String == "GET /prod/users/42 200")
@@ -56,7 +58,8 @@ import Testing
     @Test func levelsMapToSyslogPriorities() throws {
         let logger = try journalLogger(level: .trace)
         let levels: [(Logger.Level, String)] = [
-            (.trace, "7"), (.debug, "7"), (.info, "6"), (.notice, "5"), (.warning, "4"), (.error, "3"), (.critical, "2"),
+            (.trace, "7"), (.debug, "7"), (.info, "6"), (.notice, "5"), (.warning, "4"), (.error, "3"),
+            (.critical, "2"),
         ]
         for (level, _) in levels {
             logger.log(level: level, "level \(level.rawValue)", metadata: ["GATEHOUSE_TEST_MARKER": .string(marker)])

@@ -16,11 +16,13 @@ import Testing
             metadata: ["STATUS": "200", "GATEHOUSE_EVENT": "access", "LATENCY_MS": .stringConvertible(12)],
             timestamp: timestamp
         )
-        #expect(line == "2026-11-28T14:41:05.123Z info GET /prod/x 200 GATEHOUSE_EVENT=access LATENCY_MS=12 STATUS=200\n")
+        #expect(
+            line == "2026-11-28T14:41:05.123Z info GET /prod/x 200 GATEHOUSE_EVENT=access LATENCY_MS=12 STATUS=200\n")
     }
 
     @Test func noMetadataIsJustTheMessage() {
-        let line = LogLineFormatter().format(level: .warning, message: "reload failed", metadata: [:], timestamp: timestamp)
+        let line = LogLineFormatter().format(
+            level: .warning, message: "reload failed", metadata: [:], timestamp: timestamp)
         #expect(line == "2026-11-28T14:41:05.123Z warning reload failed\n")
     }
 

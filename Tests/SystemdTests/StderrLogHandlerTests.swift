@@ -30,10 +30,11 @@ import Testing
             logger.error("upstream reset", metadata: ["SOURCE_IP": "10.0.0.7"])
         }
         #expect(output.count == 2)
-        #expect(output.map(withoutTimestamp) == [
-            "info GET /prod/x 200 GATEHOUSE_EVENT=access REQUEST_ID=r-1",
-            "error upstream reset SOURCE_IP=10.0.0.7",
-        ])
+        #expect(
+            output.map(withoutTimestamp) == [
+                "info GET /prod/x 200 GATEHOUSE_EVENT=access REQUEST_ID=r-1",
+                "error upstream reset SOURCE_IP=10.0.0.7",
+            ])
         let stamp = try #require(output.first?.split(separator: " ").first)
         #expect(stamp.count == 24 && stamp.hasSuffix("Z") && stamp.contains("T"))
     }
@@ -65,7 +66,10 @@ import Testing
             as: UTF8.self
         )
         let output = text.split(separator: "\n").map { withoutTimestamp(String($0)) }
-        #expect(output == ["info one listener=admin source=provider trace=t-1", "info two listener=admin source=call trace=t-1"])
+        #expect(
+            output == [
+                "info one listener=admin source=provider trace=t-1", "info two listener=admin source=call trace=t-1",
+            ])
     }
 
     @Test func attachedErrorIsLogged() throws {

@@ -5,7 +5,9 @@ import Testing
 /// service's exposure at 2.0 or below.
 @Suite struct UnitFileTests {
     static let analyze = Command.which("systemd-analyze")
-    static let units = ["gatehouse.socket", "gatehouse-admin.socket", "gatehouse.service", "gatehouse-sidecar@.service"]
+    static let units = [
+        "gatehouse.socket", "gatehouse-admin.socket", "gatehouse.service", "gatehouse-sidecar@.service",
+    ]
     static let maximumExposure = 2.0
 
     private var unitPaths: [String] { Self.units.map { PackageRoot.unitDirectory + "/" + $0 } }
@@ -77,8 +79,10 @@ import Testing
         defer { directory.remove() }
         let original = try String(contentsOfFile: PackageRoot.unitDirectory + "/gatehouse.service", encoding: .utf8)
         let weakened = original.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { line in !["Protect", "Private", "Restrict", "SystemCall", "Capability", "DynamicUser"]
-                .contains { line.hasPrefix($0) } }
+            .filter { line in
+                !["Protect", "Private", "Restrict", "SystemCall", "Capability", "DynamicUser"]
+                    .contains { line.hasPrefix($0) }
+            }
             .joined(separator: "\n")
         let path = directory.file("gatehouse.service")
         try weakened.write(toFile: path, atomically: true, encoding: .utf8)
