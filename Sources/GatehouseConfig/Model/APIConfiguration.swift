@@ -1,0 +1,44 @@
+/// A private REST API: its id (as in the `execute-api` host name and ARNs), stages, routes and resource policy.
+public struct APIConfiguration: Hashable, Sendable {
+    /// 10 lowercase letters or digits, as in API Gateway.
+    public let id: String
+    /// Display name (defaults to the id).
+    public let name: String
+    /// Extra `Host` names (custom domains), lower case.
+    public let hosts: [String]
+    /// Default authorization for routes that do not set their own.
+    public let authorization: AuthorizationType
+    /// The resource policy, or nil: allow every authenticated caller that reached the listener.
+    public let policy: PolicyDocumentSource?
+    /// Stages in configuration order.
+    public let stages: [StageConfiguration]
+    /// Routes in configuration order (matching precedence is the router's job).
+    public let routes: [RouteConfiguration]
+    /// Position of the API's mapping.
+    public let location: SourceLocation
+
+    public init(
+        id: String,
+        name: String,
+        hosts: [String],
+        authorization: AuthorizationType,
+        policy: PolicyDocumentSource?,
+        stages: [StageConfiguration],
+        routes: [RouteConfiguration],
+        location: SourceLocation
+    ) {
+        self.id = id
+        self.name = name
+        self.hosts = hosts
+        self.authorization = authorization
+        self.policy = policy
+        self.stages = stages
+        self.routes = routes
+        self.location = location
+    }
+
+    /// The stage of this name, if any.
+    public func stage(named name: String) -> StageConfiguration? {
+        stages.first { $0.name == name }
+    }
+}

@@ -1,0 +1,45 @@
+/// A loaded and validated configuration: an immutable snapshot the gateway holds and swaps atomically on reload.
+public struct GatewayConfiguration: Hashable, Sendable {
+    /// The configuration file as named by the user.
+    public let file: String
+    /// SigV4 signing region (the service is always `execute-api`).
+    public let region: String
+    /// 12-digit account id used in `execute-api` ARNs.
+    public let accountID: String
+    public let logTarget: LogTarget
+    /// How far a SigV4 `X-Amz-Date` may be from now (default 300 s).
+    public let maxClockSkew: Duration
+    /// Time in-flight requests get after SIGTERM (default 30 s).
+    public let drainTimeout: Duration
+    public let limits: Limits
+    public let listeners: [ListenerConfiguration]
+    public let networks: [SourceNetwork]
+    public let identities: [IdentityConfiguration]
+    public let apis: [APIConfiguration]
+
+    public init(
+        file: String,
+        region: String,
+        accountID: String,
+        logTarget: LogTarget,
+        maxClockSkew: Duration,
+        drainTimeout: Duration,
+        limits: Limits,
+        listeners: [ListenerConfiguration],
+        networks: [SourceNetwork],
+        identities: [IdentityConfiguration],
+        apis: [APIConfiguration]
+    ) {
+        self.file = file
+        self.region = region
+        self.accountID = accountID
+        self.logTarget = logTarget
+        self.maxClockSkew = maxClockSkew
+        self.drainTimeout = drainTimeout
+        self.limits = limits
+        self.listeners = listeners
+        self.networks = networks
+        self.identities = identities
+        self.apis = apis
+    }
+}

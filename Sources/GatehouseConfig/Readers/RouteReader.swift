@@ -1,0 +1,80 @@
+import Yams
+
+/// Reads an API's `routes`: route key, authorization override and integration.
+struct RouteReader {
+    static let knownKeys = ["route", "authorization", "integration"]
+
+    let context: LoadContext
+    let stages: [StageConfiguration]
+    let defaultAuthorization: AuthorizationType
+
+    func readAll(_ nodes: [Node], apiOwner: String) -> [RouteConfiguration] {
+        var routes: [RouteConfiguration] = []
+        var shapes: [String: (key: RouteKey, node: Node)] = [:]
+        for (index, node) in nodes.enumerated() {
+            guard let route = read(node, index: index, apiOwner: apiOwner) else {
+                continue
+            }
+            let shape = Self.shape(of: route.key)
+            if let earlier = shapes[shape] {
+                context.report(
+                    "duplicate route \"\(route.key)\" \(apiOwner) (same as \"\(earlier.key)\" at "
+                        + "\(context.location(of: earlier.node)))",
+                    at: node.mapping?["route"] ?? node)
+                continue
+            }
+            shapes[shape] = (route.key, node.mapping?["route"] ?? node)
+            routes.append(route)
+        }
+        return routes
+    }
+
+    private func read(_ node: Node, index: Int, apiOwner: String) -> RouteConfiguration? {
+        let api = apiOwner.dropFirst("in ".count)
+        let owner = node.peekText("route").map { "in route \"\($0)\" of \(api)" } ?? "in route #\(index + 1) of \(api)"
+        guard let fields = context.fields(of: node, owner: owner, known: Self.knownKeys) else {
+            return nil
+        }
+        let problemsBefore = context.problems.count
+        var key: RouteKey?
+        if let text = context.string(fields, "route", required: true) {
+            switch RouteKeyParser.parse(text) {
+            case .success(let parsed):
+                key = parsed
+            case .failure(let error):
+                context.report(error.message + " \(apiOwner)", at: fields["route"])
+            }
+        }
+        let authorization = context.choice(fields, "authorization", default: defaultAuthorization)
+        var integration: Integration?
+        if let key {
+            if let integrationNode = fields.present("integration") {
+                integration = IntegrationReader(context: context, stages: stages)
+                    .read(integrationNode, route: key, owner: "in the integration of route \"\(key)\" of \(api)")
+            } else {
+                context.reportMissing("integration", in: fields)
+            }
+        }
+        guard context.problems.count == problemsBefore, let key, let authorization, let integration else {
+            return nil
+        }
+        return RouteConfiguration(
+            key: key,
+            authorization: authorization,
+            integration: integration,
+            location: context.location(of: node)
+        )
+    }
+
+    /// Routes that match the same requests have the same shape: parameter names do not matter.
+    static func shape(of key: RouteKey) -> String {
+        let segments = key.segments.map { segment -> String in
+            switch segment {
+            case .literal(let text): return "L" + text
+            case .parameter: return "{}"
+            case .greedy: return "{+}"
+            }
+        }
+        return key.method.rawValue + " /" + segments.joined(separator: "/")
+    }
+}

@@ -1,0 +1,38 @@
+import NIOCore
+import Synchronization
+
+/// Caps open connections per listener. At the cap the listener stops accepting, so further connections wait in
+/// the kernel's backlog instead of being refused, and accepting resumes as connections close.
+public final class ConnectionLimiter: Sendable {
+    private let limit: Int
+    private let active = Atomic<Int>(0)
+    private let serverChannel = Mutex<Channel?>(nil)
+
+    public init(limit: Int) {
+        self.limit = limit
+    }
+
+    public var activeConnections: Int { active.load(ordering: .relaxed) }
+
+    func attach(serverChannel channel: Channel) {
+        serverChannel.withLock { $0 = channel }
+    }
+
+    /// Called for each accepted connection; pauses accepting when the cap is reached.
+    func connectionOpened() {
+        let now = active.wrappingAdd(1, ordering: .relaxed).newValue
+        if now >= limit { setAccepting(false) }
+    }
+
+    func connectionClosed() {
+        let now = active.wrappingSubtract(1, ordering: .relaxed).newValue
+        if now == limit - 1 { setAccepting(true) }
+    }
+
+    private func setAccepting(_ accepting: Bool) {
+        guard let channel = serverChannel.withLock({ $0 }) else { return }
+        channel.setOption(ChannelOptions.autoRead, value: accepting).whenComplete { _ in
+            if accepting { channel.read() }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import GatehousePKI
+import IPNetwork
+import NIOConcurrencyHelpers
+
+/// What Gatehouse knows about one client connection: where it comes from (decided at accept) and which client
+/// certificate it proved (decided in the TLS handshake). Shared between the TLS verification callback, which
+/// runs off the event loop, and the request handler.
+public final class ConnectionState: Sendable {
+    public let listener: String
+    public let sourceIP: IPAddress
+    public let network: SourceNetwork?
+    private let identityBox = NIOLockedValueBox<ClientIdentity?>(nil)
+    private let rejectionReported = NIOLockedValueBox(false)
+
+    public init(listener: String, sourceIP: IPAddress, network: SourceNetwork?) {
+        self.listener = listener
+        self.sourceIP = sourceIP
+        self.network = network
+    }
+
+    /// The verified client identity; nil until the handshake's verification succeeded.
+    public var clientIdentity: ClientIdentity? {
+        get { identityBox.withLockedValue { $0 } }
+        set { identityBox.withLockedValue { $0 = newValue } }
+    }
+
+    /// Whether a failed handshake was already logged and counted (by the verification callback), so the TLS
+    /// error that follows is not counted twice.
+    public var handshakeRejectionReported: Bool { rejectionReported.withLockedValue { $0 } }
+
+    func markHandshakeRejectionReported() {
+        rejectionReported.withLockedValue { $0 = true }
+    }
+}

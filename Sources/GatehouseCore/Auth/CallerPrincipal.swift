@@ -1,0 +1,7 @@
+/// Who signed a request, once its SigV4 signature verified.
+public struct CallerPrincipal: Sendable {
+    public let accessKeyID: String
+    public let arn: String
+    public let account: String?
+    public let tags: [String: String]
+}

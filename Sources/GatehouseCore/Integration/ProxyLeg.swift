@@ -1,0 +1,174 @@
+import NIOCore
+import NIOHTTP1
+
+/// One request forwarded to an `HTTP_PROXY` upstream: takes a pooled connection or opens one, sends the
+/// buffered request, relays the response with backpressure, and turns failures into 502/504. A failure on a
+/// reused keep-alive connection before any response byte is retried once on a fresh connection (the upstream
+/// may have closed it while idle).
+final class ProxyLeg: UpstreamResponseReceiver {
+    private weak var handler: GatewayRequestHandler?
+    private let exchange: RequestExchange
+    private let integration: HTTPProxyIntegration
+    private let pool: UpstreamConnectionPool
+    private let connection: ConnectionState
+    private var channel: Channel?
+    private var timeout: Scheduled<Void>?
+    private var retried = false
+    private var finished = false
+    private var pausedReading = false
+
+    init(
+        handler: GatewayRequestHandler, exchange: RequestExchange, integration: HTTPProxyIntegration,
+        pool: UpstreamConnectionPool, connection: ConnectionState
+    ) {
+        self.handler = handler
+        self.exchange = exchange
+        self.integration = integration
+        self.pool = pool
+        self.connection = connection
+    }
+
+    func start() {
+        exchange.integrationStarted = .now()
+        armTimeout()
+        if let idle = pool.takeIdle(integration.upstream) {
+            send(on: idle, reused: true)
+        } else {
+            connectAndSend()
+        }
+    }
+
+    private func connectAndSend() {
+        pool.connect(integration.upstream, timeout: integration.timeout).assumeIsolated().whenComplete { result in
+            guard !self.finished else {
+                if case .success(let channel) = result { channel.close(promise: nil) }
+                return
+            }
+            switch result {
+            case .success(let channel): self.send(on: channel, reused: false)
+            case .failure(let error): self.upstreamFailed(error, responseStarted: false)
+            }
+        }
+    }
+
+    private func send(on channel: Channel, reused: Bool) {
+        self.channel = channel
+        self.retried = self.retried || !reused
+        guard let upstreamHandler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self),
+            let admitted = exchange.admitted
+        else {
+            upstreamFailed(ChannelError.inappropriateOperationForState, responseStarted: false)
+            return
+        }
+        upstreamHandler.prepareForExchange(receiver: self)
+        let pool = self.pool
+        let address = integration.upstream
+        upstreamHandler.onResponseComplete = { reusable in
+            if reusable { pool.release(channel, to: address) } else { channel.close(promise: nil) }
+        }
+        let head = UpstreamRequestBuilder.build(
+            client: exchange.head, integration: integration, match: admitted.match, requestID: exchange.requestID,
+            connection: connection, principal: exchange.principal, bodyLength: exchange.body?.readableBytes ?? 0)
+        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        if let body = exchange.body, body.readableBytes > 0 {
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+        }
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        if !channel.isActive {
+            upstreamFailed(ChannelError.ioOnClosedChannel, responseStarted: false)
+        }
+    }
+
+    /// Time to the response head, and then between response chunks, is bounded by the integration timeout.
+    private func armTimeout() {
+        timeout?.cancel()
+        let loop = pool.eventLoop
+        timeout = loop.assumeIsolated().scheduleTask(in: integration.timeout) { [weak self] in
+            self?.timedOut()
+        }
+    }
+
+    private func timedOut() {
+        guard !finished else { return }
+        let started = exchange.status != 0
+        detach(closeChannel: true)
+        if started {
+            handler?.relayAbort(exchange: exchange)
+        } else {
+            handler?.relayFailure(.integrationTimeout, exchange: exchange)
+        }
+    }
+
+    func upstreamResponseHead(_ head: HTTPResponseHead) {
+        guard !finished else { return }
+        armTimeout()
+        handler?.relayHead(head, exchange: exchange)
+    }
+
+    func upstreamResponseBody(_ buffer: ByteBuffer) {
+        guard !finished, let handler else { return }
+        armTimeout()
+        if !handler.relayBody(buffer, exchange: exchange) {
+            pausedReading = true
+            try? channel?.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+            handler.relayFlush()
+        }
+    }
+
+    func upstreamReadComplete() {
+        handler?.relayFlush()
+    }
+
+    func upstreamResponseEnd() {
+        guard !finished else { return }
+        finished = true
+        timeout?.cancel()
+        exchange.integrationFinished = .now()
+        if pausedReading { try? channel?.syncOptions?.setOption(ChannelOptions.autoRead, value: true) }
+        channel = nil
+        handler?.relayEnd(exchange: exchange)
+    }
+
+    func upstreamFailed(_ error: any Error, responseStarted: Bool) {
+        guard !finished else { return }
+        if !responseStarted, !retried {
+            // A pooled connection the upstream had already closed: one fresh attempt.
+            retried = true
+            channel = nil
+            connectAndSend()
+            return
+        }
+        detach(closeChannel: true)
+        if responseStarted {
+            handler?.relayAbort(exchange: exchange)
+        } else {
+            handler?.relayFailure(.badGateway, exchange: exchange)
+        }
+    }
+
+    /// The client's connection is writable again: read from the upstream again.
+    func resumeReading() {
+        guard pausedReading, let channel else { return }
+        pausedReading = false
+        try? channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+        channel.read()
+    }
+
+    /// The client went away: the upstream connection is in an unknown state and is closed.
+    func abandon() {
+        guard !finished else { return }
+        detach(closeChannel: true)
+    }
+
+    private func detach(closeChannel: Bool) {
+        finished = true
+        timeout?.cancel()
+        exchange.integrationFinished = .now()
+        if let channel, let upstreamHandler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) {
+            upstreamHandler.receiver = nil
+            upstreamHandler.onResponseComplete = nil
+        }
+        if closeChannel { channel?.close(promise: nil) }
+        channel = nil
+    }
+}

@@ -1,0 +1,93 @@
+import GatehousePKI
+import NIOHTTP1
+
+/// Builds the request the upstream receives (contract section 4): hop-by-hop headers and any header named in
+/// `Connection` removed, client copies of identity headers removed, then Gatehouse's own identity headers added.
+struct UpstreamRequestBuilder {
+    /// RFC 9110 §7.6.1 hop-by-hop headers, plus the non-standard ones proxies also drop.
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+        "proxy-authenticate", "proxy-authorization",
+    ]
+
+    /// Headers only Gatehouse may set; a client's copies never reach the upstream.
+    static let identityHeaders: Set<String> = [
+        "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-client-cert",
+        "x-gatehouse-principal", "x-gatehouse-source-vpce", "x-request-id", "forwarded", "x-real-ip",
+    ]
+
+    /// Credentials that authenticated the client to Gatehouse, not to the upstream; `host` and `expect` are
+    /// Gatehouse's to set; `content-length` is set from the body actually buffered.
+    static let consumed: Set<String> = [
+        "authorization", "x-amz-security-token", "host", "expect", "content-length", "x-apigw-api-id",
+    ]
+
+    static func build(
+        client head: HTTPRequestHead, integration: HTTPProxyIntegration, match: RouteMatch, requestID: String,
+        connection: ConnectionState, principal: CallerPrincipal?, bodyLength: Int
+    ) -> HTTPRequestHead {
+        var named = Set<String>()
+        for value in head.headers[canonicalForm: "connection"] {
+            named.insert(value.lowercased())
+        }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(head.headers.count + 8)
+        headers.add(name: "host", value: integration.hostHeader)
+        for (name, value) in head.headers {
+            let lower = name.lowercased()
+            if hopByHop.contains(lower) || identityHeaders.contains(lower) || consumed.contains(lower)
+                || named.contains(lower)
+            {
+                continue
+            }
+            headers.add(name: name, value: value)
+        }
+        if bodyLength > 0 || head.headers.contains(name: "content-length")
+            || head.headers.contains(name: "transfer-encoding")
+        {
+            headers.add(name: "content-length", value: String(bodyLength))
+        }
+        headers.add(name: "x-forwarded-for", value: connection.sourceIP.description)
+        headers.add(name: "x-forwarded-proto", value: "https")
+        if let host = head.headers.first(name: "host") {
+            headers.add(name: "x-forwarded-host", value: host)
+        }
+        if let identity = connection.clientIdentity {
+            headers.add(name: "x-forwarded-client-cert", value: identity.xForwardedClientCert)
+        }
+        if let principal {
+            headers.add(name: "x-gatehouse-principal", value: principal.arn)
+        }
+        if let network = connection.network {
+            headers.add(name: "x-gatehouse-source-vpce", value: network.id)
+        }
+        headers.add(name: "x-request-id", value: requestID)
+        let uri = upstreamTarget(template: integration.pathTemplate, parameters: match.parameters, clientURI: head.uri)
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
+    }
+
+    /// The path from the integration template with `{name}` filled from the route (each segment re-encoded), and
+    /// the client's query string passed through.
+    static func upstreamTarget(template: [PathTemplatePart], parameters: [String: [String]], clientURI: String)
+        -> String
+    {
+        var uri = ""
+        for part in template {
+            switch part {
+            case .text(let text):
+                uri += text
+            case .variable(let name):
+                let segments = parameters[name] ?? parameters[name + "+"] ?? []
+                uri += segments.map(percentEncodePathSegment).joined(separator: "/")
+            }
+        }
+        if uri.isEmpty || uri.first != "/" { uri = "/" + uri }
+        if let mark = clientURI.firstIndex(of: "?") {
+            let query = clientURI[clientURI.index(after: mark)...]
+            if !query.isEmpty {
+                uri += (uri.contains("?") ? "&" : "?") + query
+            }
+        }
+        return uri
+    }
+}

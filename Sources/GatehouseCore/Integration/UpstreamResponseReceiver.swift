@@ -1,0 +1,13 @@
+import NIOCore
+import NIOHTTP1
+
+/// Receives one upstream exchange's response, on the client connection's event loop.
+protocol UpstreamResponseReceiver: AnyObject {
+    func upstreamResponseHead(_ head: HTTPResponseHead)
+    func upstreamResponseBody(_ buffer: ByteBuffer)
+    func upstreamResponseEnd()
+    /// The upstream read loop finished a batch: flush what was relayed.
+    func upstreamReadComplete()
+    /// The upstream connection failed; `responseStarted` says whether any response part was delivered.
+    func upstreamFailed(_ error: any Error, responseStarted: Bool)
+}

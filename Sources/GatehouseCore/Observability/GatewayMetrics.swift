@@ -1,0 +1,95 @@
+import CoreMetrics
+import NIOConcurrencyHelpers
+
+/// The contract's metric families. Handles are created once per label set and cached, so the per-request cost
+/// is a dictionary lookup; label values are bounded (route keys and configured names, never raw paths).
+public final class GatewayMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let counters = NIOLockedValueBox<[String: Counter]>([:])
+    private let timers = NIOLockedValueBox<[String: Timer]>([:])
+    private let gauges = NIOLockedValueBox<[String: Gauge]>([:])
+
+    public init(factory: any MetricsFactory) {
+        self.factory = factory
+    }
+
+    func requestFinished(_ record: AccessRecord) {
+        let dimensions = [
+            ("api", record.apiID ?? "none"), ("stage", record.stage ?? "none"), ("route", record.routeKey ?? "none"),
+            ("method", GatewayMetrics.boundedMethod(record.method)), ("status", String(record.status)),
+        ]
+        counter("gatehouse_requests_total", dimensions).increment()
+        let routeDimensions = Array(dimensions.prefix(3))
+        timer("gatehouse_request_duration_seconds", routeDimensions)
+            .recordNanoseconds(Int64(record.latencyMilliseconds * 1_000_000))
+        if let integration = record.integrationLatencyMilliseconds {
+            timer("gatehouse_integration_duration_seconds", routeDimensions)
+                .recordNanoseconds(Int64(integration * 1_000_000))
+        }
+    }
+
+    func connectionRejected(listener: String, reason: String) {
+        counter("gatehouse_connections_rejected_total", [("listener", listener), ("reason", reason)]).increment()
+    }
+
+    func handshakeFailed(listener: String, reason: String) {
+        counter("gatehouse_tls_handshake_failures_total", [("listener", listener), ("reason", reason)]).increment()
+    }
+
+    func authFailed(apiID: String, reason: String) {
+        counter("gatehouse_auth_failures_total", [("api", apiID), ("reason", reason)]).increment()
+    }
+
+    func activeConnections(listener: String, count: Int) {
+        gauge("gatehouse_active_connections", [("listener", listener)]).record(count)
+    }
+
+    /// Counts a configuration reload by result (`success` / `failure`).
+    public func configReloaded(success: Bool) {
+        counter("gatehouse_config_reloads_total", [("result", success ? "success" : "failure")]).increment()
+    }
+
+    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+
+    static func boundedMethod(_ method: String) -> String {
+        knownMethods.contains(method) ? method : "OTHER"
+    }
+
+    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
+        var key = label
+        for (name, value) in dimensions {
+            key += "\u{0}" + name + "=" + value
+        }
+        return key
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        let key = GatewayMetrics.key(label, dimensions)
+        return counters.withLockedValue { cache in
+            if let existing = cache[key] { return existing }
+            let made = Counter(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = made
+            return made
+        }
+    }
+
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+        let key = GatewayMetrics.key(label, dimensions)
+        return timers.withLockedValue { cache in
+            if let existing = cache[key] { return existing }
+            let made = Timer(label: label, dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory)
+            cache[key] = made
+            return made
+        }
+    }
+
+    private func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
+        let key = GatewayMetrics.key(label, dimensions)
+        return gauges.withLockedValue { cache in
+            if let existing = cache[key] { return existing }
+            let made = Gauge(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = made
+            return made
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import AccessPolicy
+
+/// One API as the running gateway sees it: stages with their routes, and the compiled resource policy.
+public struct APIDefinition: Sendable {
+    public let id: String
+    public let name: String
+    /// Extra Host names (custom domains), lower-cased.
+    public let hosts: [String]
+    public let stages: [String: [RouteDefinition]]
+    /// nil: every authenticated caller that reached the listener is allowed.
+    public let policy: ResourcePolicy?
+
+    public init(
+        id: String, name: String, hosts: [String], stages: [String: [RouteDefinition]], policy: ResourcePolicy?
+    ) {
+        self.id = id
+        self.name = name
+        self.hosts = hosts.map { $0.lowercased() }
+        self.stages = stages
+        self.policy = policy
+    }
+}

@@ -1,0 +1,111 @@
+/// The result of routing: which API, stage and route a request reached, with its path parameters.
+public struct RouteMatch: Sendable {
+    public let api: APIDefinition
+    public let stage: String
+    public let route: RouteDefinition
+    /// Decoded path after the stage, the part the route matched.
+    public let routePath: [String]
+    /// `{name}` → decoded segment; `{name+}` → decoded segments joined with `/`... kept as segments for encoding.
+    public let parameters: [String: [String]]
+}
+
+/// Selects the API by Host or `x-apigw-api-id`, then the route by the contract's precedence: literal beats
+/// `{param}` beats `{proxy+}`, compared segment by segment from the left, and an exact method beats `ANY`.
+public struct Router: Sendable {
+    private let apisByID: [String: APIDefinition]
+    private let apisByHost: [String: APIDefinition]
+    private let defaultAPI: APIDefinition?
+    private let region: String
+
+    public init(apis: [APIDefinition], region: String) {
+        var byID: [String: APIDefinition] = [:]
+        var byHost: [String: APIDefinition] = [:]
+        for api in apis {
+            byID[api.id] = api
+            for host in api.hosts { byHost[host] = api }
+        }
+        self.apisByID = byID
+        self.apisByHost = byHost
+        self.defaultAPI = apis.count == 1 ? apis[0] : nil
+        self.region = region.lowercased()
+    }
+
+    /// Picks the API: `x-apigw-api-id` first (as with API Gateway's VPC-endpoint DNS names), then the Host —
+    /// `{id}.execute-api.{region}.amazonaws.com`, `{id}-{vpce}.execute-api.{region}.vpce.amazonaws.com`-style
+    /// names or a custom host — then the only API when exactly one exists.
+    public func selectAPI(host: String?, apiIDHeader: String?) -> APIDefinition? {
+        if let apiIDHeader {
+            return apisByID[apiIDHeader.lowercased()]
+        }
+        if let host {
+            let name = Router.stripPort(host).lowercased()
+            if let api = apisByHost[name] { return api }
+            if let range = name.range(of: ".execute-api.") {
+                let rest = name[range.upperBound...]
+                guard rest == "\(region).amazonaws.com" || rest == "\(region).vpce.amazonaws.com" else { return nil }
+                let label = name[..<range.lowerBound]
+                let id = label.split(separator: "-", maxSplits: 1).first.map(String.init) ?? ""
+                if let api = apisByID[id] { return api }
+                if rest.hasSuffix("vpce.amazonaws.com"), let defaultAPI { return defaultAPI }
+                return nil
+            }
+        }
+        return defaultAPI
+    }
+
+    /// Finds the route for a method and normalized path (stage first). nil means 404.
+    public func match(api: APIDefinition, method: String, path: NormalizedPath) -> RouteMatch? {
+        guard let stage = path.segments.first, let routes = api.stages[stage] else { return nil }
+        let rest = Array(path.segments.dropFirst())
+        var best: (route: RouteDefinition, parameters: [String: [String]])?
+        for route in routes where route.method == method || route.method == "ANY" {
+            guard let parameters = Router.bind(route.segments, to: rest) else { continue }
+            if let current = best {
+                if Router.precedes(route, current.route) { best = (route, parameters) }
+            } else {
+                best = (route, parameters)
+            }
+        }
+        guard let best else { return nil }
+        return RouteMatch(api: api, stage: stage, route: best.route, routePath: rest, parameters: best.parameters)
+    }
+
+    private static func bind(_ pattern: [RouteSegment], to path: [String]) -> [String: [String]]? {
+        var parameters: [String: [String]] = [:]
+        for (index, segment) in pattern.enumerated() {
+            switch segment {
+            case .literal(let text):
+                guard index < path.count, path[index] == text else { return nil }
+            case .parameter(let name):
+                guard index < path.count else { return nil }
+                parameters[name] = [path[index]]
+            case .greedy(let name):
+                guard index < path.count else { return nil }
+                parameters[name] = Array(path[index...])
+                return parameters
+            }
+        }
+        return pattern.count == path.count ? parameters : nil
+    }
+
+    /// Whether `candidate` is more specific than `current`.
+    private static func precedes(_ candidate: RouteDefinition, _ current: RouteDefinition) -> Bool {
+        for (a, b) in zip(candidate.segments, current.segments) where a.rank != b.rank {
+            return a.rank > b.rank
+        }
+        if candidate.segments.count != current.segments.count {
+            return candidate.segments.count > current.segments.count
+        }
+        return candidate.method != "ANY" && current.method == "ANY"
+    }
+
+    static func stripPort(_ host: String) -> Substring {
+        if host.hasPrefix("["), let end = host.firstIndex(of: "]") {
+            return host[host.index(after: host.startIndex)..<end]
+        }
+        if let colon = host.lastIndex(of: ":"), host.firstIndex(of: ":") == colon {
+            return host[..<colon]
+        }
+        return host[...]
+    }
+}

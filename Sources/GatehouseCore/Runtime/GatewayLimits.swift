@@ -1,0 +1,15 @@
+import NIOCore
+
+/// Resource limits applied per connection and request, with the contract's defaults.
+public struct GatewayLimits: Sendable {
+    public var maxBodyBytes: Int = 10_485_760
+    public var maxHeaderBytes: Int = 32_768
+    public var headerTimeout: TimeAmount = .seconds(10)
+    public var idleTimeout: TimeAmount = .seconds(60)
+    public var maxConnections: Int = 10_000
+    /// How long a connection answered with an early error keeps draining what the client still sends, so the
+    /// answer is not lost to a TCP reset (nginx's lingering close).
+    public var lingerTimeout: TimeAmount = .seconds(2)
+
+    public init() {}
+}

@@ -1,0 +1,39 @@
+import Foundation
+import IPNetwork
+import SigV4
+
+/// One immutable, fully validated configuration. The running gateway reads the current snapshot per connection
+/// and per request; a reload builds a new one off the event loops and swaps it in whole.
+public final class GatewaySnapshot: Sendable {
+    public let region: String
+    public let accountID: String
+    public let limits: GatewayLimits
+    public let networks: [SourceNetwork]
+    public let router: Router
+    public let identities: [String: ConfiguredIdentity]
+    public let verifier: SigV4Verifier
+    public let listeners: [String: ListenerRuntime]
+    public let drainTimeout: Int
+
+    public init(
+        region: String, accountID: String, limits: GatewayLimits, networks: [SourceNetwork], apis: [APIDefinition],
+        identities: [ConfiguredIdentity], listeners: [ListenerRuntime], maxClockSkew: Int, drainTimeout: Int
+    ) {
+        self.region = region
+        self.accountID = accountID
+        self.limits = limits
+        self.networks = networks
+        self.router = Router(apis: apis, region: region)
+        let byKey = Dictionary(identities.map { ($0.credentials.accessKeyID, $0) }, uniquingKeysWith: { a, _ in a })
+        self.identities = byKey
+        self.verifier = SigV4Verifier(region: region, maxClockSkew: maxClockSkew) { byKey[$0]?.credentials }
+        self.listeners = Dictionary(listeners.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.drainTimeout = drainTimeout
+    }
+
+    /// The first named network containing the address: gives `aws:SourceVpce`, `aws:SourceVpc` and
+    /// `X-Gatehouse-Source-Vpce`.
+    public func network(for address: IPAddress) -> SourceNetwork? {
+        networks.first { $0.contains(address) }
+    }
+}

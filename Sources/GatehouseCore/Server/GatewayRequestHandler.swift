@@ -1,0 +1,438 @@
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Drives each request of one client connection through the gates (`RequestGates`) and its integration, one
+/// exchange at a time: pipelined requests wait, and reading stops while a response is being produced, so a
+/// client cannot queue unbounded work.
+final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        /// Head admitted, body arriving.
+        case receiving(RequestExchange)
+        /// Answered before the body was read; the rest of the body is dropped.
+        case discarding(RequestExchange)
+        /// Body complete; the answer is being produced.
+        case responding(RequestExchange)
+        /// Answered with an error that ends the connection; input is drained until it closes.
+        case lingering
+    }
+
+    private let store: SnapshotStore
+    private let connection: ConnectionState
+    private let pools: UpstreamPools
+    private let observer: GatewayObserver
+    private let timeouts: ConnectionTimeouts
+    private var state: State = .idle
+    private var queuedParts: CircularBuffer<HTTPServerRequestPart> = []
+    private var readPending = false
+    private var context: ChannelHandlerContext?
+    private var proxy: ProxyLeg?
+
+    init(
+        store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
+        timeouts: ConnectionTimeouts
+    ) {
+        self.timeouts = timeouts
+        self.store = store
+        self.connection = connection
+        self.pools = pools
+        self.observer = observer
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        proxy?.abandon()
+        proxy = nil
+        context.fireChannelInactive()
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        handle(unwrapInboundIn(data), context: context)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch state {
+        case .lingering:
+            return
+        case .responding:
+            queuedParts.append(part)
+        case .idle:
+            guard case .head(let head) = part else { return }
+            startRequest(head, context: context)
+        case .receiving(let exchange):
+            receive(part, exchange: exchange, context: context)
+        case .discarding(let exchange):
+            switch part {
+            case .head:
+                return
+            case .body(let buffer):
+                exchange.bodyBytes += buffer.readableBytes
+                if exchange.bodyBytes > exchange.snapshot.limits.maxBodyBytes {
+                    // Not worth draining: stop here and close.
+                    state = .lingering
+                    context.close(promise: nil)
+                }
+            case .end:
+                exchange.requestComplete = true
+                finishIfDone(exchange, context: context)
+            }
+        }
+    }
+
+    private func startRequest(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        timeouts.headReceived()
+        let exchange = RequestExchange(head: head, snapshot: store.current)
+        let gates = RequestGates(snapshot: exchange.snapshot, connection: connection)
+        if let error = gates.checkFraming(head) {
+            answerEarly(exchange, error: error, context: context)
+            return
+        }
+        switch gates.admitHead(head, now: exchange.receivedAt) {
+        case .failure(let error):
+            if error.status == .forbidden, let apiID = apiID(for: head, snapshot: exchange.snapshot) {
+                observer.authenticationFailed(apiID: apiID, reason: error.errorType)
+            }
+            answerEarly(exchange, error: error, context: context)
+        case .success(let admitted):
+            exchange.admitted = admitted
+            if admitted.pendingSignature?.needsBodyHash == true {
+                exchange.hasher = SHA256()
+            }
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > 0 {
+                exchange.body = context.channel.allocator.buffer(capacity: length)
+            }
+            state = .receiving(exchange)
+            if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                let interim = HTTPResponseHead(version: head.version, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            }
+        }
+    }
+
+    private func receive(_ part: HTTPServerRequestPart, exchange: RequestExchange, context: ChannelHandlerContext) {
+        switch part {
+        case .head:
+            return
+        case .body(let buffer):
+            exchange.bodyBytes += buffer.readableBytes
+            guard exchange.bodyBytes <= exchange.snapshot.limits.maxBodyBytes else {
+                answerEarly(exchange, error: .requestTooLong, context: context)
+                return
+            }
+            if exchange.hasher != nil {
+                buffer.withUnsafeReadableBytes { exchange.hasher!.update(bufferPointer: $0) }
+            }
+            if exchange.body == nil {
+                exchange.body = buffer
+            } else {
+                exchange.body!.writeImmutableBuffer(buffer)
+            }
+        case .end:
+            exchange.requestComplete = true
+            state = .responding(exchange)
+            dispatch(exchange, context: context)
+        }
+    }
+
+    /// Gates 5b and 6 once the whole body is in, then the integration.
+    private func dispatch(_ exchange: RequestExchange, context: ChannelHandlerContext) {
+        guard let admitted = exchange.admitted else { return }
+        let gates = RequestGates(snapshot: exchange.snapshot, connection: connection)
+        if let pending = admitted.pendingSignature {
+            switch gates.verifySignature(pending, bodySHA256Hex: exchange.bodyDigestHex()) {
+            case .success(let principal):
+                exchange.principal = principal
+            case .failure(let error):
+                observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+                answer(exchange, error: error, context: context)
+                return
+            }
+        }
+        if let error = gates.authorize(
+            admitted, method: exchange.head.method.rawValue, principal: exchange.principal,
+            userAgent: exchange.head.headers.first(name: "user-agent"), now: exchange.receivedAt)
+        {
+            observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            answer(exchange, error: error, context: context)
+            return
+        }
+        switch admitted.match.route.integration {
+        case .mock(let mock):
+            answerMock(exchange, mock: mock, context: context)
+        case .httpProxy(let integration):
+            let leg = ProxyLeg(
+                handler: self, exchange: exchange, integration: integration,
+                pool: pools.pool(for: context.eventLoop), connection: connection)
+            proxy = leg
+            leg.start()
+        }
+    }
+
+    // MARK: Answers made by Gatehouse
+
+    /// Answers before the body has been read. A closing error drains input for a while (lingering close) so the
+    /// client sees the answer instead of a reset.
+    private func answerEarly(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
+        if error.closesConnection {
+            exchange.keepAlive = false
+            writeError(exchange, error: error, context: context)
+            state = .lingering
+            finishLingering(exchange, context: context)
+        } else {
+            writeError(exchange, error: error, context: context)
+            exchange.responseComplete = true
+            state = .discarding(exchange)
+        }
+    }
+
+    private func answer(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
+        writeError(exchange, error: error, context: context)
+        exchange.responseComplete = true
+        finishIfDone(exchange, context: context)
+    }
+
+    private func writeError(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
+        exchange.errorType = error.errorType
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "x-amzn-ErrorType", value: error.errorType)
+        write(
+            exchange, status: error.status, headers: headers, body: error.jsonBody,
+            closing: error.closesConnection, context: context)
+    }
+
+    private func answerMock(_ exchange: RequestExchange, mock: MockIntegration, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        for (name, value) in mock.headers { headers.add(name: name, value: value) }
+        write(
+            exchange, status: HTTPResponseStatus(statusCode: mock.status), headers: headers, body: mock.body,
+            closing: false, context: context)
+        exchange.responseComplete = true
+        finishIfDone(exchange, context: context)
+    }
+
+    private func write(
+        _ exchange: RequestExchange, status: HTTPResponseStatus, headers: HTTPHeaders, body: String, closing: Bool,
+        context: ChannelHandlerContext
+    ) {
+        var headers = headers
+        var buffer = context.channel.allocator.buffer(capacity: body.utf8.count)
+        buffer.writeString(body)
+        headers.replaceOrAdd(name: "content-length", value: String(buffer.readableBytes))
+        if closing { exchange.keepAlive = false }
+        let head = responseHead(for: exchange, status: status, headers: headers, hasLength: true)
+        exchange.status = Int(status.code)
+        exchange.responseBytes = buffer.readableBytes
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if exchange.head.method != .HEAD && buffer.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    /// The client-facing head: request id, and the connection semantics the client asked for.
+    private func responseHead(
+        for exchange: RequestExchange, status: HTTPResponseStatus, headers: HTTPHeaders, hasLength: Bool
+    ) -> HTTPResponseHead {
+        var headers = headers
+        headers.replaceOrAdd(name: "x-amzn-RequestId", value: exchange.requestID)
+        let version = exchange.head.version
+        if version.major == 1 && version.minor == 0 && !hasLength {
+            exchange.keepAlive = false
+        }
+        if !exchange.keepAlive {
+            headers.replaceOrAdd(name: "connection", value: "close")
+        } else if version.major == 1 && version.minor == 0 {
+            headers.replaceOrAdd(name: "connection", value: "keep-alive")
+        }
+        return HTTPResponseHead(version: version.minor == 0 ? .http1_0 : .http1_1, status: status, headers: headers)
+    }
+
+    // MARK: Answers relayed from the upstream
+
+    func relayHead(_ head: HTTPResponseHead, exchange: RequestExchange) {
+        guard let context else { return }
+        var named = Set<String>()
+        for value in head.headers[canonicalForm: "connection"] { named.insert(value.lowercased()) }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(head.headers.count + 2)
+        for (name, value) in head.headers {
+            let lower = name.lowercased()
+            if UpstreamRequestBuilder.hopByHop.contains(lower) || named.contains(lower) || lower == "x-amzn-requestid" {
+                continue
+            }
+            headers.add(name: name, value: value)
+        }
+        exchange.status = Int(head.status.code)
+        let hasLength = headers.contains(name: "content-length") || !Self.allowsBody(head.status, exchange.head.method)
+        context.write(
+            wrapOutboundOut(.head(responseHead(for: exchange, status: head.status, headers: headers, hasLength: hasLength))),
+            promise: nil)
+    }
+
+    func relayBody(_ buffer: ByteBuffer, exchange: RequestExchange) -> Bool {
+        guard let context else { return false }
+        exchange.responseBytes += buffer.readableBytes
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        return context.channel.isWritable
+    }
+
+    func relayFlush() {
+        context?.flush()
+    }
+
+    func relayEnd(exchange: RequestExchange) {
+        guard let context else { return }
+        proxy = nil
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        exchange.responseComplete = true
+        finishIfDone(exchange, context: context)
+    }
+
+    /// The upstream failed before answering: 502 or 504 from the contract's table.
+    func relayFailure(_ error: GatewayError, exchange: RequestExchange) {
+        guard let context else { return }
+        proxy = nil
+        answer(exchange, error: error, context: context)
+    }
+
+    /// The upstream failed mid-response: the client's response cannot be completed, so the connection ends.
+    func relayAbort(exchange: RequestExchange) {
+        guard let context else { return }
+        proxy = nil
+        exchange.keepAlive = false
+        state = .lingering
+        observer.requestFinished(exchange.accessRecord(connection: connection))
+        context.close(promise: nil)
+    }
+
+    private static func allowsBody(_ status: HTTPResponseStatus, _ method: HTTPMethod) -> Bool {
+        if method == .HEAD { return false }
+        switch status.code {
+        case 100..<200, 204, 304: return false
+        default: return true
+        }
+    }
+
+    // MARK: Completion
+
+    private func finishIfDone(_ exchange: RequestExchange, context: ChannelHandlerContext) {
+        guard exchange.requestComplete && exchange.responseComplete else {
+            if exchange.responseComplete, case .responding = state { state = .discarding(exchange) }
+            return
+        }
+        observer.requestFinished(exchange.accessRecord(connection: connection))
+        guard exchange.keepAlive else {
+            state = .lingering
+            context.close(promise: nil)
+            return
+        }
+        state = .idle
+        timeouts.exchangeFinished()
+        while case .idle = state, let next = queuedParts.popFirst() {
+            handle(next, context: context)
+        }
+        if case .idle = state, readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func finishLingering(_ exchange: RequestExchange, context: ChannelHandlerContext) {
+        observer.requestFinished(exchange.accessRecord(connection: connection))
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: exchange.snapshot.limits.lingerTimeout) {
+            channel.close(promise: nil)
+        }
+        // Keep reading (and dropping) so the client's remaining bytes do not trigger a reset.
+        context.read()
+    }
+
+    private func apiID(for head: HTTPRequestHead, snapshot: GatewaySnapshot) -> String? {
+        snapshot.router.selectAPI(
+            host: head.headers.first(name: "host"), apiIDHeader: head.headers.first(name: "x-apigw-api-id"))?.id
+    }
+
+    // MARK: Drain
+
+    /// Drain: an idle keep-alive connection closes now; a busy one closes after its current response.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        switch state {
+        case .idle:
+            state = .lingering
+            context.close(promise: nil)
+        case .receiving(let exchange), .discarding(let exchange), .responding(let exchange):
+            exchange.keepAlive = false
+        case .lingering:
+            break
+        }
+    }
+
+    // MARK: Outbound and errors
+
+    func read(context: ChannelHandlerContext) {
+        if case .responding = state {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { proxy?.resumeReading() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            context.close(promise: nil)
+            return
+        }
+        let gatewayError: GatewayError =
+            parserError == .headerOverflow ? .headersTooLarge : .badRequest("Malformed HTTP request")
+        let current: RequestExchange?
+        switch state {
+        case .lingering:
+            return
+        case .responding(let exchange):
+            // An answer is being produced for an earlier request: finish it, then close.
+            exchange.keepAlive = false
+            return
+        case .receiving(let exchange), .discarding(let exchange):
+            current = exchange
+        case .idle:
+            current = nil
+        }
+        if let current, current.responseComplete {
+            state = .lingering
+            context.close(promise: nil)
+            return
+        }
+        let exchange =
+            current
+            ?? RequestExchange(head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), snapshot: store.current)
+        exchange.keepAlive = false
+        writeError(exchange, error: gatewayError, context: context)
+        state = .lingering
+        finishLingering(exchange, context: context)
+    }
+}

@@ -1,0 +1,123 @@
+import IPNetwork
+import Logging
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The data plane: accepts connections on the configured listeners and assembles each connection's pipeline in
+/// the contract's order of gates. Configuration is read from the `SnapshotStore` per connection and per request,
+/// so a reload takes effect for new connections and requests while established ones keep working.
+public final class GatewayServer: Sendable {
+    private let store: SnapshotStore
+    private let group: any EventLoopGroup
+    private let observer: GatewayObserver
+    private let pools: UpstreamPools
+    private let quiesce: ServerQuiescingHelper
+
+    public init(store: SnapshotStore, group: any EventLoopGroup, observer: GatewayObserver) {
+        self.store = store
+        self.group = group
+        self.observer = observer
+        self.pools = UpstreamPools(group: group)
+        self.quiesce = ServerQuiescingHelper(group: group)
+    }
+
+    /// Starts one data listener; returns its bound channel (for the actual address when port 0 was asked).
+    public func startListener(name: String, socket: ListenerSocket) async throws -> Channel {
+        let limiter = ConnectionLimiter(limit: store.current.limits.maxConnections)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { [quiesce] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    limiter.attach(serverChannel: channel)
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 4)
+            .childChannelInitializer { [self] channel in
+                self.initializeConnection(channel, listenerName: name, limiter: limiter)
+            }
+        let channel: Channel
+        switch socket {
+        case .bind(let address):
+            channel = try await bootstrap.bind(to: address).get()
+        case .inherited(let descriptor):
+            channel = try await bootstrap.withBoundSocket(descriptor).get()
+        }
+        return channel
+    }
+
+    /// Gate 1 (admission) runs here, before any TLS handler exists; then TLS, HTTP and the request handler.
+    private func initializeConnection(_ channel: Channel, listenerName: String, limiter: ConnectionLimiter)
+        -> EventLoopFuture<Void>
+    {
+        let snapshot = store.current
+        let observer = self.observer
+        guard let listener = snapshot.listeners[listenerName] else {
+            return channel.eventLoop.makeFailedFuture(AdmissionRefused())
+        }
+        guard let peer = channel.remoteAddress?.ipAddress.flatMap({ IPAddress($0) }) else {
+            observer.connectionRejected(listener: listenerName, sourceIP: "unknown", reason: "unknown_source")
+            return channel.eventLoop.makeFailedFuture(AdmissionRefused())
+        }
+        guard listener.admits(peer) else {
+            observer.connectionRejected(listener: listenerName, sourceIP: peer.description, reason: "source_not_allowed")
+            return channel.eventLoop.makeFailedFuture(AdmissionRefused())
+        }
+        limiter.connectionOpened()
+        observer.metrics.activeConnections(listener: listenerName, count: limiter.activeConnections)
+        channel.closeFuture.whenComplete { _ in
+            limiter.connectionClosed()
+            observer.metrics.activeConnections(listener: listenerName, count: limiter.activeConnections)
+        }
+        let connection = ConnectionState(listener: listenerName, sourceIP: peer, network: snapshot.network(for: peer))
+        let verifier = ClientCertificateVerifier(policy: listener.clientPolicy, connection: connection, observer: observer)
+        let limits = snapshot.limits
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
+        decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
+        decoderLimits.maxHeaderFieldCount = 1000
+        let store = self.store
+        let pools = self.pools
+        return channel.eventLoop.makeCompletedFuture {
+            let timeouts = ConnectionTimeouts(
+                channel: channel, headerTimeout: limits.headerTimeout, idleTimeout: limits.idleTimeout)
+            timeouts.connectionStarted()
+            let sync = channel.pipeline.syncOperations
+            try sync.addHandler(
+                NIOSSLServerHandler(
+                    context: listener.sslContext,
+                    customVerificationCallbackWithMetadata: { certificates, promise in
+                        verifier.verify(certificates, promise: promise)
+                    }))
+            try sync.addHandler(
+                ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
+            try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
+            try sync.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: false, withEncoderConfiguration: .init(),
+                withDecoderLimitConfiguration: decoderLimits)
+            try sync.addHandler(
+                GatewayRequestHandler(
+                    store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts))
+        }
+    }
+
+    /// Drain: stop accepting, let connections finish their current request (idle keep-alive connections close
+    /// at once), and complete when every connection has closed or the timeout has passed.
+    public func drain(timeout: TimeAmount) async {
+        let promise = group.next().makePromise(of: Void.self)
+        quiesce.initiateShutdown(promise: promise)
+        let timer = group.next().scheduleTask(in: timeout) {
+            promise.succeed()
+        }
+        try? await promise.futureResult.get()
+        timer.cancel()
+        pools.closeAll()
+    }
+}
+
+struct AdmissionRefused: Error {}

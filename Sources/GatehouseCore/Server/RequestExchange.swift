@@ -1,0 +1,82 @@
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One request/response exchange on a client connection: what the gates decided and what was sent back, for
+/// the answer and the access record.
+final class RequestExchange {
+    let requestID: String
+    let head: HTTPRequestHead
+    let snapshot: GatewaySnapshot
+    let started: NIODeadline
+    let receivedAt: Date
+    var keepAlive: Bool
+
+    var admitted: RequestGates.Admitted?
+    var body: ByteBuffer?
+    var bodyBytes = 0
+    var hasher: SHA256?
+    var principal: CallerPrincipal?
+
+    var requestComplete = false
+    var responseComplete = false
+
+    var status = 0
+    var errorType: String?
+    var responseBytes = 0
+    var integrationStarted: NIODeadline?
+    var integrationFinished: NIODeadline?
+
+    init(head: HTTPRequestHead, snapshot: GatewaySnapshot) {
+        self.requestID = UUID().uuidString.lowercased()
+        self.head = head
+        self.snapshot = snapshot
+        self.started = .now()
+        self.receivedAt = Date()
+        self.keepAlive = head.isKeepAlive
+    }
+
+    /// The hex SHA-256 of the body as received, when the signature needs it.
+    func bodyDigestHex() -> String? {
+        guard let hasher else { return nil }
+        return hasher.finalize().hexString
+    }
+
+    func accessRecord(connection: ConnectionState) -> AccessRecord {
+        let now = NIODeadline.now()
+        let integration: Double? = integrationStarted.map { start in
+            Double(((integrationFinished ?? now) - start).nanoseconds) / 1_000_000
+        }
+        let match = admitted?.match
+        return AccessRecord(
+            requestID: requestID,
+            sourceIP: connection.sourceIP.description,
+            sourceVpce: connection.network?.id,
+            clientCertSubject: connection.clientIdentity?.subject,
+            clientCertURI: connection.clientIdentity?.uris.first,
+            principal: principal?.arn,
+            apiID: match?.api.id,
+            stage: match?.stage,
+            routeKey: match?.route.key,
+            method: head.method.rawValue,
+            path: admitted?.path.decodedPath ?? String(head.uri.prefix { $0 != "?" }),
+            status: status,
+            errorType: errorType,
+            latencyMilliseconds: Double((now - started).nanoseconds) / 1_000_000,
+            integrationLatencyMilliseconds: integration,
+            responseBytes: responseBytes)
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        for byte in self {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,133 @@
+import AccessPolicy
+import Foundation
+import NIOHTTP1
+import SigV4
+
+/// The contract's order of checks for one request, after admission and TLS: framing and limits, routing,
+/// SigV4, resource policy. Each step either moves the request on or answers with the contract's error.
+/// This is the one place the order lives; the NIO handler only feeds it.
+struct RequestGates {
+    let snapshot: GatewaySnapshot
+    let connection: ConnectionState
+
+    /// A request whose head passed gates 3 and 4 and the first half of gate 5.
+    struct Admitted {
+        let match: RouteMatch
+        let path: NormalizedPath
+        /// The SigV4 check still waiting for the body; nil on NONE routes.
+        let pendingSignature: PendingVerification?
+    }
+
+    /// Gate 3 (framing and limits on the head): smuggling-prone framing is refused outright.
+    func checkFraming(_ head: HTTPRequestHead) -> GatewayError? {
+        let lengths = head.headers[canonicalForm: "content-length"]
+        let transferEncodings = head.headers[canonicalForm: "transfer-encoding"]
+        if !lengths.isEmpty && !transferEncodings.isEmpty {
+            return .badRequest("Both Content-Length and Transfer-Encoding are present")
+        }
+        if Set(lengths).count > 1 {
+            return .badRequest("Conflicting Content-Length values")
+        }
+        if let length = lengths.first {
+            guard let value = Int(length), value >= 0 else { return .badRequest("Invalid Content-Length") }
+            if value > snapshot.limits.maxBodyBytes { return .requestTooLong }
+        }
+        if let coding = transferEncodings.last, coding.lowercased() != "chunked" {
+            return .badRequest("Unsupported Transfer-Encoding")
+        }
+        if head.headers["host"].count > 1 {
+            return .badRequest("Multiple Host headers")
+        }
+        return nil
+    }
+
+    /// Gates 4 (API, stage, route) and 5a (the signature's form, key and date — before any body is read).
+    func admitHead(_ head: HTTPRequestHead, now: Date) -> Result<Admitted, GatewayError> {
+        let target = head.uri
+        let pathPart: Substring
+        let query: Substring?
+        if let mark = target.firstIndex(of: "?") {
+            pathPart = target[..<mark]
+            query = target[target.index(after: mark)...]
+        } else {
+            pathPart = target[...]
+            query = nil
+        }
+        let path: NormalizedPath
+        do {
+            path = try NormalizedPath(rawPath: pathPart)
+        } catch {
+            return .failure(.badRequest("Invalid request path"))
+        }
+        let router = snapshot.router
+        guard
+            let api = router.selectAPI(host: head.headers.first(name: "host"),
+                apiIDHeader: head.headers.first(name: "x-apigw-api-id")),
+            let match = router.match(api: api, method: head.method.rawValue, path: path)
+        else {
+            return .failure(.notFound)
+        }
+        guard match.route.authorization == .awsIAM else {
+            return .success(Admitted(match: match, path: path, pendingSignature: nil))
+        }
+        let request = SigV4Request(
+            method: head.method.rawValue, path: String(pathPart), query: query.map(String.init),
+            headers: head.headers.map { (name: $0.name, value: $0.value) })
+        switch snapshot.verifier.begin(request, now: now) {
+        case .success(let pending):
+            return .success(Admitted(match: match, path: path, pendingSignature: pending))
+        case .failure(let error):
+            return .failure(GatewayError(status: .forbidden, errorType: error.errorType, message: error.message))
+        }
+    }
+
+    /// Gate 5b: the signature over the body as received.
+    func verifySignature(_ pending: PendingVerification, bodySHA256Hex: String?) -> Result<CallerPrincipal, GatewayError>
+    {
+        switch pending.finish(bodySHA256Hex: bodySHA256Hex) {
+        case .success(let caller):
+            guard let identity = snapshot.identities[caller.accessKeyID] else { return .failure(.unrecognizedClient) }
+            return .success(
+                CallerPrincipal(
+                    accessKeyID: caller.accessKeyID, arn: identity.principalARN, account: identity.account,
+                    tags: identity.tags))
+        case .failure(let error):
+            return .failure(GatewayError(status: .forbidden, errorType: error.errorType, message: error.message))
+        }
+    }
+
+    /// Gate 6: the API's resource policy over the request's context.
+    func authorize(
+        _ admitted: Admitted, method: String, principal: CallerPrincipal?, userAgent: String?, now: Date
+    ) -> GatewayError? {
+        guard let policy = admitted.match.api.policy else { return nil }
+        let resource = PolicyResource.arn(
+            region: snapshot.region, accountID: snapshot.accountID, apiID: admitted.match.api.id,
+            stage: admitted.match.stage, method: method, routePath: admitted.match.routePath)
+        var facts = RequestFacts()
+        facts.sourceIP = connection.sourceIP
+        facts.sourceVpce = connection.network?.id
+        facts.sourceVpc = connection.network?.vpc
+        facts.principalArn = principal?.arn
+        facts.principalAccount = principal?.account
+        facts.principalTags = principal?.tags ?? [:]
+        facts.now = now
+        facts.secureTransport = true
+        facts.userAgent = userAgent
+        if let identity = connection.clientIdentity {
+            facts.clientCertSubject = identity.subject
+            facts.clientCertURIs = identity.uris
+            facts.clientCertDNS = identity.dnsNames
+            facts.clientCertSHA256 = identity.sha256Hex
+        }
+        let decision = policy.evaluate(principal: principal?.arn, resource: resource, facts: facts)
+        switch decision {
+        case .allow:
+            return nil
+        case .explicitDeny:
+            return .accessDenied(PolicyResource.deniedMessage(principal: principal?.arn, resource: resource, explicit: true))
+        case .implicitDeny:
+            return .accessDenied(PolicyResource.deniedMessage(principal: principal?.arn, resource: resource, explicit: false))
+        }
+    }
+}

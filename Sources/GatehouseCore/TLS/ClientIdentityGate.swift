@@ -1,0 +1,95 @@
+import Foundation
+import GatehousePKI
+import NIOCore
+import NIOSSL
+import NIOTLS
+
+/// Sits behind the TLS handler. A resumed TLS session skips the verification callback, so when the handshake
+/// completes without a verified identity the peer certificate is checked again here (revocation and
+/// `allowed_clients` included) before any request byte is passed on. Also reports failed handshakes.
+final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let connection: ConnectionState
+    private let policy: ClientCertificatePolicy
+    private let observer: GatewayObserver
+    private var verified = false
+    private var held: [ByteBuffer] = []
+
+    init(connection: ConnectionState, policy: ClientCertificatePolicy, observer: GatewayObserver) {
+        self.connection = connection
+        self.policy = policy
+        self.observer = observer
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            if connection.clientIdentity != nil {
+                verified = true
+            } else {
+                reverifyResumedSession(context: context)
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if verified {
+            context.fireChannelRead(data)
+        } else {
+            held.append(unwrapInboundIn(data))
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if !verified, connection.clientIdentity == nil, !connection.handshakeRejectionReported {
+            connection.markHandshakeRejectionReported()
+            observer.handshakeRejected(
+                listener: connection.listener, sourceIP: connection.sourceIP.description,
+                reason: HandshakeFailureReason.classify(error), detail: String(describing: error))
+        }
+        if error is NIOSSLError || !verified {
+            context.close(promise: nil)
+            return
+        }
+        context.fireErrorCaught(error)
+    }
+
+    private func reverifyResumedSession(context: ChannelHandlerContext) {
+        let channel = context.channel
+        let policy = self.policy
+        let connection = self.connection
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let contextBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        channel.nioSSL_peerCertificate().whenComplete { result in
+            guard case .success(let certificate?) = result, let der = try? certificate.toDERBytes() else {
+                channel.close(promise: nil)
+                return
+            }
+            Task {
+                let outcome = await policy.verify(chainDER: [der], now: Date())
+                channel.eventLoop.execute {
+                    switch outcome {
+                    case .success(let identity):
+                        connection.clientIdentity = identity
+                        loopBound.value.release(context: contextBound.value)
+                    case .failure(let rejection):
+                        loopBound.value.observer.handshakeRejected(
+                            listener: connection.listener, sourceIP: connection.sourceIP.description,
+                            reason: rejection.reason, detail: "resumed session: " + rejection.message)
+                        channel.close(promise: nil)
+                    }
+                }
+            }
+        }
+    }
+
+    private func release(context: ChannelHandlerContext) {
+        verified = true
+        let pending = held
+        held = []
+        for buffer in pending { context.fireChannelRead(wrapInboundOut(buffer)) }
+        if !pending.isEmpty { context.fireChannelReadComplete() }
+    }
+}

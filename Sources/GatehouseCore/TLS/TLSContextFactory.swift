@@ -1,0 +1,34 @@
+import NIOSSL
+
+/// Builds a listener's server-side TLS context. Expensive, so it is done once per configuration, off the event
+/// loops, and shared by every connection of that configuration.
+public enum TLSContextFactory {
+    /// Mozilla "intermediate" TLS 1.2 suites: ECDHE key exchange with AEAD ciphers only, no CBC.
+    static let tls12CipherSuites = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
+
+    /// - Parameters:
+    ///   - certificateChainPEM: the server chain, leaf first.
+    ///   - clientCAPEM: trust anchors; sent as the acceptable CA list so clients pick the right certificate.
+    ///     Verification itself happens in the custom callback (`ClientCertificatePolicy`).
+    public static func makeServerContext(
+        certificateChainPEM: [UInt8], privateKeyPEM: [UInt8], clientCAPEM: [UInt8], minimumVersion: TLSVersion
+    ) throws -> NIOSSLContext {
+        let chain = try NIOSSLCertificate.fromPEMBytes(certificateChainPEM)
+        let key = try NIOSSLPrivateKey(bytes: privateKeyPEM, format: .pem)
+        let anchors = try NIOSSLCertificate.fromPEMBytes(clientCAPEM)
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = minimumVersion
+        configuration.maximumTLSVersion = .tlsv13
+        configuration.cipherSuites = tls12CipherSuites
+        // Any value but .none makes the server demand a client certificate and fail the handshake without one.
+        configuration.certificateVerification = .noHostnameVerification
+        configuration.trustRoots = .certificates(anchors)
+        configuration.sendCANameList = true
+        configuration.applicationProtocols = ["http/1.1"]
+        return try NIOSSLContext(configuration: configuration)
+    }
+}

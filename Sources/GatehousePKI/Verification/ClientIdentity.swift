@@ -1,0 +1,96 @@
+import Crypto
+import SwiftASN1
+import X509
+
+/// Who a verified client certificate says the caller is: what routing, the resource policy
+/// (`gatehouse:ClientCert*` keys), the access log and the upstream (`X-Forwarded-Client-Cert`) see.
+public struct ClientIdentity: Sendable, Hashable {
+    /// The leaf's subject as an RFC 4514 string, e.g. `CN=alice,O=Example` (see `DistinguishedNameFormatter`).
+    public let subject: String
+    /// URI subject alternative names, in certificate order (e.g. SPIFFE IDs).
+    public let uris: [String]
+    /// DNS subject alternative names, in certificate order.
+    public let dnsNames: [String]
+    /// Lowercase hex SHA-256 of the leaf's DER encoding (the certificate fingerprint).
+    public let sha256Hex: String
+
+    /// Computes the identity of a leaf certificate without any trust decision.
+    ///
+    /// Used for resumed TLS sessions, where the verification callback does not run again: the connection's identity is
+    /// recomputed from the peer certificate and must equal the one stored at the full handshake.
+    /// - Throws: ``ClientCertificateRejection`` with reason `malformed` when the DER does not parse or a SAN holds
+    ///   control characters or spaces (which could forge headers or log lines).
+    public init(leafDER: [UInt8]) throws(ClientCertificateRejection) {
+        let certificate: Certificate
+        do {
+            certificate = try Certificate(derEncoded: leafDER)
+        } catch {
+            throw ClientCertificateRejection(
+                reason: ClientCertificateRejection.malformed,
+                message: "The client certificate does not parse: \(error)."
+            )
+        }
+        try self.init(certificate: certificate, derBytes: leafDER)
+    }
+
+    init(certificate: Certificate, derBytes: [UInt8]) throws(ClientCertificateRejection) {
+        var uris: [String] = []
+        var dnsNames: [String] = []
+        let alternativeNames: SubjectAlternativeNames?
+        do {
+            alternativeNames = try certificate.extensions.subjectAlternativeNames
+        } catch {
+            throw ClientCertificateRejection(
+                reason: ClientCertificateRejection.malformed,
+                message: "The client certificate's subject alternative names do not parse: \(error)."
+            )
+        }
+        for name in alternativeNames ?? SubjectAlternativeNames() {
+            switch name {
+            case .uniformResourceIdentifier(let uri): uris.append(uri)
+            case .dnsName(let dns): dnsNames.append(dns)
+            default: break
+            }
+        }
+        for value in uris + dnsNames where value.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F }) {
+            throw ClientCertificateRejection(
+                reason: ClientCertificateRejection.malformed,
+                message: "The client certificate has a subject alternative name with spaces or control characters."
+            )
+        }
+        self.subject = DistinguishedNameFormatter.format(certificate.subject)
+        self.uris = uris
+        self.dnsNames = dnsNames
+        self.sha256Hex = SHA256.hash(data: derBytes).map { byte in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+        }.joined()
+    }
+
+    /// The identity as Envoy's `X-Forwarded-Client-Cert` element:
+    /// `Hash=<hex>;Subject="<DN>";URI=<uri>;DNS=<dns>`.
+    ///
+    /// `Subject` is always quoted, as Envoy does; a `"` in it is already escaped as `\"` by RFC 4514, which is the
+    /// XFCC escape. `URI=` and `DNS=` repeat once per SAN in certificate order and are absent when the certificate has
+    /// none; a URI or DNS value containing `,`, `;`, `=` or `"` is quoted with `"` escaped as `\"`, as the XFCC
+    /// grammar asks (Envoy writes them bare, which would make the header unparsable).
+    public var xForwardedClientCert: String {
+        var parts = ["Hash=\(self.sha256Hex)", "Subject=\"\(self.subject)\""]
+        parts += self.uris.map { "URI=\(Self.quotedIfNeeded($0))" }
+        parts += self.dnsNames.map { "DNS=\(Self.quotedIfNeeded($0))" }
+        return parts.joined(separator: ";")
+    }
+
+    private static func quoted(_ value: String) -> String {
+        var out = "\""
+        for character in value {
+            if character == "\"" { out.append("\\") }
+            out.append(character)
+        }
+        return out + "\""
+    }
+
+    private static func quotedIfNeeded(_ value: String) -> String {
+        value.contains(where: { ",;=\"".contains($0) }) ? self.quoted(value) : value
+    }
+}

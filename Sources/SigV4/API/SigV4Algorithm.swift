@@ -1,0 +1,7 @@
+/// The two signing algorithms AWS accepts for `execute-api`.
+public enum SigV4Algorithm: String, Sendable, Hashable {
+    /// SigV4: HMAC-SHA256 with a key derived per day, region and service.
+    case hmacSHA256 = "AWS4-HMAC-SHA256"
+    /// SigV4a: ECDSA P-256 with a key derived from the secret, valid for a set of regions.
+    case ecdsaP256SHA256 = "AWS4-ECDSA-P256-SHA256"
+}

@@ -1,0 +1,82 @@
+import Crypto
+
+/// The pure steps of SigV4, exposed for tests and tools: what the verifier and the signer compute internally.
+public enum SigV4Canonical {
+    /// The SHA-256 of the empty string, the payload hash of a request without a body.
+    public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+    /// The canonical request: method, canonical URI, canonical query (without `X-Amz-Signature` when
+    /// `presigned`), the signed headers' lines, the signed-header list and the payload hash.
+    /// - Parameter signedHeaders: lowercase header names, in signing order (sorted, as clients send them).
+    public static func canonicalRequest(
+        method: String,
+        path: String,
+        query: String?,
+        headers: [(name: String, value: String)],
+        signedHeaders: [String],
+        payloadHash: String,
+        presigned: Bool = false,
+        normalizePath: Bool = true
+    ) -> String {
+        var out: [UInt8] = []
+        CanonicalRequestBuilder.appendPrefix(
+            method: method,
+            path: path,
+            query: RawQuery(query),
+            excludeSignature: presigned,
+            headers: headers,
+            signedHeaders: signedHeaders,
+            normalizePath: normalizePath,
+            to: &out
+        )
+        out.append(contentsOf: payloadHash.utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The canonical URI alone: normalized (unless told not to) and URI-encoded, `%` included.
+    public static func canonicalURI(path: String, normalize: Bool = true) -> String {
+        var out: [UInt8] = []
+        CanonicalRequestBuilder.appendCanonicalURI(path: path, normalize: normalize, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The canonical query alone.
+    public static func canonicalQuery(_ query: String?, presigned: Bool = false) -> String {
+        var out: [UInt8] = []
+        RawQuery(query).appendCanonical(excludeSignature: presigned, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `ALGORITHM\nTIMESTAMP\nSCOPE\nhex(SHA-256(canonical request))`.
+    /// - Parameter credentialScope: `DATE/REGION/SERVICE/aws4_request` (v4) or `DATE/SERVICE/aws4_request` (v4a).
+    public static func stringToSign(
+        algorithm: SigV4Algorithm,
+        timestamp: String,
+        credentialScope: String,
+        canonicalRequest: String
+    ) -> String {
+        var out: [UInt8] = []
+        appendStringToSignPrefix(algorithm: algorithm, timestamp: timestamp, scope: credentialScope[...], to: &out)
+        Hex.append(SHA256.hash(data: Array(canonicalRequest.utf8)), to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The lowercase hex SHA-256 of `bytes`, the payload hash of a body.
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        Hex.string(SHA256.hash(data: bytes))
+    }
+
+    static func appendStringToSignPrefix(
+        algorithm: SigV4Algorithm,
+        timestamp: String,
+        scope: Substring,
+        to out: inout [UInt8]
+    ) {
+        out.append(contentsOf: algorithm.rawValue.utf8)
+        out.append(ASCII.newline)
+        out.append(contentsOf: timestamp.utf8)
+        out.append(ASCII.newline)
+        out.append(contentsOf: scope.utf8)
+        out.append(ASCII.newline)
+    }
+}

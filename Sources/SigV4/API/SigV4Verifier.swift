@@ -1,0 +1,236 @@
+/// Verifies AWS Signature V4 and V4a requests as API Gateway does for `execute-api` (contract §3), in two phases:
+/// `begin` before the body (so a missing, malformed, unknown-key, expired request is refused without reading it)
+/// and `PendingVerification.finish` after the body has been hashed as it streamed.
+public struct SigV4Verifier: Sendable {
+    /// The longest lifetime AWS allows for a presigned URL: one week.
+    public static let maxPresignedExpiry = 604_800
+
+    public let region: String
+    public let service: String
+    public let maxClockSkew: Int
+    /// False only to reproduce the S3-style unnormalized cases of the AWS test suites.
+    public let normalizePath: Bool
+    private let lookup: @Sendable (String) -> SigV4Identity?
+    private let keyCache: SigV4KeyCache
+
+    /// - Parameters:
+    ///   - region: the gateway's region; v4 scopes must name it, v4a region sets must include it.
+    ///   - service: the credential-scope service, `execute-api` for API Gateway.
+    ///   - maxClockSkew: how far (seconds) `X-Amz-Date` may be from now, either way.
+    ///   - keyCache: derived-key cache; pass the previous verifier's cache across configuration reloads.
+    ///   - lookup: the identity for an access key id, or nil when unknown.
+    public init(
+        region: String,
+        service: String = "execute-api",
+        maxClockSkew: Int = 300,
+        normalizePath: Bool = true,
+        keyCache: SigV4KeyCache = SigV4KeyCache(),
+        lookup: @escaping @Sendable (String) -> SigV4Identity?
+    ) {
+        self.region = region
+        self.service = service
+        self.maxClockSkew = maxClockSkew
+        self.normalizePath = normalizePath
+        self.keyCache = keyCache
+        self.lookup = lookup
+    }
+
+    /// Phase 1, before the body: parses the signature, finds the identity, checks the session token, the scope,
+    /// the date against `now` (epoch seconds) and a presigned URL's expiry.
+    public func begin(_ request: SigV4Request, now: Int) -> Result<PendingVerification, SigV4Error> {
+        do {
+            return .success(try prepare(request, now: now))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Both phases for a body already in memory (tests, tools, small requests).
+    public func verify(_ request: SigV4Request, bodySHA256Hex: String?, now: Int) -> Result<VerifiedCaller, SigV4Error>
+    {
+        begin(request, now: now).flatMap { $0.finish(bodySHA256Hex: bodySHA256Hex) }
+    }
+
+    private func prepare(_ request: SigV4Request, now: Int) throws(SigV4Error) -> PendingVerification {
+        let query = RawQuery(request.query)
+        let authorization = request.header("authorization")
+        if authorization != nil,
+            request.headers.count(where: { ASCII.equalsIgnoringCase($0.name, "authorization") }) > 1
+        {
+            throw .incomplete("Only one Authorization header is allowed.")
+        }
+        let presigned = !query.isEmpty && query.contains("X-Amz-Signature")
+        let fields: SignatureFields
+        switch (authorization, presigned) {
+        case (nil, false):
+            throw .missingAuthenticationToken
+        case (.some, true):
+            throw .incomplete(
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string "
+                    + "parameter or the Authorization header should be specified."
+            )
+        case (.some(let value), false):
+            fields = try AuthorizationParser.parseHeader(value)
+        case (nil, true):
+            fields = try AuthorizationParser.parseQuery(query)
+        }
+
+        let scope = try CredentialScope(
+            fields.credential, algorithm: fields.algorithm, region: region, service: service)
+        guard fields.signedHeaders.contains("host") else {
+            throw .incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+        }
+        let timestamp = try requestTimestamp(request, fields: fields)
+        guard scope.date == timestamp.date else {
+            throw .incomplete(
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+                    + "'\(scope.date)' != '\(timestamp.date)', from '\(timestamp.basic)'."
+            )
+        }
+        let expires = try presignedExpiry(fields)
+        if fields.algorithm == .ecdsaP256SHA256 {
+            try checkRegionSet(request, query: query, fields: fields)
+        }
+
+        guard let identity = lookup(scope.accessKeyID), identity.accessKeyID == scope.accessKeyID else {
+            throw .unrecognizedClient
+        }
+        let token =
+            fields.presigned
+            ? (query.value(named: "X-Amz-Security-Token") ?? request.header("x-amz-security-token"))
+            : request.header("x-amz-security-token")
+        switch (identity.sessionToken, token) {
+        case (nil, nil): break
+        case (.some(let expected), .some(let sent)) where ConstantTime.equals(expected.utf8, sent.utf8): break
+        default: throw .unrecognizedClient
+        }
+
+        try checkTime(timestamp, expires: expires, now: now)
+        let payload = try declaredPayload(request)
+
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(512)
+        CanonicalRequestBuilder.appendPrefix(
+            method: request.method,
+            path: request.path,
+            query: query,
+            excludeSignature: fields.presigned,
+            headers: request.headers,
+            signedHeaders: fields.signedHeaders,
+            normalizePath: normalizePath,
+            to: &canonical
+        )
+        var stringToSign: [UInt8] = []
+        stringToSign.reserveCapacity(160)
+        SigV4Canonical.appendStringToSignPrefix(
+            algorithm: fields.algorithm, timestamp: timestamp.basic, scope: scope.scope, to: &stringToSign
+        )
+        let key: PendingVerification.Key
+        switch fields.algorithm {
+        case .hmacSHA256:
+            key = .hmac(
+                keyCache.signingMAC(identity: identity, date: scope.date, region: scope.region!, service: scope.service)
+            )
+        case .ecdsaP256SHA256:
+            key = .ecdsa(keyCache.publicKey(identity: identity))
+        }
+        let caller = VerifiedCaller(
+            accessKeyID: identity.accessKeyID,
+            principalARN: identity.principalARN,
+            accountID: identity.accountID,
+            tags: identity.tags,
+            algorithm: fields.algorithm,
+            presigned: fields.presigned,
+            usedSessionToken: token != nil,
+            signedAt: timestamp.epochSeconds
+        )
+        return PendingVerification(
+            canonicalPrefix: canonical,
+            stringToSignPrefix: stringToSign,
+            payload: payload,
+            key: key,
+            signature: fields.signature,
+            caller: caller
+        )
+    }
+
+    /// `X-Amz-Date` (query for presigned, else header), or the HTTP `Date` header.
+    private func requestTimestamp(_ request: SigV4Request, fields: SignatureFields) throws(SigV4Error) -> AmzTimestamp {
+        if let amzDate = fields.presigned ? fields.queryDate : request.header("x-amz-date") {
+            guard let timestamp = AmzTimestamp(basic: amzDate) else {
+                throw .incomplete(
+                    "Date must be in ISO-8601 'basic format'. Got '\(amzDate)'. See http://en.wikipedia.org/wiki/ISO_8601"
+                )
+            }
+            return timestamp
+        }
+        guard let date = request.header("date") else {
+            throw .incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        }
+        guard let timestamp = AmzTimestamp(httpDate: date) else {
+            throw .incomplete("Date header must be in RFC 1123 form, e.g. 'Sun, 30 Aug 2015 12:36:00 GMT'.")
+        }
+        return timestamp
+    }
+
+    private func presignedExpiry(_ fields: SignatureFields) throws(SigV4Error) -> Int? {
+        guard fields.presigned, let text = fields.expires else { return nil }
+        guard !text.isEmpty, text.utf8.count <= 10, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let expires = Int(text)
+        else {
+            throw .incomplete("X-Amz-Expires should be a number of seconds.")
+        }
+        guard expires <= Self.maxPresignedExpiry else {
+            throw .incomplete("X-Amz-Expires must be less than a week (in seconds) that is 604800.")
+        }
+        return expires
+    }
+
+    private func checkTime(_ timestamp: AmzTimestamp, expires: Int?, now: Int) throws(SigV4Error) {
+        let signedAt = timestamp.epochSeconds
+        if signedAt > now + maxClockSkew {
+            throw .notYetCurrent(date: timestamp.basic, limit: now + maxClockSkew, now: now, window: maxClockSkew)
+        }
+        if let expires {
+            if now > signedAt + expires {
+                throw .expired(date: timestamp.basic, limit: now - expires, now: now, window: expires)
+            }
+        } else if signedAt < now - maxClockSkew {
+            throw .expired(date: timestamp.basic, limit: now - maxClockSkew, now: now, window: maxClockSkew)
+        }
+    }
+
+    /// SigV4a: the region set (a signed header, or a query parameter when presigned) must include our region.
+    private func checkRegionSet(_ request: SigV4Request, query: RawQuery, fields: SignatureFields) throws(SigV4Error) {
+        let regionSet: String?
+        if fields.presigned {
+            regionSet = query.value(named: "X-Amz-Region-Set")
+        } else {
+            regionSet = fields.signedHeaders.contains("x-amz-region-set") ? request.header("x-amz-region-set") : nil
+        }
+        guard let regionSet else {
+            throw .incomplete(
+                fields.presigned
+                    ? "AWS query-string parameters must include 'X-Amz-Region-Set'. Re-examine the query-string parameters."
+                    : "SigV4a requires a signed 'X-Amz-Region-Set' header."
+            )
+        }
+        let matches = regionSet.split(separator: ",").contains { pattern in
+            RegionPattern.matches(ASCII.trimmed(pattern), region: region)
+        }
+        guard matches else {
+            throw .incomplete("The region set '\(regionSet)' does not include the region '\(region)'.")
+        }
+    }
+
+    /// `X-Amz-Content-Sha256`: `UNSIGNED-PAYLOAD`, a hex SHA-256 that must match the body, or absent.
+    private func declaredPayload(_ request: SigV4Request) throws(SigV4Error) -> PendingVerification.Payload {
+        guard let declared = request.header("x-amz-content-sha256") else { return .bodyHash }
+        let value = ASCII.trimmed(Substring(declared))
+        if value == "UNSIGNED-PAYLOAD" { return .unsigned }
+        guard Hex.isLowercaseSHA256(value.utf8) else {
+            throw .incomplete("x-amz-content-sha256 must be UNSIGNED-PAYLOAD or the lowercase hex SHA-256 of the body.")
+        }
+        return .declared(String(value))
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import GatehouseConfig
-
-@Test func moduleLoads() {}

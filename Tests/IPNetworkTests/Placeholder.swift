@@ -1,4 +1,0 @@
-import Testing
-@testable import IPNetwork
-
-@Test func moduleLoads() {}
