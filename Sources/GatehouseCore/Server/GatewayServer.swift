@@ -52,6 +52,8 @@ public final class GatewayServer: Sendable {
     }
 
     /// Gate 1 (admission) runs here, before any TLS handler exists; then TLS, HTTP and the request handler.
+    /// Behind a PROXY-protocol listener the TCP peer must be a trusted proxy, and admission applies to the client
+    /// address its header carries.
     private func initializeConnection(_ channel: Channel, listenerName: String, limiter: ConnectionLimiter)
         -> EventLoopFuture<Void>
     {
@@ -64,46 +66,86 @@ public final class GatewayServer: Sendable {
             observer.connectionRejected(listener: listenerName, sourceIP: "unknown", reason: "unknown_source")
             return channel.eventLoop.makeFailedFuture(AdmissionRefused())
         }
-        guard listener.admits(peer) else {
-            observer.connectionRejected(listener: listenerName, sourceIP: peer.description, reason: "source_not_allowed")
-            return channel.eventLoop.makeFailedFuture(AdmissionRefused())
-        }
         limiter.connectionOpened()
         observer.metrics.activeConnections(listener: listenerName, count: limiter.activeConnections)
         channel.closeFuture.whenComplete { _ in
             limiter.connectionClosed()
             observer.metrics.activeConnections(listener: listenerName, count: limiter.activeConnections)
         }
-        let connection = ConnectionState(listener: listenerName, sourceIP: peer, network: snapshot.network(for: peer))
+        let timeouts = ConnectionTimeouts(
+            channel: channel, headerTimeout: snapshot.limits.headerTimeout, idleTimeout: snapshot.limits.idleTimeout)
+        guard let proxy = listener.proxyProtocol else {
+            guard admit(peer, listener: listener) else { return channel.eventLoop.makeFailedFuture(AdmissionRefused()) }
+            return channel.eventLoop.makeCompletedFuture {
+                try self.installPipeline(
+                    on: channel, listener: listener, source: peer, snapshot: snapshot, timeouts: timeouts)
+            }
+        }
+        guard proxy.trustedProxies.contains(where: { $0.contains(peer) }) else {
+            observer.connectionRejected(listener: listenerName, sourceIP: peer.description, reason: "untrusted_proxy")
+            return channel.eventLoop.makeFailedFuture(AdmissionRefused())
+        }
+        return channel.eventLoop.makeCompletedFuture {
+            timeouts.connectionStarted()
+            let handler = ProxyProtocolHandler(
+                onSource: { source, context in
+                    let client = source ?? peer
+                    guard self.admit(client, listener: listener) else { return false }
+                    do {
+                        try self.installPipeline(
+                            on: context.channel, listener: listener, source: client, snapshot: snapshot,
+                            timeouts: timeouts)
+                        return true
+                    } catch {
+                        return false
+                    }
+                },
+                onInvalid: { reason in
+                    observer.connectionRejected(
+                        listener: listenerName, sourceIP: peer.description, reason: "bad_proxy_header")
+                    observer.logger.debug("PROXY header from \(peer): \(reason)")
+                })
+            try channel.pipeline.syncOperations.addHandler(handler)
+        }
+    }
+
+    private func admit(_ source: IPAddress, listener: ListenerRuntime) -> Bool {
+        guard listener.admits(source) else {
+            observer.connectionRejected(
+                listener: listener.name, sourceIP: source.description, reason: "source_not_allowed")
+            return false
+        }
+        return true
+    }
+
+    private func installPipeline(
+        on channel: Channel, listener: ListenerRuntime, source: IPAddress, snapshot: GatewaySnapshot,
+        timeouts: ConnectionTimeouts
+    ) throws {
+        let observer = self.observer
+        let connection = ConnectionState(listener: listener.name, sourceIP: source, network: snapshot.network(for: source))
         let verifier = ClientCertificateVerifier(policy: listener.clientPolicy, connection: connection, observer: observer)
         let limits = snapshot.limits
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldCount = 1000
-        let store = self.store
-        let pools = self.pools
-        return channel.eventLoop.makeCompletedFuture {
-            let timeouts = ConnectionTimeouts(
-                channel: channel, headerTimeout: limits.headerTimeout, idleTimeout: limits.idleTimeout)
-            timeouts.connectionStarted()
-            let sync = channel.pipeline.syncOperations
-            try sync.addHandler(
-                NIOSSLServerHandler(
-                    context: listener.sslContext,
-                    customVerificationCallbackWithMetadata: { certificates, promise in
-                        verifier.verify(certificates, promise: promise)
-                    }))
-            try sync.addHandler(
-                ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
-            try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
-            try sync.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: false, withEncoderConfiguration: .init(),
-                withDecoderLimitConfiguration: decoderLimits)
-            try sync.addHandler(
-                GatewayRequestHandler(
-                    store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts))
-        }
+        timeouts.connectionStarted()
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(
+            NIOSSLServerHandler(
+                context: listener.sslContext,
+                customVerificationCallbackWithMetadata: { certificates, promise in
+                    verifier.verify(certificates, promise: promise)
+                }))
+        try sync.addHandler(ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
+        try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
+        try sync.configureHTTPServerPipeline(
+            withPipeliningAssistance: false, withErrorHandling: false, withEncoderConfiguration: .init(),
+            withDecoderLimitConfiguration: decoderLimits)
+        try sync.addHandler(
+            GatewayRequestHandler(
+                store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts))
     }
 
     /// Drain: stop accepting, let connections finish their current request (idle keep-alive connections close
