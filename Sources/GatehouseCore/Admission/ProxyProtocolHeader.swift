@@ -39,7 +39,8 @@ enum ProxyProtocolHeader {
         guard length <= v1MaximumLength, length >= 2, view[newline - 1] == UInt8(ascii: "\r"),
             let line = buffer.readString(length: length)
         else { return .invalid("malformed PROXY v1 header") }
-        let fields = line.dropLast(2).split(separator: " ", omittingEmptySubsequences: false)
+        // "\r\n" is a single Character in Swift.
+        let fields = line.dropLast().split(separator: " ", omittingEmptySubsequences: false)
         guard fields.first == "PROXY", fields.count >= 2 else { return .invalid("malformed PROXY v1 header") }
         switch fields[1] {
         case "UNKNOWN":
