@@ -918,7 +918,7 @@ def tls_outcome(gw: Gateway, ctx: ssl.SSLContext, *, source=None, listener="http
     try:
         # TLS 1.3: give the server a moment to judge our certificate before we write, so its alert is
         # read as an alert rather than lost to a reset caused by our request hitting a closed socket.
-        s.settimeout(0.5)
+        s.settimeout(1.0)
         try:
             early = s.recv(65536)
             if not early:

@@ -184,11 +184,24 @@ def test_serve_refuses_public_bind(tmp_path, pki, address):
         pytest.fail(f"gatehouse kept running with a public bind address {address}")
     assert proc.returncode == 1, err
     lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one readable sentence, got: {err}"
     assert any(address.strip("[]") in line for line in lines), err
     assert any("allow_public_bind" in line or "public" in line.lower() or "internal" in line.lower()
                for line in lines), err
     # it refused before binding: bind-time errors would say something else
     assert "Cannot assign requested address" not in err and "EADDRNOTAVAIL" not in err, err
+
+
+def test_allow_public_bind_lifts_the_refusal(tmp_path, pki):
+    # 203.0.113.10 is not on this machine, so with the refusal lifted the bind itself fails: still nothing listens
+    lst = h.https_listener(pki, allow_public_bind=True)
+    lst["bind"] = "203.0.113.10:" + lst["bind"].rsplit(":", 1)[1]
+    gw = write_config(tmp_path, h.base_config(pki, apis=[GOOD_API], listeners=[lst]), pki)
+    out = subprocess.run([str(h.BINARY), "serve", "--config", str(gw.config_path)], capture_output=True, text=True,
+                         timeout=30, env=gw.process_env())
+    assert out.returncode == 1, out.stderr
+    assert "not an internal address" not in out.stderr and "allow_public_bind" not in out.stderr, out.stderr
+    assert "203.0.113.10" in out.stderr, out.stderr
 
 
 def test_internal_bind_addresses_are_accepted_by_validate(tmp_path, pki):

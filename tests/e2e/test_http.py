@@ -252,3 +252,55 @@ def test_idle_keep_alive_connection_is_closed_after_idle_timeout(gw):
         assert IDLE_TIMEOUT - 0.5 <= elapsed <= IDLE_TIMEOUT + 2.5, f"closed after {elapsed:.2f}s idle"
     finally:
         conn.close()
+
+
+# ---------------------------------------------------------------------------------------------- max_connections
+
+
+@pytest.fixture(scope="module")
+def gw_two(pki, start_gateway):
+    cfg = h.base_config(
+        pki,
+        limits={"max_connections": 2, "idle_timeout": 30},
+        apis=[
+            {
+                "id": "h77p000002",
+                "name": "two",
+                "authorization": "NONE",
+                "stages": {"prod": {}},
+                "routes": [{"route": "GET /ping", "integration": h.mock(200, '{"pong":true}')}],
+            }
+        ],
+    )
+    return start_gateway(cfg)
+
+
+def test_connections_over_max_wait_in_backlog(gw_two):
+    import threading
+
+    first, second = h.RawConn(gw_two), h.RawConn(gw_two)
+    for c in (first, second):
+        c.send(head("GET", "/prod/ping"))
+        assert c.read_response().status == 200
+    result = {}
+    start = time.monotonic()
+
+    def third():
+        try:
+            c = h.RawConn(gw_two, timeout=10)
+            c.send(head("GET", "/prod/ping", "Connection: close"))
+            result["status"] = c.read_response().status
+            result["at"] = time.monotonic() - start
+            c.close()
+        except Exception as e:  # noqa: BLE001
+            result["error"] = repr(e)
+
+    t = threading.Thread(target=third)
+    t.start()
+    time.sleep(1.5)
+    assert "status" not in result, "a third connection was served while max_connections=2 were open"
+    first.close()
+    t.join(10)
+    second.close()
+    assert result.get("status") == 200, result
+    assert result["at"] >= 1.4, result
