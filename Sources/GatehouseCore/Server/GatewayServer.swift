@@ -1,5 +1,6 @@
 import IPNetwork
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
 import NIOHTTP1
@@ -14,23 +15,25 @@ public final class GatewayServer: Sendable {
     private let group: any EventLoopGroup
     private let observer: GatewayObserver
     private let pools: UpstreamPools
-    private let quiesce: ServerQuiescingHelper
+    /// One quiescing helper per listener: each tracks one server channel and the connections it accepted.
+    private let quiescers = NIOLockedValueBox<[ServerQuiescingHelper]>([])
 
     public init(store: SnapshotStore, group: any EventLoopGroup, observer: GatewayObserver) {
         self.store = store
         self.group = group
         self.observer = observer
         self.pools = UpstreamPools(group: group)
-        self.quiesce = ServerQuiescingHelper(group: group)
     }
 
     /// Starts one data listener; returns its bound channel (for the actual address when port 0 was asked).
     public func startListener(name: String, socket: ListenerSocket) async throws -> Channel {
         let limiter = ConnectionLimiter(limit: store.current.limits.maxConnections)
+        let quiesce = ServerQuiescingHelper(group: group)
+        quiescers.withLockedValue { $0.append(quiesce) }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelInitializer { [quiesce] channel in
+            .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     limiter.attach(serverChannel: channel)
                     try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
@@ -151,14 +154,21 @@ public final class GatewayServer: Sendable {
     /// Drain: stop accepting, let connections finish their current request (idle keep-alive connections close
     /// at once), and complete when every connection has closed or the timeout has passed.
     public func drain(timeout: TimeAmount) async {
-        let promise = group.next().makePromise(of: Void.self)
-        quiesce.initiateShutdown(promise: promise)
-        let timer = group.next().scheduleTask(in: timeout) {
-            promise.succeed()
+        let loop = group.next()
+        let promises = quiescers.withLockedValue { helpers in
+            helpers.map { helper in
+                let promise = loop.makePromise(of: Void.self)
+                helper.initiateShutdown(promise: promise)
+                return promise
+            }
         }
-        try? await promise.futureResult.get()
+        let all = EventLoopFuture.andAllComplete(promises.map(\.futureResult), on: loop)
+        let deadline = loop.makePromise(of: Void.self)
+        all.cascade(to: deadline)
+        let timer = loop.scheduleTask(in: timeout) { deadline.succeed() }
+        try? await deadline.futureResult.get()
         timer.cancel()
-        pools.closeAll()
+        await pools.closeAll()
     }
 }
 
