@@ -51,7 +51,8 @@ enum JSONText {
             return Int(scalar.string).map(String.init)
         case Tag.Name.float.rawValue:
             let text = scalar.string
-            let isJSONNumber = text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$"#, options: .regularExpression) != nil
+            let isJSONNumber =
+                text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$"#, options: .regularExpression) != nil
             return isJSONNumber ? text : nil
         default:
             return nil

@@ -30,8 +30,10 @@ public struct GatewayApplication {
         }
         let resolution = LoggingSetup.bootstrap(
             target: Systemd.LogTarget(rawValue: configuration.logTarget.rawValue) ?? .auto)
-        var logger = Logger(label: "gatehouse")
-        logger[metadataKey: "LOG_DESTINATION"] = .string(resolution.destination.rawValue)
+        let logger = Logger(label: "gatehouse")
+        if resolution.destination == .journal {
+            logger.debug("logging to the journal")
+        }
         let snapshot: GatewaySnapshot
         switch SnapshotBuilder.build(configuration) {
         case .success(let built): snapshot = built
@@ -89,9 +91,11 @@ public struct GatewayApplication {
             break
         }
         watchdog?.cancel()
-        for channel in channels { try? await channel.close() }
+        // Data listeners were closed by the drain; admin listeners close here.
+        for channel in channels where channel.isActive { try? await channel.close() }
         logger.info("stopped", metadata: ["GATEHOUSE_EVENT": "stopped"])
-        try? await group.shutdownGracefully()
+        // The event loops are not shut down: every connection is closed by now and the process exits, and a
+        // shutdown here races the quiescing helpers' last callbacks.
         return 0
     }
 

@@ -29,7 +29,9 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let observer: GatewayObserver
     private let timeouts: ConnectionTimeouts
     private var state: State = .idle
+    /// Parts of pipelined requests that arrived while an earlier request was being answered, in order.
     private var queuedParts: CircularBuffer<HTTPServerRequestPart> = []
+    private var drainingQueue = false
     private var readPending = false
     private var context: ChannelHandlerContext?
     private var proxy: ProxyLeg?
@@ -62,15 +64,30 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        handle(unwrapInboundIn(data), context: context)
+        if case .lingering = state { return }
+        queuedParts.append(unwrapInboundIn(data))
+        processQueue(context: context)
+    }
+
+    /// Feeds queued parts to the state machine until it has to wait for an answer to be produced.
+    private func processQueue(context: ChannelHandlerContext) {
+        guard !drainingQueue else { return }
+        drainingQueue = true
+        defer { drainingQueue = false }
+        while !queuedParts.isEmpty {
+            switch state {
+            case .responding, .lingering:
+                return
+            case .idle, .receiving, .discarding:
+                handle(queuedParts.removeFirst(), context: context)
+            }
+        }
     }
 
     private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch state {
-        case .lingering:
+        case .lingering, .responding:
             return
-        case .responding:
-            queuedParts.append(part)
         case .idle:
             guard case .head(let head) = part else { return }
             startRequest(head, context: context)
@@ -103,11 +120,13 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             return
         }
         switch gates.admitHead(head, now: exchange.receivedAt) {
-        case .failure(let error):
-            if error.status == .forbidden, let apiID = apiID(for: head, snapshot: exchange.snapshot) {
-                observer.authenticationFailed(apiID: apiID, reason: error.errorType)
+        case .failure(let rejection):
+            exchange.rejectedMatch = rejection.match
+            exchange.normalizedPath = rejection.path
+            if let match = rejection.match, rejection.error.status == .forbidden {
+                observer.authenticationFailed(apiID: match.api.id, reason: rejection.error.errorType)
             }
-            answerEarly(exchange, error: error, context: context)
+            answerEarly(exchange, error: rejection.error, context: context)
         case .success(let admitted):
             exchange.admitted = admitted
             if admitted.pendingSignature?.needsBodyHash == true {
@@ -344,9 +363,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         state = .idle
         timeouts.exchangeFinished()
-        while case .idle = state, let next = queuedParts.popFirst() {
-            handle(next, context: context)
-        }
+        processQueue(context: context)
         if case .idle = state, readPending {
             readPending = false
             context.read()
@@ -361,11 +378,6 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         // Keep reading (and dropping) so the client's remaining bytes do not trigger a reset.
         context.read()
-    }
-
-    private func apiID(for head: HTTPRequestHead, snapshot: GatewaySnapshot) -> String? {
-        snapshot.router.selectAPI(
-            host: head.headers.first(name: "host"), apiIDHeader: head.headers.first(name: "x-apigw-api-id"))?.id
     }
 
     // MARK: Drain

@@ -42,8 +42,15 @@ struct RequestGates {
         return nil
     }
 
+    /// A head refused by gate 4 or 5a; the route, when one matched, is kept for the access record and metrics.
+    struct Rejection: Error {
+        let error: GatewayError
+        var match: RouteMatch? = nil
+        var path: NormalizedPath? = nil
+    }
+
     /// Gates 4 (API, stage, route) and 5a (the signature's form, key and date — before any body is read).
-    func admitHead(_ head: HTTPRequestHead, now: Date) -> Result<Admitted, GatewayError> {
+    func admitHead(_ head: HTTPRequestHead, now: Date) -> Result<Admitted, Rejection> {
         let target = head.uri
         let pathPart: Substring
         let query: Substring?
@@ -58,7 +65,7 @@ struct RequestGates {
         do {
             path = try NormalizedPath(rawPath: pathPart)
         } catch {
-            return .failure(.badRequest("Invalid request path"))
+            return .failure(Rejection(error: .badRequest("Invalid request path")))
         }
         let router = snapshot.router
         guard
@@ -66,7 +73,7 @@ struct RequestGates {
                 apiIDHeader: head.headers.first(name: "x-apigw-api-id")),
             let match = router.match(api: api, method: head.method.rawValue, path: path)
         else {
-            return .failure(.notFound)
+            return .failure(Rejection(error: .notFound, path: path))
         }
         guard match.route.authorization == .awsIAM else {
             return .success(Admitted(match: match, path: path, pendingSignature: nil))
@@ -78,7 +85,8 @@ struct RequestGates {
         case .success(let pending):
             return .success(Admitted(match: match, path: path, pendingSignature: pending))
         case .failure(let error):
-            return .failure(GatewayError(status: .forbidden, errorType: error.errorType, message: error.message))
+            let refusal = GatewayError(status: .forbidden, errorType: error.errorType, message: error.message)
+            return .failure(Rejection(error: refusal, match: match, path: path))
         }
     }
 
@@ -101,27 +109,11 @@ struct RequestGates {
         _ admitted: Admitted, method: String, principal: CallerPrincipal?, userAgent: String?, now: Date
     ) -> GatewayError? {
         guard let policy = admitted.match.api.policy else { return nil }
-        let resource = ExecuteAPIARN.resource(
-            region: snapshot.region, accountID: snapshot.accountID, apiID: admitted.match.api.id,
-            stage: admitted.match.stage, method: method, path: admitted.match.routePath.joined(separator: "/"))
-        var facts = RequestFacts()
-        facts.sourceIP = connection.sourceIP
-        facts.sourceVpce = connection.network?.id
-        facts.sourceVpc = connection.network?.vpc
-        facts.principalArn = principal?.arn
-        facts.principalAccount = principal?.account
-        facts.principalTags = principal?.tags ?? [:]
-        facts.now = now
-        facts.secureTransport = true
-        facts.userAgent = userAgent
-        if let identity = connection.clientIdentity {
-            facts.clientCertSubject = identity.subject
-            facts.clientCertURIs = identity.uris
-            facts.clientCertDNS = identity.dnsNames
-            facts.clientCertSHA256 = identity.sha256Hex
-        }
-        let decision = policy.evaluate(principal: principal?.arn, resource: resource, facts: facts)
-        guard !decision.isAllowed else { return nil }
-        return .accessDenied(AccessDeniedMessage.text(principal: principal?.arn, resource: resource, decision: decision))
+        let subject = PolicyCheck.Subject(
+            apiID: admitted.match.api.id, stage: admitted.match.stage, method: method,
+            routePath: admitted.match.routePath, principal: principal, sourceIP: connection.sourceIP,
+            network: connection.network, clientIdentity: connection.clientIdentity, userAgent: userAgent, now: now)
+        let outcome = PolicyCheck(region: snapshot.region, accountID: snapshot.accountID).evaluate(policy, subject: subject)
+        return outcome.deniedMessage.map { GatewayError.accessDenied($0) }
     }
 }
