@@ -50,18 +50,21 @@ public struct GatewayApplication {
         }
 
         let registry = PrometheusCollectorRegistry()
-        let metrics = GatewayMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let metrics = GatewayMetrics(factory: GatewayMetrics.prometheusFactory(registry: registry))
+        metrics.registerBaseline(listeners: configuration.listeners.filter { !$0.isAdmin }.map(\.name))
         let observer = GatewayObserver(logger: logger, metrics: metrics)
         let store = SnapshotStore(snapshot)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server = GatewayServer(store: store, group: group, observer: observer)
+        let health = AdminHealth()
+        let admin = AdminServer(group: group, registry: registry, health: health)
         let notifier = SystemdNotifier()
 
         var channels: [Channel] = []
         for entry in plan.entries {
             do {
                 if entry.listener.isAdmin {
-                    continue  // admin listener lands with the admin branch
+                    channels.append(try await admin.start(socket: entry.socket))
                 } else {
                     channels.append(try await server.startListener(name: entry.listener.name, socket: entry.socket))
                 }
@@ -74,6 +77,7 @@ public struct GatewayApplication {
                 return 1
             }
         }
+        health.markReady()
         let summary = "serving \(configuration.apis.count) API(s) on \(plan.entries.map(\.address).joined(separator: ", "))"
         _ = try? notifier.ready(status: summary)
         logger.info("\(summary)", metadata: ["GATEHOUSE_EVENT": "ready"])
@@ -87,12 +91,13 @@ public struct GatewayApplication {
             }
             logger.info("draining after \(signal)", metadata: ["GATEHOUSE_EVENT": "stopping"])
             _ = try? notifier.stopping(status: "draining")
+            health.markDraining()
             await server.drain(timeout: .seconds(Int64(store.current.drainTimeout)))
             break
         }
         watchdog?.cancel()
-        // Data listeners were closed by the drain; admin listeners close here.
-        for channel in channels where channel.isActive { try? await channel.close() }
+        // Data listeners were closed by the drain; the admin listener answers (503 on /readyz) until here.
+        await admin.close()
         logger.info("stopped", metadata: ["GATEHOUSE_EVENT": "stopped"])
         // The event loops are not shut down: every connection is closed by now and the process exits, and a
         // shutdown here races the quiescing helpers' last callbacks.
