@@ -1,9 +1,10 @@
 // Micro-benchmark (not a test): one complete header-form verification with a warm key cache, both phases,
 // for SigV4 and SigV4a. Usage: gatehouse-sigv4-bench [v4-iterations] [v4a-iterations]
-#if canImport(Glibc)
-import Glibc
-#endif
 import SigV4
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 let arguments = CommandLine.arguments
 let v4Iterations = arguments.count > 1 ? Int(arguments[1]) ?? 200_000 : 200_000
