@@ -78,7 +78,8 @@ public struct GatewayApplication {
             }
         }
         health.markReady()
-        let summary = "serving \(configuration.apis.count) API(s) on \(plan.entries.map(\.address).joined(separator: ", "))"
+        let summary =
+            "serving \(configuration.apis.count) API(s) on \(plan.entries.map(\.address).joined(separator: ", "))"
         _ = try? notifier.ready(status: summary)
         logger.info("\(summary)", metadata: ["GATEHOUSE_EVENT": "ready"])
         let watchdog = startWatchdog(notifier)
@@ -123,7 +124,8 @@ public struct GatewayApplication {
                     "listener names or addresses changed: they take effect on restart",
                     metadata: ["GATEHOUSE_EVENT": "reload"])
             }
-            observer.logger.info("configuration reloaded", metadata: ["GATEHOUSE_EVENT": "reload", "RESULT": "success"])
+            observer.logger.info(
+                "configuration reloaded", metadata: ["GATEHOUSE_EVENT": "reload", "RESULT": "success"])
             _ = try? notifier.ready(status: "configuration reloaded")
         case .failure(let problems):
             observer.metrics.configReloaded(success: false)

@@ -300,7 +300,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         exchange.status = Int(head.status.code)
         let hasLength = headers.contains(name: "content-length") || !Self.allowsBody(head.status, exchange.head.method)
         context.write(
-            wrapOutboundOut(.head(responseHead(for: exchange, status: head.status, headers: headers, hasLength: hasLength))),
+            wrapOutboundOut(
+                .head(responseHead(for: exchange, status: head.status, headers: headers, hasLength: hasLength))),
             promise: nil)
     }
 
@@ -441,7 +442,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         let exchange =
             current
-            ?? RequestExchange(head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), snapshot: store.current)
+            ?? RequestExchange(
+                head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), snapshot: store.current)
         exchange.keepAlive = false
         writeError(exchange, error: gatewayError, context: context)
         state = .lingering

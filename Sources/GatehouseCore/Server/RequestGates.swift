@@ -1,6 +1,6 @@
-import GatehouseConfig
 import AccessPolicy
 import Foundation
+import GatehouseConfig
 import NIOHTTP1
 import SigV4
 
@@ -69,7 +69,8 @@ struct RequestGates {
         }
         let router = snapshot.router
         guard
-            let api = router.selectAPI(host: head.headers.first(name: "host"),
+            let api = router.selectAPI(
+                host: head.headers.first(name: "host"),
                 apiIDHeader: head.headers.first(name: "x-apigw-api-id")),
             let match = router.match(api: api, method: head.method.rawValue, path: path)
         else {
@@ -91,8 +92,9 @@ struct RequestGates {
     }
 
     /// Gate 5b: the signature over the body as received.
-    func verifySignature(_ pending: PendingVerification, bodySHA256Hex: String?) -> Result<CallerPrincipal, GatewayError>
-    {
+    func verifySignature(_ pending: PendingVerification, bodySHA256Hex: String?) -> Result<
+        CallerPrincipal, GatewayError
+    > {
         switch pending.finish(bodySHA256Hex: bodySHA256Hex) {
         case .success(let caller):
             return .success(
@@ -113,7 +115,8 @@ struct RequestGates {
             apiID: admitted.match.api.id, stage: admitted.match.stage, method: method,
             routePath: admitted.match.routePath, principal: principal, sourceIP: connection.sourceIP,
             network: connection.network, clientIdentity: connection.clientIdentity, userAgent: userAgent, now: now)
-        let outcome = PolicyCheck(region: snapshot.region, accountID: snapshot.accountID).evaluate(policy, subject: subject)
+        let outcome = PolicyCheck(region: snapshot.region, accountID: snapshot.accountID).evaluate(
+            policy, subject: subject)
         return outcome.deniedMessage.map { GatewayError.accessDenied($0) }
     }
 }
