@@ -73,7 +73,7 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
         let key = GatewayMetrics.key(label, dimensions)
         return timers.withLockedValue { cache in
             if let existing = cache[key] { return existing }
