@@ -28,6 +28,9 @@ public struct GatewayApplication {
             Self.printError(problems.description)
             return 1
         }
+        // Trap signals before any listener accepts: a SIGHUP that arrives while starting must not kill the process
+        // (its default action), and a SIGTERM must drain.
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
         let resolution = LoggingSetup.bootstrap(
             target: Systemd.LogTarget(rawValue: configuration.logTarget.rawValue) ?? .auto)
         let logger = Logger(label: "gatehouse")
@@ -84,7 +87,6 @@ public struct GatewayApplication {
         logger.info("\(summary)", metadata: ["GATEHOUSE_EVENT": "ready"])
         let watchdog = startWatchdog(notifier)
 
-        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
         for await signal in signals {
             if signal == .sighup {
                 reload(store: store, notifier: notifier, observer: observer, running: configuration)
