@@ -122,6 +122,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch gates.admitHead(head, now: exchange.receivedAt) {
         case .failure(let rejection):
             exchange.rejectedMatch = rejection.match
+            exchange.rejectedAPI = rejection.api
             exchange.normalizedPath = rejection.path
             if let match = rejection.match, rejection.error.status == .forbidden {
                 observer.authenticationFailed(apiID: match.api.id, reason: rejection.error.errorType)

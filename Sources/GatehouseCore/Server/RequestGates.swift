@@ -45,6 +45,8 @@ struct RequestGates {
     /// A head refused by gate 4 or 5a; the route, when one matched, is kept for the access record and metrics.
     struct Rejection: Error {
         let error: GatewayError
+        /// The API the request selected, when it did (a 404 for an unknown route still belongs to an API).
+        var api: APIDefinition? = nil
         var match: RouteMatch? = nil
         var path: NormalizedPath? = nil
     }
@@ -70,11 +72,12 @@ struct RequestGates {
         let router = snapshot.router
         guard
             let api = router.selectAPI(
-                host: head.headers.first(name: "host"),
-                apiIDHeader: head.headers.first(name: "x-apigw-api-id")),
-            let match = router.match(api: api, method: head.method.rawValue, path: path)
+                host: head.headers.first(name: "host"), apiIDHeader: head.headers.first(name: "x-apigw-api-id"))
         else {
             return .failure(Rejection(error: .notFound, path: path))
+        }
+        guard let match = router.match(api: api, method: head.method.rawValue, path: path) else {
+            return .failure(Rejection(error: .notFound, api: api, path: path))
         }
         guard match.route.authorization == .awsIAM else {
             return .success(Admitted(match: match, path: path, pendingSignature: nil))
@@ -87,7 +90,7 @@ struct RequestGates {
             return .success(Admitted(match: match, path: path, pendingSignature: pending))
         case .failure(let error):
             let refusal = GatewayError(status: .forbidden, errorType: error.errorType, message: error.message)
-            return .failure(Rejection(error: refusal, match: match, path: path))
+            return .failure(Rejection(error: refusal, api: api, match: match, path: path))
         }
     }
 
