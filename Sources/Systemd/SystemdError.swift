@@ -53,11 +53,13 @@ public struct SystemdError: Error, Hashable, Sendable, CustomStringConvertible {
             return "systemd socket activation variables (LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES) are invalid: "
                 + ErrnoText.describe(errno)
         case .unknownSocketName(let name, let fd, let address, let known):
-            let expected = known.isEmpty ? "none are configured" : "listeners are " + known.sorted().joined(separator: ", ")
+            let expected =
+                known.isEmpty ? "none are configured" : "listeners are " + known.sorted().joined(separator: ", ")
             return "systemd passed a socket named '\(name)' (fd \(fd), \(address)) but no listener has that name; "
                 + expected + " (set FileDescriptorName= in the .socket unit to a listener name)"
         case .notify(let errno, let state):
-            return "could not notify systemd of '\(state)' through NOTIFY_SOCKET: " + ErrnoText.describe(errno)
+            let assignments = state.split(separator: "\n").joined(separator: ", ")
+            return "could not notify systemd of \(assignments) through NOTIFY_SOCKET: " + ErrnoText.describe(errno)
         case .watchdog(let errno):
             return "systemd watchdog variables (WATCHDOG_USEC, WATCHDOG_PID) are invalid: " + ErrnoText.describe(errno)
         case .localAddress(let fd, let errno):

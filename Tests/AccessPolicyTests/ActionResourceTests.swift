@@ -127,4 +127,12 @@ struct ActionResourceTests {
             policy.evaluate(principal: nil, resource: Fixture.resource(stage: "test"), facts: Fixture.facts())
                 == .implicitDeny)
     }
+
+    @Test func emptySidCountsAsNoSid() throws {
+        let policy = try Fixture.policy(
+            #"{"Statement": {"Sid": "", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}"#)
+        #expect(
+            policy.evaluate(principal: nil, resource: Fixture.resource(), facts: Fixture.facts())
+                == .allow(statement: "statement 1"))
+    }
 }

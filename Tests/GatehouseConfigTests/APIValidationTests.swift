@@ -42,7 +42,11 @@ struct APIValidationTests {
     @Test func badRoutes() throws {
         let fixture = try ConfigFixture()
         let routes = [
-            ("FETCH /x", "route \"FETCH /x\" has unknown method \"FETCH\" (one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS, ANY)"),
+            (
+                "FETCH /x",
+                "route \"FETCH /x\" has unknown method \"FETCH\" (one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS, "
+                    + "ANY)"
+            ),
             ("GET users", "route \"GET users\" must have a path starting with \"/\""),
             ("GET /{proxy+}/x", "route \"GET /{proxy+}/x\": \"{proxy+}\" must be the last segment"),
             ("GET /a//b", "route \"GET /a//b\" has an empty path segment"),
@@ -60,7 +64,8 @@ struct APIValidationTests {
     @Test func routeKeysAreParsed() throws {
         let fixture = try ConfigFixture()
         let yaml = Self.api(
-            routes: Self.proxyRoute("DELETE /orders/{orderId}/items/{item}", uri: "http://127.0.0.1:9000/{orderId}/{item}")
+            routes: Self.proxyRoute(
+                "DELETE /orders/{orderId}/items/{item}", uri: "http://127.0.0.1:9000/{orderId}/{item}")
                 + Self.proxyRoute("OPTIONS /", uri: "http://127.0.0.1:9000")
                 + Self.proxyRoute("POST /files/{path+}", uri: "http://127.0.0.1:9000/store/{path+}"))
         let routes = try #require(try fixture.configuration(yaml).apis.first?.routes)
@@ -102,7 +107,8 @@ struct APIValidationTests {
                       dev: {variables: {backend: "unix:/run/orders-dev.sock:", prefix: v2}}
 
                 """,
-            routes: Self.proxyRoute("GET /users/{id}", uri: "${stageVariables.backend}/${stageVariables.prefix}/u/{id}"))
+            routes: Self.proxyRoute("GET /users/{id}", uri: "${stageVariables.backend}/${stageVariables.prefix}/u/{id}")
+        )
         let api = try #require(try fixture.configuration(yaml).apis.first)
         #expect(api.stages.map(\.name) == ["prod", "dev"])
         guard case .httpProxy(let integration) = api.routes.first?.integration else {
@@ -113,12 +119,14 @@ struct APIValidationTests {
         #expect(
             integration.targets["prod"]
                 == UpstreamTarget(
-                    upstream: .http(host: "10.0.0.1", port: 9000), pathTemplate: [.literal("/v1/u/"), .parameter("id")],
+                    upstream: .http(host: "10.0.0.1", port: 9000),
+                    pathTemplate: [.literal("/v1/u/"), .parameter("id")],
                     uri: "http://10.0.0.1:9000/v1/u/{id}"))
         #expect(
             integration.targets["dev"]
                 == UpstreamTarget(
-                    upstream: .unix(path: "/run/orders-dev.sock"), pathTemplate: [.literal("/v2/u/"), .parameter("id")],
+                    upstream: .unix(path: "/run/orders-dev.sock"),
+                    pathTemplate: [.literal("/v2/u/"), .parameter("id")],
                     uri: "unix:/run/orders-dev.sock:/v2/u/{id}"))
     }
 
@@ -139,18 +147,25 @@ struct APIValidationTests {
         let yaml = Self.api(routes: Self.proxyRoute("GET /users/{id}", uri: "http://127.0.0.1:9000/users/{user}"))
         #expect(
             fixture.problemLines(yaml) == [
-                "gatehouse.yaml:17:46: integration uri \"http://127.0.0.1:9000/users/{user}\": placeholder \"{user}\" is "
+                "gatehouse.yaml:17:46: integration uri \"http://127.0.0.1:9000/users/{user}\": placeholder \"{user}\" "
+                    + "is "
                     + "not a parameter of route \"GET /users/{id}\" (it has {id}) in the integration of route "
                     + "\"GET /users/{id}\" of api \"a1b2c3d4e5\""
             ])
         let proxy = Self.api(routes: Self.proxyRoute("GET /static", uri: "http://127.0.0.1:9000/{proxy}"))
-        #expect(fixture.problemLines(proxy).first?.contains("placeholder \"{proxy}\" is not a parameter of route \"GET /static\" (the route has none)") == true)
+        #expect(
+            fixture.problemLines(proxy).first?.contains(
+                "placeholder \"{proxy}\" is not a parameter of route \"GET /static\" (the route has none)") == true)
     }
 
     @Test func badIntegrationURIs() throws {
         let fixture = try ConfigFixture()
         let cases = [
-            ("https://10.0.0.1/x", "integration uri \"https://10.0.0.1/x\" uses https, which is not supported for upstreams; use http:// or unix: (the upstream is expected on the same host or private network)"),
+            (
+                "https://10.0.0.1/x",
+                "integration uri \"https://10.0.0.1/x\" uses https, which is not supported for upstreams; use http:// "
+                    + "or unix: (the upstream is expected on the same host or private network)"
+            ),
             ("ftp://10.0.0.1/x", "integration uri \"ftp://10.0.0.1/x\" must start with \"http://\" or \"unix:\""),
             ("http://10.0.0.1:0/x", "integration uri \"http://10.0.0.1:0/x\": invalid port \"0\" (1-65535)"),
             ("http:///x", "integration uri \"http:///x\": invalid host \"\""),
@@ -167,17 +182,20 @@ struct APIValidationTests {
 
     @Test func integrationTimeout() throws {
         let fixture = try ConfigFixture()
-        let ok = Self.api(routes: Self.proxyRoute("GET /x", uri: "http://127.0.0.1:9000/x", extra: ", timeout_ms: 120000"))
+        let ok = Self.api(
+            routes: Self.proxyRoute("GET /x", uri: "http://127.0.0.1:9000/x", extra: ", timeout_ms: 120000"))
         guard case .httpProxy(let integration) = try fixture.configuration(ok).apis.first?.routes.first?.integration
         else {
             Issue.record("expected HTTP_PROXY")
             return
         }
         #expect(integration.timeout == .seconds(120))
-        let tooLong = Self.api(routes: Self.proxyRoute("GET /x", uri: "http://127.0.0.1:9000/x", extra: ", timeout_ms: 300001"))
+        let tooLong = Self.api(
+            routes: Self.proxyRoute("GET /x", uri: "http://127.0.0.1:9000/x", extra: ", timeout_ms: 300001"))
         #expect(
             fixture.problemLines(tooLong) == [
-                "gatehouse.yaml:17:85: \"timeout_ms\" in the integration of route \"GET /x\" of api \"a1b2c3d4e5\" must "
+                "gatehouse.yaml:17:85: \"timeout_ms\" in the integration of route \"GET /x\" of api \"a1b2c3d4e5\" "
+                    + "must "
                     + "be between 50 and 300000, found 300001"
             ])
     }
@@ -187,10 +205,12 @@ struct APIValidationTests {
         let badType = Self.api(routes: "      - route: GET /x\n        integration: {type: LAMBDA}\n")
         #expect(
             fixture.problemLines(badType) == [
-                "gatehouse.yaml:17:29: \"type\" in the integration of route \"GET /x\" of api \"a1b2c3d4e5\" must be one "
+                "gatehouse.yaml:17:29: \"type\" in the integration of route \"GET /x\" of api \"a1b2c3d4e5\" must be "
+                    + "one "
                     + "of \"HTTP_PROXY\", \"MOCK\", found \"LAMBDA\""
             ])
-        let mockWithURI = Self.api(routes: "      - route: GET /x\n        integration: {type: MOCK, uri: \"http://x/\"}\n")
+        let mockWithURI = Self.api(
+            routes: "      - route: GET /x\n        integration: {type: MOCK, uri: \"http://x/\"}\n")
         #expect(
             fixture.problemLines(mockWithURI) == [
                 "gatehouse.yaml:17:35: unknown key \"uri\" in the integration of route \"GET /x\" of api \"a1b2c3d4e5\""
@@ -213,7 +233,7 @@ struct APIValidationTests {
         let yaml = Self.api(routes: "      - route: GET /x\n        integration: {type: MOCK}\n")
         #expect(
             try fixture.configuration(yaml).apis.first?.routes.first?.integration
-                == .mock(MockIntegration(status: 200, headers: [], body: "")))
+                == .mock(MockIntegrationConfiguration(status: 200, headers: [], body: "")))
         let bad = Self.api(routes: "      - route: GET /x\n        integration: {type: MOCK, status: 99}\n")
         #expect(
             fixture.problemLines(bad) == [
@@ -260,7 +280,8 @@ struct APIValidationTests {
         let badName = Configurations.withAPI("  - id: a1b2c3d4e5\n    stages: {\"pr od\": {}}\n")
         #expect(
             fixture.problemLines(badName) == [
-                "gatehouse.yaml:12:14: stage name \"pr od\" in api \"a1b2c3d4e5\" must be letters, digits, \"-\" or \"_\" "
+                "gatehouse.yaml:12:14: stage name \"pr od\" in api \"a1b2c3d4e5\" must be letters, digits, \"-\" or "
+                    + "\"_\" "
                     + "(at most 128)"
             ])
     }

@@ -86,11 +86,12 @@ struct ExampleConfigurationTests {
         #expect(policy.location == SourceLocation(file: fixture.configPath, line: policyPosition.line, column: 13))
         #expect(policyPosition == (48, 13))
         #expect(policy.documentLocation == SourceLocation(file: fixture.folder + "/policies/orders.json"))
-        #expect(api.stages == [
-            StageConfiguration(
-                name: "prod", variables: ["backend": "http://127.0.0.1:9000"],
-                location: SourceLocation(file: fixture.configPath, line: 50, column: 7))
-        ])
+        #expect(
+            api.stages == [
+                StageConfiguration(
+                    name: "prod", variables: ["backend": "http://127.0.0.1:9000"],
+                    location: SourceLocation(file: fixture.configPath, line: 50, column: 7))
+            ])
         #expect(api.stage(named: "prod") != nil)
         #expect(api.stage(named: "dev") == nil)
     }
@@ -130,7 +131,7 @@ struct ExampleConfigurationTests {
         #expect(
             routes[2].integration
                 == .mock(
-                    MockIntegration(
+                    MockIntegrationConfiguration(
                         status: 200, headers: [.init(name: "content-type", value: "application/json")],
                         body: #"{"pong":true}"#)))
     }
@@ -157,14 +158,15 @@ struct ExampleConfigurationTests {
 
     @Test func overriddenLimitsAndTopLevelValues() throws {
         let fixture = try ConfigFixture()
-        let yaml = Configurations.minimal + """
-            log_target: journal
-            max_clock_skew: 60
-            drain_timeout: 5
-            limits:
-              max_body_bytes: 1024
-              header_timeout: 3
-            """
+        let yaml =
+            Configurations.minimal + """
+                log_target: journal
+                max_clock_skew: 60
+                drain_timeout: 5
+                limits:
+                  max_body_bytes: 1024
+                  header_timeout: 3
+                """
         let configuration = try fixture.configuration(yaml)
         #expect(configuration.logTarget == .journal)
         #expect(configuration.maxClockSkew == .seconds(60))

@@ -58,7 +58,8 @@ struct IdentityAndSecretTests {
             "  - access_key_id: AKIDEXAMPLE\n    principal: arn:aws:iam::123456789012:user/alice\n")
         #expect(
             fixture.problemLines(yaml) == [
-                "gatehouse.yaml:11:5: missing \"secret_access_key_file\" or \"secret_access_key_env\" in identity \"AKIDEXAMPLE\""
+                "gatehouse.yaml:11:5: missing \"secret_access_key_file\" or \"secret_access_key_env\" in identity "
+                    + "\"AKIDEXAMPLE\""
             ])
     }
 
@@ -85,7 +86,8 @@ struct IdentityAndSecretTests {
 
     @Test func duplicateAccessKeyIDsAndBadPrincipal() throws {
         let fixture = try ConfigFixture()
-        let yaml = Self.identities(Self.alice + Self.alice.replacingOccurrences(of: "arn:aws:iam::123456789012:user/alice", with: "alice"))
+        let yaml = Self.identities(
+            Self.alice + Self.alice.replacingOccurrences(of: "arn:aws:iam::123456789012:user/alice", with: "alice"))
         #expect(
             fixture.problemLines(yaml) == [
                 "gatehouse.yaml:16:16: \"principal\" in identity \"AKIDEXAMPLE\" must be an ARN such as "
@@ -103,12 +105,12 @@ struct IdentityAndSecretTests {
         let environment = ["BOB_SECRET": "bob-very-secret-value", "BOB_TOKEN": "bob-session-token-value"]
         let valid = Self.identities(
             Self.alice + """
-              - access_key_id: AKIDBOB
-                secret_access_key_env: BOB_SECRET
-                principal: arn:aws:iam::123456789012:user/bob
-                session_token: ${BOB_TOKEN}
+                  - access_key_id: AKIDBOB
+                    secret_access_key_env: BOB_SECRET
+                    principal: arn:aws:iam::123456789012:user/bob
+                    session_token: ${BOB_TOKEN}
 
-            """)
+                """)
         let configuration = try fixture.configuration(valid, environment: environment)
         let secrets = [ConfigFixture.secret, "bob-very-secret-value", "bob-session-token-value"]
         var dumped = ""
@@ -116,7 +118,8 @@ struct IdentityAndSecretTests {
         let texts = [
             String(describing: configuration), String(reflecting: configuration), dumped,
             "\(configuration.identities)", configuration.identities.map(\.description).joined(),
-            "\(configuration.identities[1].secretAccessKey)", String(reflecting: configuration.identities[1].sessionToken),
+            "\(configuration.identities[1].secretAccessKey)",
+            String(reflecting: configuration.identities[1].sessionToken),
         ]
         for text in texts {
             for secret in secrets {
@@ -126,7 +129,8 @@ struct IdentityAndSecretTests {
         #expect(configuration.identities[1].description.contains("<redacted>"))
 
         // A broken configuration around the same secrets: no problem message may carry them either.
-        let broken = valid.replacingOccurrences(of: "principal: arn:aws:iam::123456789012:user/bob", with: "principal: bob")
+        let broken =
+            valid.replacingOccurrences(of: "principal: arn:aws:iam::123456789012:user/bob", with: "principal: bob")
             + "bogus: 1\n"
         let problems = try fixture.problems(broken, environment: environment)
         #expect(problems.count == 2)

@@ -66,7 +66,8 @@ struct ListenerValidationTests {
             ])
         #expect(
             fixture.problemLines(Self.listener(bind: "127.0.0.1:99999")) == [
-                "gatehouse.yaml:5:11: bind \"127.0.0.1:99999\" has an invalid port \"99999\" (0-65535) in listener \"https\""
+                "gatehouse.yaml:5:11: bind \"127.0.0.1:99999\" has an invalid port \"99999\" (0-65535) in listener "
+                    + "\"https\""
             ])
         #expect(
             fixture.problemLines(Self.listener(bind: "127.0.0.1")) == [
@@ -120,10 +121,12 @@ struct ListenerValidationTests {
     @Test func badMinimumVersion() throws {
         let fixture = try ConfigFixture()
         let yaml = Configurations.minimal.replacingOccurrences(
-            of: "      client_ca: certs/dev/ca.pem\n", with: "      client_ca: certs/dev/ca.pem\n      min_version: \"1.1\"\n")
+            of: "      client_ca: certs/dev/ca.pem\n",
+            with: "      client_ca: certs/dev/ca.pem\n      min_version: \"1.1\"\n")
         #expect(
             fixture.problemLines(yaml) == [
-                "gatehouse.yaml:10:20: \"min_version\" in \"tls\" of listener \"https\" must be \"1.2\" or \"1.3\", found \"1.1\""
+                "gatehouse.yaml:10:20: \"min_version\" in \"tls\" of listener \"https\" must be \"1.2\" or \"1.3\", "
+                    + "found \"1.1\""
             ])
     }
 
@@ -133,7 +136,8 @@ struct ListenerValidationTests {
             .replacingOccurrences(of: "certificate: certs/dev/server.pem", with: "certificate: certs")
         #expect(
             fixture.problemLines(yaml) == [
-                "gatehouse.yaml:7:20: file certs named by \"certificate\" in \"tls\" of listener \"https\" is a folder, "
+                "gatehouse.yaml:7:20: file certs named by \"certificate\" in \"tls\" of listener \"https\" is a "
+                    + "folder, "
                     + "not a file",
                 "gatehouse.yaml:9:18: file certs/dev/missing-ca.pem named by \"client_ca\" in \"tls\" of listener "
                     + "\"https\" does not exist",
@@ -143,7 +147,8 @@ struct ListenerValidationTests {
     @Test func adminListenerRules() throws {
         let fixture = try ConfigFixture()
         let admin = { (extra: String) in
-            Configurations.minimal.replacingOccurrences(of: "listeners:\n", with: "listeners:\n  - name: admin\n    admin: true\n" + extra)
+            Configurations.minimal.replacingOccurrences(
+                of: "listeners:\n", with: "listeners:\n  - name: admin\n    admin: true\n" + extra)
         }
         let ok = try fixture.configuration(admin("    bind: 127.0.0.1:9901\n"))
         #expect(ok.listeners.first?.isAdmin == true)
@@ -152,7 +157,8 @@ struct ListenerValidationTests {
 
         #expect(
             fixture.problemLines(admin("    bind: 10.0.0.5:9901\n")) == [
-                "gatehouse.yaml:6:11: the admin listener must bind a loopback address or a unix socket, not \"10.0.0.5:9901\""
+                "gatehouse.yaml:6:11: the admin listener must bind a loopback address or a unix socket, not "
+                    + "\"10.0.0.5:9901\""
             ])
         #expect(
             fixture.problemLines(admin("    bind: 203.0.113.9:9901\n    allow_public_bind: true\n")) == [
@@ -163,7 +169,8 @@ struct ListenerValidationTests {
         let withTLS = admin("    bind: 127.0.0.1:9901\n    tls: {certificate: certs/dev/server.pem}\n")
         #expect(
             fixture.problemLines(withTLS) == [
-                "gatehouse.yaml:7:10: the admin listener serves plaintext on loopback; remove \"tls\" in listener \"admin\""
+                "gatehouse.yaml:7:10: the admin listener serves plaintext on loopback; remove \"tls\" in listener "
+                    + "\"admin\""
             ])
     }
 
@@ -179,13 +186,15 @@ struct ListenerValidationTests {
             listener + listener.replacingOccurrences(of: "name: https", with: "name: other"))
         #expect(
             fixture.problemLines(sameBind) == [
-                "gatehouse.yaml:11:11: listener \"other\" binds 127.0.0.1:8443, as does the listener at gatehouse.yaml:4:5"
+                "gatehouse.yaml:11:11: listener \"other\" binds 127.0.0.1:8443, as does the listener at "
+                    + "gatehouse.yaml:4:5"
             ])
     }
 
     @Test func allowSourcesResolveNetworkIDsAndCIDRs() throws {
         let fixture = try ConfigFixture()
-        let yaml = Self.listener(bind: "127.0.0.1:8443", extra: "    allow_sources: [vpce-dev, 10.0.0.0/8, \"fd00::1\"]\n")
+        let yaml =
+            Self.listener(bind: "127.0.0.1:8443", extra: "    allow_sources: [vpce-dev, 10.0.0.0/8, \"fd00::1\"]\n")
             + "networks:\n  - id: vpce-dev\n    vpc: vpc-dev\n    cidrs: [192.168.0.0/16]\n"
         let listener = try #require(try fixture.configuration(yaml).listeners.first)
         #expect(listener.allowSources.count == 3)
@@ -204,9 +213,10 @@ struct ListenerValidationTests {
 
     @Test func unknownNetworkIDAndBadCIDRs() throws {
         let fixture = try ConfigFixture()
-        let yaml = Self.listener(
-            bind: "127.0.0.1:8443",
-            extra: "    allow_sources: [vpce-deb, 10.0.0.0/33]\n    trusted_proxies: [not-a-cidr]\n")
+        let yaml =
+            Self.listener(
+                bind: "127.0.0.1:8443",
+                extra: "    allow_sources: [vpce-deb, 10.0.0.0/33]\n    trusted_proxies: [not-a-cidr]\n")
             + "networks:\n  - id: vpce-dev\n    cidrs: [192.168.0.0/16, 300.1.1.1]\n"
         #expect(
             fixture.problemLines(yaml) == [
@@ -220,7 +230,8 @@ struct ListenerValidationTests {
 
     @Test func duplicateNetworkIDs() throws {
         let fixture = try ConfigFixture()
-        let yaml = Configurations.minimal
+        let yaml =
+            Configurations.minimal
             + "networks:\n  - id: vpce-dev\n    cidrs: [10.0.0.0/8]\n  - id: vpce-dev\n    cidrs: [10.0.0.0/8]\n"
         #expect(
             fixture.problemLines(yaml) == [
@@ -246,7 +257,8 @@ struct ListenerValidationTests {
                     + "(PROXY headers are believed only from them)"
             ])
         let configuration = try fixture.configuration(
-            Self.listener(bind: "127.0.0.1:8443", extra: "    proxy_protocol: true\n    trusted_proxies: [10.0.0.0/8]\n"))
+            Self.listener(
+                bind: "127.0.0.1:8443", extra: "    proxy_protocol: true\n    trusted_proxies: [10.0.0.0/8]\n"))
         #expect(configuration.listeners.first?.proxyProtocol == true)
         #expect(configuration.listeners.first?.trustedProxies == [CIDR("10.0.0.0/8")!])
     }

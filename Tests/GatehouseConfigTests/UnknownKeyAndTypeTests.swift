@@ -25,23 +25,27 @@ struct UnknownKeyAndTypeTests {
             of: "    bind: 127.0.0.1:8443\n", with: "    bind: 127.0.0.1:8443\n    alow_sources: [10.0.0.0/8]\n")
         #expect(
             fixture.problemLines(yaml) == [
-                "gatehouse.yaml:6:5: unknown key \"alow_sources\" in listener \"https\"; did you mean \"allow_sources\"?"
+                "gatehouse.yaml:6:5: unknown key \"alow_sources\" in listener \"https\"; did you mean "
+                    + "\"allow_sources\"?"
             ])
     }
 
     @Test func unknownKeyInTLSAndDeeper() throws {
         let fixture = try ConfigFixture()
-        let yaml = Configurations.minimal + """
-            min_verison: "1.3"
-            apis:
-              - id: a1b2c3d4e5
-                stages: {prod: {variabels: {}}}
-                routes:
-                  - route: GET /x
-                    integration: {type: MOCK, stauts: 200}
-            """
+        let yaml =
+            Configurations.minimal + """
+                min_verison: "1.3"
+                apis:
+                  - id: a1b2c3d4e5
+                    stages: {prod: {variabels: {}}}
+                    routes:
+                      - route: GET /x
+                        integration: {type: MOCK, stauts: 200}
+                """
         let tlsYAML = yaml.replacingOccurrences(of: "min_verison: \"1.3\"\n", with: "")
-            .replacingOccurrences(of: "      client_ca: certs/dev/ca.pem\n", with: "      client_ca: certs/dev/ca.pem\n      min_verison: \"1.3\"\n")
+            .replacingOccurrences(
+                of: "      client_ca: certs/dev/ca.pem\n",
+                with: "      client_ca: certs/dev/ca.pem\n      min_verison: \"1.3\"\n")
         #expect(
             fixture.problemLines(tlsYAML) == [
                 "\(at("min_verison", in: tlsYAML)): unknown key \"min_verison\" in \"tls\" of listener \"https\"; "
@@ -78,12 +82,14 @@ struct UnknownKeyAndTypeTests {
 
     @Test func wrongBooleanAndEnum() throws {
         let fixture = try ConfigFixture()
-        let yaml = Configurations.minimal.replacingOccurrences(
-            of: "    bind: 127.0.0.1:8443\n", with: "    bind: 127.0.0.1:8443\n    proxy_protocol: maybe\n")
+        let yaml =
+            Configurations.minimal.replacingOccurrences(
+                of: "    bind: 127.0.0.1:8443\n", with: "    bind: 127.0.0.1:8443\n    proxy_protocol: maybe\n")
             + "log_target: syslog\n"
         #expect(
             fixture.problemLines(yaml) == [
-                "gatehouse.yaml:6:21: \"proxy_protocol\" in listener \"https\" must be true or false, found a string \"maybe\"",
+                "gatehouse.yaml:6:21: \"proxy_protocol\" in listener \"https\" must be true or false, found a string "
+                    + "\"maybe\"",
                 "gatehouse.yaml:11:13: \"log_target\" at top level must be one of \"auto\", \"journal\", \"stderr\", "
                     + "found \"syslog\"",
             ])
@@ -189,11 +195,36 @@ struct UnknownKeyAndTypeTests {
                 "gatehouse.yaml:2:13: \"account_id\" must be 12 digits (quote it), found \"12\"",
                 "gatehouse.yaml:5:11: bind \"8.8.8.8:443\" in listener \"https\" is not an internal address "
                     + "(loopback, RFC 1918, RFC 6598, link-local or ULA); set \"allow_public_bind: true\" to allow it",
-                "gatehouse.yaml:7:20: file certs/dev/nope.pem named by \"certificate\" in \"tls\" of listener \"https\" "
+                "gatehouse.yaml:7:20: file certs/dev/nope.pem named by \"certificate\" in \"tls\" of listener "
+                    + "\"https\" "
                     + "does not exist",
                 "gatehouse.yaml:10:21: unknown network id \"vpce-nowhere\" in \"allow_sources\" in listener \"https\" "
                     + "(no networks are defined)",
                 "gatehouse.yaml:12:9: api id \"ORDERS\" must be 10 lowercase letters or digits, as in API Gateway",
             ])
+    }
+}
+
+extension UnknownKeyAndTypeTests {
+    @Test func emptyListenerListAndNonMappingDocument() throws {
+        let fixture = try ConfigFixture()
+        #expect(
+            fixture.problemLines("region: us-east-1\naccount_id: \"123456789012\"\nlisteners: []\n") == [
+                "gatehouse.yaml:3:12: \"listeners\" must list at least one listener"
+            ])
+        #expect(
+            fixture.problemLines("- a\n- b\n") == ["gatehouse.yaml:1:1: expected a mapping at top level, found a list"])
+        #expect(fixture.problemLines("") == ["gatehouse.yaml: file is empty"])
+    }
+
+    @Test func problemDescriptionsWithAndWithoutPosition() {
+        #expect(
+            ConfigurationProblem(file: "g.yaml", line: 3, column: 7, message: "bad").description == "g.yaml:3:7: bad")
+        #expect(ConfigurationProblem(file: "g.yaml", message: "bad").description == "g.yaml: bad")
+        let problems = ConfigurationProblems([
+            ConfigurationProblem(file: "g.yaml", line: 1, column: 1, message: "one"),
+            ConfigurationProblem(location: SourceLocation(file: "p.json"), message: "two"),
+        ])
+        #expect(problems.description == "g.yaml:1:1: one\np.json: two")
     }
 }

@@ -181,10 +181,18 @@ struct ClientCertificatePolicyTests {
     @Test func rejectsMalformedInput() async throws {
         let policy = try self.pki.policy()
         #expect(await policy.verify(chainDER: [], now: self.pki.now).failureReason == "malformed")
-        #expect(await policy.verify(chainDER: [[0x30, 0x03, 0x02, 0x01]], now: self.pki.now).failureReason == "malformed")
+        #expect(
+            await policy.verify(chainDER: [[0x30, 0x03, 0x02, 0x01]], now: self.pki.now).failureReason == "malformed")
         let alice = try self.pki.client()
         let withJunk = [try alice.chainDER()[0], [0x01, 0x02]]
         #expect(await policy.verify(chainDER: withJunk, now: self.pki.now).failureReason == "malformed")
+    }
+
+    @Test func rejectsOverlongChains() async throws {
+        let alice = try self.pki.client()
+        let chain = Array(repeating: try alice.chainDER()[0], count: ClientCertificatePolicy.maximumChainLength + 1)
+        let result = try await self.pki.policy().verify(chainDER: chain, now: self.pki.now)
+        #expect(result.failureReason == "malformed")
     }
 
     @Test func rejectsSANsWithControlCharacters() async throws {

@@ -54,11 +54,14 @@ struct DevPKIInitTests {
             pemEncoded: try String(contentsOfFile: "\(dir)/clients/alice.pem", encoding: .utf8)
         )
         #expect(alice.subject.description == "CN=alice")
-        #expect(try alice.extensions.subjectAlternativeNames?.first == .uniformResourceIdentifier(
-            "spiffe://corp.internal/ns/prod/alice"))
+        #expect(
+            try alice.extensions.subjectAlternativeNames?.first
+                == .uniformResourceIdentifier(
+                    "spiffe://corp.internal/ns/prod/alice"))
         #expect(try alice.extensions.extendedKeyUsage == ExtendedKeyUsage([.clientAuth]))
-        #expect(try alice.extensions.authorityKeyIdentifier?.keyIdentifier
-            == ca.extensions.subjectKeyIdentifier?.keyIdentifier)
+        #expect(
+            try alice.extensions.authorityKeyIdentifier?.keyIdentifier
+                == ca.extensions.subjectKeyIdentifier?.keyIdentifier)
         #expect(alice.serialNumber != server.serialNumber)
         let key = try Certificate.PrivateKey(
             pemEncoded: try String(contentsOfFile: "\(dir)/clients/alice-key.pem", encoding: .utf8)
@@ -117,10 +120,13 @@ struct DevPKIInitTests {
         #expect(x509.status == 0)
         #expect(x509.output.contains("TLS Web Server Authentication"))
         #expect(x509.output.contains("IP Address:127.0.0.1"))
-        let key = try #require(try runTool("/usr/bin/openssl", ["pkey", "-in", "\(dir)/clients/alice-key.pem", "-noout"]))
+        let key = try #require(
+            try runTool("/usr/bin/openssl", ["pkey", "-in", "\(dir)/clients/alice-key.pem", "-noout"]))
         #expect(key.status == 0)
         let server = try #require(
-            try runTool("/usr/bin/openssl", ["verify", "-purpose", "sslserver", "-CAfile", "\(dir)/ca.pem", "\(dir)/server.pem"])
+            try runTool(
+                "/usr/bin/openssl",
+                ["verify", "-purpose", "sslserver", "-CAfile", "\(dir)/ca.pem", "\(dir)/server.pem"])
         )
         #expect(server.status == 0, "\(server.output)")
         let client = try #require(

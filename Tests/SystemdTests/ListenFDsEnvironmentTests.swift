@@ -36,7 +36,8 @@ extension ProcessEnvironmentTests {
         }
 
         @Test func malformedListenPidThrows() throws {
-            try ProcessEnvironmentTests.withEnvironment(["LISTEN_PID": "me", "LISTEN_FDS": "1", "LISTEN_FDNAMES": nil]) {
+            try ProcessEnvironmentTests.withEnvironment(["LISTEN_PID": "me", "LISTEN_FDS": "1", "LISTEN_FDNAMES": nil])
+            {
                 #expect(throws: SystemdError.self) { try SystemdSockets.listenFDs() }
             }
         }

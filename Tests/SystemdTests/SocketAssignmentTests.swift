@@ -5,7 +5,8 @@ import Testing
 /// Matching passed sockets to listeners by `FileDescriptorName=`.
 @Suite struct SocketAssignmentTests {
     private func socket(_ fd: Int32, _ name: String, port: Int) -> PassedSocket {
-        PassedSocket(fileDescriptor: fd, name: name, localAddress: .ip(host: "127.0.0.1", port: port), isListening: true)
+        PassedSocket(
+            fileDescriptor: fd, name: name, localAddress: .ip(host: "127.0.0.1", port: port), isListening: true)
     }
 
     @Test func socketsAreGroupedByListenerName() throws {

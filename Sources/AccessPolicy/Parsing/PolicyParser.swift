@@ -90,7 +90,7 @@ struct PolicyParser {
             guard case .string(let text) = sidMember.value.kind else {
                 throw .invalid("Sid must be a string", statement: "statement \(number)", at: sidMember.value.position)
             }
-            sid = text
+            sid = text.isEmpty ? nil : text
         }
         let label = sid.map { "statement \(number) (\"\($0)\")" } ?? "statement \(number)"
         func fail(_ reason: String, _ position: JSONPosition?) -> PolicyError {

@@ -15,7 +15,8 @@ public enum ConfigurationLoader {
             return .failure(ConfigurationProblems([ConfigurationProblem(file: path, message: "file \(reason)")]))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return .failure(ConfigurationProblems([ConfigurationProblem(file: path, message: "file is not UTF-8 text")]))
+            return .failure(
+                ConfigurationProblems([ConfigurationProblem(file: path, message: "file is not UTF-8 text")]))
         }
         let folder = (path as NSString).deletingLastPathComponent
         let absoluteFolder: String

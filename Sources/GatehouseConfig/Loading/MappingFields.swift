@@ -21,6 +21,11 @@ struct MappingFields {
         entries[key]?.value
     }
 
+    /// The key node of a key (for positions that should point at the field name), or nil when absent.
+    func keyNode(_ key: String) -> Node? {
+        entries[key]?.key
+    }
+
     /// The value of a key, or nil when absent or null (`key: null`, `key: ~`, `key:`).
     func present(_ key: String) -> Node? {
         guard let value = entries[key]?.value, !value.isNullScalar else {

@@ -7,7 +7,7 @@ public struct GatewayConfiguration: Hashable, Sendable {
     public let region: String
     /// 12-digit account id used in `execute-api` ARNs.
     public let accountID: String
-    public let logTarget: LogTarget
+    public let logTarget: ConfiguredLogTarget
     /// How far a SigV4 `X-Amz-Date` may be from now (default 300 s).
     public let maxClockSkew: Duration
     /// Time in-flight requests get after SIGTERM (default 30 s).
@@ -22,7 +22,7 @@ public struct GatewayConfiguration: Hashable, Sendable {
         file: String,
         region: String,
         accountID: String,
-        logTarget: LogTarget,
+        logTarget: ConfiguredLogTarget,
         maxClockSkew: Duration,
         drainTimeout: Duration,
         limits: Limits,

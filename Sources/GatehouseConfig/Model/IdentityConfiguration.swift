@@ -35,6 +35,7 @@ public struct IdentityConfiguration: Hashable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
-        "identity \(accessKeyID) (\(principal)), secret <redacted>" + (sessionToken == nil ? "" : ", session token <redacted>")
+        "identity \(accessKeyID) (\(principal)), secret <redacted>"
+            + (sessionToken == nil ? "" : ", session token <redacted>")
     }
 }

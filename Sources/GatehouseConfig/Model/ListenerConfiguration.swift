@@ -11,7 +11,7 @@ public struct ListenerConfiguration: Hashable, Sendable {
     /// The admin listener serves `/metrics`, `/healthz`, `/readyz` in plaintext on loopback or unix only.
     public let isAdmin: Bool
     /// TLS settings; always present for non-admin listeners, always nil for the admin listener.
-    public let tls: TLSConfiguration?
+    public let tls: ListenerTLSConfiguration?
     /// Sources admitted before the TLS handshake. Empty (or absent in the file) admits nobody.
     public let allowSources: [AllowedSource]
     /// Whether a PROXY protocol v1/v2 header is expected (accepted only from `trustedProxies`).
@@ -28,7 +28,7 @@ public struct ListenerConfiguration: Hashable, Sendable {
         bind: BindAddress,
         bindLocation: SourceLocation,
         isAdmin: Bool,
-        tls: TLSConfiguration?,
+        tls: ListenerTLSConfiguration?,
         allowSources: [AllowedSource],
         proxyProtocol: Bool,
         trustedProxies: [CIDR],

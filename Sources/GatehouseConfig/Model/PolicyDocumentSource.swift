@@ -13,7 +13,8 @@ public struct PolicyDocumentSource: Hashable, Sendable {
     /// The IAM policy JSON text.
     public let json: String
     public let origin: Origin
-    /// Position of the `policy` field in the configuration.
+    /// Position of the `policy` field in the configuration: its value for a file path or JSON string, its key for an
+    /// inline mapping.
     public let location: SourceLocation
 
     public init(json: String, origin: Origin, location: SourceLocation) {

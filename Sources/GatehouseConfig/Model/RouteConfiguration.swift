@@ -3,11 +3,13 @@ public struct RouteConfiguration: Hashable, Sendable {
     public let key: RouteKey
     /// The route's own `authorization`, or the API's when the route has none.
     public let authorization: AuthorizationType
-    public let integration: Integration
+    public let integration: IntegrationConfiguration
     /// Position of the route's mapping.
     public let location: SourceLocation
 
-    public init(key: RouteKey, authorization: AuthorizationType, integration: Integration, location: SourceLocation) {
+    public init(
+        key: RouteKey, authorization: AuthorizationType, integration: IntegrationConfiguration, location: SourceLocation
+    ) {
         self.key = key
         self.authorization = authorization
         self.integration = integration

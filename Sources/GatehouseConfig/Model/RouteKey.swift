@@ -1,9 +1,9 @@
 /// A parsed route key such as `GET /users/{id}` or `ANY /{proxy+}`.
 public struct RouteKey: Hashable, Sendable, CustomStringConvertible {
     public let method: RouteMethod
-    public let segments: [RouteSegment]
+    public let segments: [RouteKeySegment]
 
-    public init(method: RouteMethod, segments: [RouteSegment]) {
+    public init(method: RouteMethod, segments: [RouteKeySegment]) {
         self.method = method
         self.segments = segments
     }

@@ -35,7 +35,8 @@ enum BindAddressParser {
         guard let address = IPAddress(host) else {
             return .failure(
                 ValueError(
-                    "bind \"\(text)\" must name an IP address or localhost, not \"\(host)\" (host names are not resolved)"
+                    "bind \"\(text)\" must name an IP address or localhost, not \"\(host)\" (host names are not "
+                        + "resolved)"
                 )
             )
         }

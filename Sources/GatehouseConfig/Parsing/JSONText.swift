@@ -4,7 +4,9 @@ import Yams
 ///
 /// Only plain scalars that YAML resolves as integers, floats, booleans or null become JSON literals; everything else
 /// is a string, so `Version: 2012-10-17` (a YAML timestamp) stays the string IAM expects.
-enum JSONText {
+/// Writes YAML nodes as JSON text (inline policies), and quotes strings for JSON; the gateway uses the same quoting
+/// for its error bodies.
+public enum JSONText {
     static func from(_ node: Node, expand: (String) -> String) -> String {
         var output = ""
         write(node, to: &output, expand: expand)
@@ -51,14 +53,16 @@ enum JSONText {
             return Int(scalar.string).map(String.init)
         case Tag.Name.float.rawValue:
             let text = scalar.string
-            let isJSONNumber = text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$"#, options: .regularExpression) != nil
+            let isJSONNumber =
+                text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$"#, options: .regularExpression) != nil
             return isJSONNumber ? text : nil
         default:
             return nil
         }
     }
 
-    static func quoted(_ text: String) -> String {
+    /// `text` as a JSON string literal, quotes included (RFC 8259 escaping).
+    public static func quoted(_ text: String) -> String {
         var output = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -16,14 +16,14 @@ enum RouteKeyParser {
         if path == "/" {
             return .success(RouteKey(method: method, segments: []))
         }
-        var segments: [RouteSegment] = []
+        var segments: [RouteKeySegment] = []
         var names: Set<String> = []
         let rawSegments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
         for (index, raw) in rawSegments.enumerated() {
             guard !raw.isEmpty else {
                 return .failure(ValueError("route \"\(text)\" has an empty path segment"))
             }
-            let segment: RouteSegment
+            let segment: RouteKeySegment
             switch parseSegment(raw) {
             case .failure(let error):
                 return .failure(ValueError("route \"\(text)\": \(error.message)"))
@@ -46,7 +46,7 @@ enum RouteKeyParser {
         return .success(RouteKey(method: method, segments: segments))
     }
 
-    private static func parseSegment(_ raw: Substring) -> Result<RouteSegment, ValueError> {
+    private static func parseSegment(_ raw: Substring) -> Result<RouteKeySegment, ValueError> {
         if raw.hasPrefix("{") && raw.hasSuffix("}") && raw.count > 2 {
             var name = raw.dropFirst().dropLast()
             let greedy = name.hasSuffix("+")

@@ -43,12 +43,14 @@ struct APIReader {
         let problemsBefore = context.problems.count
         let id = context.string(fields, "id", required: true)
         if let id, !Self.isValidID(id) {
-            context.report("api id \"\(id)\" must be 10 lowercase letters or digits, as in API Gateway", at: fields["id"])
+            context.report(
+                "api id \"\(id)\" must be 10 lowercase letters or digits, as in API Gateway", at: fields["id"])
         }
         let name = context.string(fields, "name")
         let hosts = readHosts(fields)
         let authorization = context.choice(fields, "authorization", default: AuthorizationType.awsIAM)
-        let policy = PolicyReader(context: context).read(fields.present("policy"), owner: owner)
+        let policy = PolicyReader(context: context)
+            .read(fields.present("policy"), key: fields.keyNode("policy"), owner: owner)
         let stages = StageReader(context: context).readAll(fields, apiOwner: owner)
         let routes = RouteReader(context: context, stages: stages, defaultAuthorization: authorization ?? .awsIAM)
             .readAll(context.list(fields, "routes"), apiOwner: owner)
@@ -71,8 +73,10 @@ struct APIReader {
         var hosts: [String] = []
         for item in context.stringList(fields, "hosts") {
             let host = item.text.lowercased()
-            let valid = host.range(of: #"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"#,
-                options: .regularExpression) != nil
+            let valid =
+                host.range(
+                    of: #"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"#,
+                    options: .regularExpression) != nil
             guard valid, host.count <= 253 else {
                 context.report("\"\(item.text)\" in \"hosts\" \(fields.owner) is not a valid host name", at: item.node)
                 continue

@@ -16,7 +16,7 @@ struct GatewayConfigurationReader {
         }
         let region = readRegion(fields)
         let accountID = readAccountID(fields)
-        let logTarget = context.choice(fields, "log_target", default: LogTarget.auto)
+        let logTarget = context.choice(fields, "log_target", default: ConfiguredLogTarget.auto)
         let maxClockSkew = context.integer(fields, "max_clock_skew", default: 300, range: 1...86400)
         let drainTimeout = context.integer(fields, "drain_timeout", default: 30, range: 0...86400)
         let limits = LimitsReader(context: context).read(fields.present("limits"))
@@ -55,7 +55,8 @@ struct GatewayConfigurationReader {
         }
         let valid = region.range(of: #"^[a-z]{2}(-[a-z]+)+-[0-9]+$"#, options: .regularExpression) != nil
         guard valid else {
-            context.report("\"region\" must be an AWS region name such as \"us-east-1\", found \"\(region)\"",
+            context.report(
+                "\"region\" must be an AWS region name such as \"us-east-1\", found \"\(region)\"",
                 at: fields["region"])
             return nil
         }
@@ -67,7 +68,8 @@ struct GatewayConfigurationReader {
             return nil
         }
         guard accountID.count == 12, accountID.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            context.report("\"account_id\" must be 12 digits (quote it), found \"\(accountID)\"", at: fields["account_id"])
+            context.report(
+                "\"account_id\" must be 12 digits (quote it), found \"\(accountID)\"", at: fields["account_id"])
             return nil
         }
         return accountID

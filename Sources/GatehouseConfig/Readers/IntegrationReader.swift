@@ -17,7 +17,7 @@ struct IntegrationReader {
     let context: LoadContext
     let stages: [StageConfiguration]
 
-    func read(_ node: Node, route: RouteKey, owner: String) -> Integration? {
+    func read(_ node: Node, route: RouteKey, owner: String) -> IntegrationConfiguration? {
         guard case .mapping = node else {
             context.report("expected a mapping \(owner), found \(node.kindDescription)", at: node)
             return nil
@@ -31,7 +31,8 @@ struct IntegrationReader {
             return nil
         }
         guard let kind = Kind(rawValue: typeText) else {
-            context.report("\"type\" \(owner) must be one of \"HTTP_PROXY\", \"MOCK\", found \"\(typeText)\"",
+            context.report(
+                "\"type\" \(owner) must be one of \"HTTP_PROXY\", \"MOCK\", found \"\(typeText)\"",
                 at: typeNode)
             return nil
         }
@@ -40,16 +41,16 @@ struct IntegrationReader {
             guard let fields = context.fields(of: node, owner: owner, known: Self.proxyKeys) else {
                 return nil
             }
-            return readProxy(fields, route: route).map(Integration.httpProxy)
+            return readProxy(fields, route: route).map(IntegrationConfiguration.httpProxy)
         case .mock:
             guard let fields = context.fields(of: node, owner: owner, known: Self.mockKeys) else {
                 return nil
             }
-            return readMock(fields).map(Integration.mock)
+            return readMock(fields).map(IntegrationConfiguration.mock)
         }
     }
 
-    private func readProxy(_ fields: MappingFields, route: RouteKey) -> HTTPProxyIntegration? {
+    private func readProxy(_ fields: MappingFields, route: RouteKey) -> HTTPProxyIntegrationConfiguration? {
         let timeout = context.integer(
             fields, "timeout_ms", default: Self.defaultTimeoutMilliseconds, range: Self.timeoutRange)
         guard let uri = context.string(fields, "uri", required: true), let uriNode = fields["uri"] else {
@@ -82,7 +83,7 @@ struct IntegrationReader {
         guard let timeout, targets.count == stages.count else {
             return nil
         }
-        return HTTPProxyIntegration(
+        return HTTPProxyIntegrationConfiguration(
             uri: uri,
             targets: targets,
             timeout: .milliseconds(timeout),
@@ -90,23 +91,26 @@ struct IntegrationReader {
         )
     }
 
-    private func readMock(_ fields: MappingFields) -> MockIntegration? {
+    private func readMock(_ fields: MappingFields) -> MockIntegrationConfiguration? {
         let status = context.integer(fields, "status", default: 200, range: 100...599)
-        var headers: [MockIntegration.Header] = []
+        var headers: [MockIntegrationConfiguration.Header] = []
         for header in context.stringMap(fields, "headers") {
-            let validName = !header.key.isEmpty
-                && header.key.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0) }
+            let validName =
+                !header.key.isEmpty
+                && header.key.unicodeScalars.allSatisfy {
+                    $0.isASCII && $0.value > 0x20 && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0)
+                }
             let validValue = !header.value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
             guard validName, validValue else {
                 context.report("invalid header \"\(header.key)\" in \"headers\" \(fields.owner)", at: header.node)
                 continue
             }
-            headers.append(MockIntegration.Header(name: header.key, value: header.value))
+            headers.append(MockIntegrationConfiguration.Header(name: header.key, value: header.value))
         }
         let body = context.string(fields, "body") ?? ""
         guard let status else {
             return nil
         }
-        return MockIntegration(status: status, headers: headers, body: body)
+        return MockIntegrationConfiguration(status: status, headers: headers, body: body)
     }
 }

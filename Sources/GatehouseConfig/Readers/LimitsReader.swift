@@ -14,11 +14,14 @@ struct LimitsReader {
             return nil
         }
         let defaults = Limits.defaults
-        let maxBody = context.integer(fields, "max_body_bytes", default: defaults.maxBodyBytes, range: 0...Int(Int64.max))
-        let maxHeader = context.integer(fields, "max_header_bytes", default: defaults.maxHeaderBytes, range: 1024...16_777_216)
+        let maxBody = context.integer(
+            fields, "max_body_bytes", default: defaults.maxBodyBytes, range: 0...Int(Int64.max))
+        let maxHeader = context.integer(
+            fields, "max_header_bytes", default: defaults.maxHeaderBytes, range: 1024...16_777_216)
         let headerTimeout = context.integer(fields, "header_timeout", default: 10, range: 1...3600)
         let idleTimeout = context.integer(fields, "idle_timeout", default: 60, range: 1...86400)
-        let maxConnections = context.integer(fields, "max_connections", default: defaults.maxConnections, range: 1...1_000_000)
+        let maxConnections = context.integer(
+            fields, "max_connections", default: defaults.maxConnections, range: 1...1_000_000)
         guard let maxBody, let maxHeader, let headerTimeout, let idleTimeout, let maxConnections else {
             return nil
         }

@@ -73,7 +73,7 @@ struct ListenerReader {
         let isAdmin = context.bool(fields, "admin", default: false)
         let allowPublicBind = context.bool(fields, "allow_public_bind", default: false)
         let bind = readBind(fields, isAdmin: isAdmin, allowPublicBind: allowPublicBind)
-        var tls: TLSConfiguration?
+        var tls: ListenerTLSConfiguration?
         if let tlsNode = fields.present("tls") {
             if isAdmin {
                 context.report("the admin listener serves plaintext on loopback; remove \"tls\" \(owner)", at: tlsNode)
@@ -85,7 +85,8 @@ struct ListenerReader {
                 "missing required field \"tls\" \(owner) (mTLS is mandatory on every non-admin listener)", at: node)
         }
         if isAdmin, allowPublicBind {
-            context.report("\"allow_public_bind\" is never allowed for the admin listener", at: fields["allow_public_bind"])
+            context.report(
+                "\"allow_public_bind\" is never allowed for the admin listener", at: fields["allow_public_bind"])
         }
         let allowSources = readAllowSources(fields)
         let proxyProtocol = context.bool(fields, "proxy_protocol", default: false)

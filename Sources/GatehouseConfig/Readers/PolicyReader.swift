@@ -5,7 +5,8 @@ import Yams
 struct PolicyReader {
     let context: LoadContext
 
-    func read(_ node: Node?, owner: String) -> PolicyDocumentSource? {
+    /// `key` is the `policy` key node: an inline mapping is located there (its value starts on the next line).
+    func read(_ node: Node?, key: Node?, owner: String) -> PolicyDocumentSource? {
         guard let node else {
             return nil
         }
@@ -25,7 +26,7 @@ struct PolicyReader {
             for name in unset.sorted() {
                 context.report("environment variable \(name) is not set (used by \(what))", at: node)
             }
-            return PolicyDocumentSource(json: json, origin: .inline, location: location)
+            return PolicyDocumentSource(json: json, origin: .inline, location: context.location(of: key ?? node))
         case .sequence:
             context.report("\(what) must be a file path or a mapping, not a list", at: node)
             return nil

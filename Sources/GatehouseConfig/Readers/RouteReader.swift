@@ -46,7 +46,7 @@ struct RouteReader {
             }
         }
         let authorization = context.choice(fields, "authorization", default: defaultAuthorization)
-        var integration: Integration?
+        var integration: IntegrationConfiguration?
         if let key {
             if let integrationNode = fields.present("integration") {
                 integration = IntegrationReader(context: context, stages: stages)

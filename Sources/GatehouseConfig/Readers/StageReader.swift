@@ -14,7 +14,8 @@ struct StageReader {
             return []
         }
         guard case .mapping(let mapping) = node else {
-            context.report("\"stages\" \(apiOwner) must be a mapping of stage names, not \(node.kindDescription)",
+            context.report(
+                "\"stages\" \(apiOwner) must be a mapping of stage names, not \(node.kindDescription)",
                 at: node)
             return []
         }
@@ -61,7 +62,8 @@ struct StageReader {
     }
 
     static func isValidName(_ name: String) -> Bool {
-        (1...128).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }
+        (1...128).contains(name.count)
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }
     }
 
     static func isValidVariableName(_ name: String) -> Bool {

@@ -6,7 +6,7 @@ struct TLSReader {
 
     let context: LoadContext
 
-    func read(_ node: Node, listenerOwner: String) -> TLSConfiguration? {
+    func read(_ node: Node, listenerOwner: String) -> ListenerTLSConfiguration? {
         let owner = "in \"tls\" of " + listenerOwner.dropFirst("in ".count)
         guard let fields = context.fields(of: node, owner: owner, known: Self.knownKeys) else {
             return nil
@@ -20,7 +20,7 @@ struct TLSReader {
         guard let certificate, let privateKey, let clientCA, let minimumVersion else {
             return nil
         }
-        return TLSConfiguration(
+        return ListenerTLSConfiguration(
             certificate: certificate,
             privateKey: privateKey,
             clientCA: clientCA,

@@ -4,4 +4,11 @@ public struct CallerPrincipal: Sendable {
     public let arn: String
     public let account: String?
     public let tags: [String: String]
+
+    public init(accessKeyID: String, arn: String, account: String?, tags: [String: String]) {
+        self.accessKeyID = accessKeyID
+        self.arn = arn
+        self.account = account
+        self.tags = tags
+    }
 }

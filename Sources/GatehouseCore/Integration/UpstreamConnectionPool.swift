@@ -59,9 +59,10 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
         idle[address] = channels
     }
 
-    /// Closes every pooled connection (drain, reload of upstream addresses).
-    func closeAll() {
-        for channel in idle.values.joined() { channel.close(promise: nil) }
+    /// Closes every pooled connection (drain); returns the close futures.
+    func closeAll() -> [EventLoopFuture<Void>] {
+        let closes = idle.values.joined().map { $0.close() }
         idle.removeAll()
+        return closes
     }
 }

@@ -17,9 +17,11 @@ final class UpstreamPools: @unchecked Sendable {
         pools[ObjectIdentifier(eventLoop)]!
     }
 
-    func closeAll() {
+    /// Closes every pooled upstream connection; completes when they are closed.
+    func closeAll() async {
         for pool in pools.values {
-            pool.eventLoop.execute { pool.closeAll() }
+            let closes = try? await pool.eventLoop.submit { pool.closeAll() }.get()
+            if let closes { _ = try? await EventLoopFuture.andAllComplete(closes, on: pool.eventLoop).get() }
         }
     }
 }

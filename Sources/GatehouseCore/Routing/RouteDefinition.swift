@@ -7,7 +7,7 @@ public enum RouteAuthorization: String, Sendable {
     case none = "NONE"
 }
 
-extension RouteSegment {
+extension RouteKeySegment {
     /// Routing precedence: a literal beats a parameter, which beats a greedy match.
     var rank: Int {
         switch self {
@@ -24,12 +24,12 @@ public struct RouteDefinition: Sendable {
     public let key: String
     /// Upper-case method, or `ANY`.
     public let method: String
-    public let segments: [RouteSegment]
+    public let segments: [RouteKeySegment]
     public let authorization: RouteAuthorization
     public let integration: RouteIntegration
 
     public init(
-        key: String, method: String, segments: [RouteSegment], authorization: RouteAuthorization,
+        key: String, method: String, segments: [RouteKeySegment], authorization: RouteAuthorization,
         integration: RouteIntegration
     ) {
         self.key = key

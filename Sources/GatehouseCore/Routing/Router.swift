@@ -1,4 +1,5 @@
 import GatehouseConfig
+
 /// The result of routing: which API, stage and route a request reached, with its path parameters.
 public struct RouteMatch: Sendable {
     public let api: APIDefinition
@@ -54,6 +55,11 @@ public struct Router: Sendable {
         return defaultAPI
     }
 
+    /// The API with this id.
+    public func api(id: String) -> APIDefinition? {
+        apisByID[id]
+    }
+
     /// Finds the route for a method and normalized path (stage first). nil means 404.
     public func match(api: APIDefinition, method: String, path: NormalizedPath) -> RouteMatch? {
         guard let stage = path.segments.first, let routes = api.stages[stage] else { return nil }
@@ -71,7 +77,7 @@ public struct Router: Sendable {
         return RouteMatch(api: api, stage: stage, route: best.route, routePath: rest, parameters: best.parameters)
     }
 
-    private static func bind(_ pattern: [RouteSegment], to path: [String]) -> [String: [String]]? {
+    private static func bind(_ pattern: [RouteKeySegment], to path: [String]) -> [String: [String]]? {
         var parameters: [String: [String]] = [:]
         for (index, segment) in pattern.enumerated() {
             switch segment {

@@ -10,14 +10,23 @@ public struct ListenerRuntime: Sendable {
     public let sslContext: NIOSSLContext
     public let clientPolicy: ClientCertificatePolicy
     public let allowedSources: [AllowedSource]
+    /// Set when the listener sits behind a proxy speaking the PROXY protocol.
+    public let proxyProtocol: ProxyProtocolSettings?
+
+    /// Which peers may send a PROXY header; the client address it carries becomes the source.
+    public struct ProxyProtocolSettings: Sendable {
+        public let trustedProxies: [CIDR]
+    }
 
     public init(
-        name: String, sslContext: NIOSSLContext, clientPolicy: ClientCertificatePolicy, allowedSources: [AllowedSource]
+        name: String, sslContext: NIOSSLContext, clientPolicy: ClientCertificatePolicy, allowedSources: [AllowedSource],
+        proxyProtocol: ProxyProtocolSettings?
     ) {
         self.name = name
         self.sslContext = sslContext
         self.clientPolicy = clientPolicy
         self.allowedSources = allowedSources
+        self.proxyProtocol = proxyProtocol
     }
 
     /// Admission: empty or absent `allow_sources` admits nobody.

@@ -15,13 +15,6 @@ public enum SnapshotBuilder {
         var problems: [ConfigurationProblem] = []
         var listeners: [ListenerRuntime] = []
         for listener in configuration.listeners where !listener.isAdmin {
-            if listener.proxyProtocol {
-                problems.append(
-                    ConfigurationProblem(
-                        location: listener.location,
-                        message: "listener \"\(listener.name)\": proxy_protocol is not supported by this version"))
-                continue
-            }
             guard let tls = listener.tls else { continue }
             do {
                 listeners.append(try makeListener(listener, tls: tls))
@@ -68,7 +61,7 @@ public enum SnapshotBuilder {
                 drainTimeout: Int(configuration.drainTimeout.components.seconds)))
     }
 
-    private static func makeListener(_ listener: ListenerConfiguration, tls: GatehouseConfig.TLSConfiguration) throws
+    private static func makeListener(_ listener: ListenerConfiguration, tls: ListenerTLSConfiguration) throws
         -> ListenerRuntime
     {
         let certificate = try read(tls.certificate)
@@ -97,7 +90,9 @@ public enum SnapshotBuilder {
             throw ConfigurationProblem(location: tls.location, message: "listener \"\(listener.name)\": \(error)")
         }
         return ListenerRuntime(
-            name: listener.name, sslContext: context, clientPolicy: policy, allowedSources: listener.allowSources)
+            name: listener.name, sslContext: context, clientPolicy: policy, allowedSources: listener.allowSources,
+            proxyProtocol: listener.proxyProtocol
+                ? ListenerRuntime.ProxyProtocolSettings(trustedProxies: listener.trustedProxies) : nil)
     }
 
     private static func read(_ file: ConfiguredFile) throws -> [UInt8] {

@@ -28,10 +28,15 @@ public struct GatewayApplication {
             Self.printError(problems.description)
             return 1
         }
+        // Trap signals before any listener accepts: a SIGHUP that arrives while starting must not kill the process
+        // (its default action), and a SIGTERM must drain.
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
         let resolution = LoggingSetup.bootstrap(
             target: Systemd.LogTarget(rawValue: configuration.logTarget.rawValue) ?? .auto)
-        var logger = Logger(label: "gatehouse")
-        logger[metadataKey: "LOG_DESTINATION"] = .string(resolution.destination.rawValue)
+        let logger = Logger(label: "gatehouse")
+        if resolution.destination == .journal {
+            logger.debug("logging to the journal")
+        }
         let snapshot: GatewaySnapshot
         switch SnapshotBuilder.build(configuration) {
         case .success(let built): snapshot = built
@@ -48,18 +53,21 @@ public struct GatewayApplication {
         }
 
         let registry = PrometheusCollectorRegistry()
-        let metrics = GatewayMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let metrics = GatewayMetrics(factory: GatewayMetrics.prometheusFactory(registry: registry))
+        metrics.registerBaseline(listeners: configuration.listeners.filter { !$0.isAdmin }.map(\.name))
         let observer = GatewayObserver(logger: logger, metrics: metrics)
         let store = SnapshotStore(snapshot)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server = GatewayServer(store: store, group: group, observer: observer)
+        let health = AdminHealth()
+        let admin = AdminServer(group: group, registry: registry, health: health)
         let notifier = SystemdNotifier()
 
         var channels: [Channel] = []
         for entry in plan.entries {
             do {
                 if entry.listener.isAdmin {
-                    continue  // admin listener lands with the admin branch
+                    channels.append(try await admin.start(socket: entry.socket))
                 } else {
                     channels.append(try await server.startListener(name: entry.listener.name, socket: entry.socket))
                 }
@@ -72,12 +80,13 @@ public struct GatewayApplication {
                 return 1
             }
         }
-        let summary = "serving \(configuration.apis.count) API(s) on \(plan.entries.map(\.address).joined(separator: ", "))"
+        health.markReady()
+        let summary =
+            "serving \(configuration.apis.count) API(s) on \(plan.entries.map(\.address).joined(separator: ", "))"
         _ = try? notifier.ready(status: summary)
         logger.info("\(summary)", metadata: ["GATEHOUSE_EVENT": "ready"])
         let watchdog = startWatchdog(notifier)
 
-        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
         for await signal in signals {
             if signal == .sighup {
                 reload(store: store, notifier: notifier, observer: observer, running: configuration)
@@ -85,13 +94,16 @@ public struct GatewayApplication {
             }
             logger.info("draining after \(signal)", metadata: ["GATEHOUSE_EVENT": "stopping"])
             _ = try? notifier.stopping(status: "draining")
+            health.markDraining()
             await server.drain(timeout: .seconds(Int64(store.current.drainTimeout)))
             break
         }
         watchdog?.cancel()
-        for channel in channels { try? await channel.close() }
+        // Data listeners were closed by the drain; the admin listener answers (503 on /readyz) until here.
+        await admin.close()
         logger.info("stopped", metadata: ["GATEHOUSE_EVENT": "stopped"])
-        try? await group.shutdownGracefully()
+        // The event loops are not shut down: every connection is closed by now and the process exits, and a
+        // shutdown here races the quiescing helpers' last callbacks.
         return 0
     }
 
@@ -114,7 +126,8 @@ public struct GatewayApplication {
                     "listener names or addresses changed: they take effect on restart",
                     metadata: ["GATEHOUSE_EVENT": "reload"])
             }
-            observer.logger.info("configuration reloaded", metadata: ["GATEHOUSE_EVENT": "reload", "RESULT": "success"])
+            observer.logger.info(
+                "configuration reloaded", metadata: ["GATEHOUSE_EVENT": "reload", "RESULT": "success"])
             _ = try? notifier.ready(status: "configuration reloaded")
         case .failure(let problems):
             observer.metrics.configReloaded(success: false)

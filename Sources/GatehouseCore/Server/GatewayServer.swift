@@ -1,5 +1,6 @@
 import IPNetwork
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOExtras
 import NIOHTTP1
@@ -14,23 +15,25 @@ public final class GatewayServer: Sendable {
     private let group: any EventLoopGroup
     private let observer: GatewayObserver
     private let pools: UpstreamPools
-    private let quiesce: ServerQuiescingHelper
+    /// One quiescing helper per listener: each tracks one server channel and the connections it accepted.
+    private let quiescers = NIOLockedValueBox<[ServerQuiescingHelper]>([])
 
     public init(store: SnapshotStore, group: any EventLoopGroup, observer: GatewayObserver) {
         self.store = store
         self.group = group
         self.observer = observer
         self.pools = UpstreamPools(group: group)
-        self.quiesce = ServerQuiescingHelper(group: group)
     }
 
     /// Starts one data listener; returns its bound channel (for the actual address when port 0 was asked).
     public func startListener(name: String, socket: ListenerSocket) async throws -> Channel {
         let limiter = ConnectionLimiter(limit: store.current.limits.maxConnections)
+        let quiesce = ServerQuiescingHelper(group: group)
+        quiescers.withLockedValue { $0.append(quiesce) }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelInitializer { [quiesce] channel in
+            .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     limiter.attach(serverChannel: channel)
                     try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
@@ -52,6 +55,8 @@ public final class GatewayServer: Sendable {
     }
 
     /// Gate 1 (admission) runs here, before any TLS handler exists; then TLS, HTTP and the request handler.
+    /// Behind a PROXY-protocol listener the TCP peer must be a trusted proxy, and admission applies to the client
+    /// address its header carries.
     private func initializeConnection(_ channel: Channel, listenerName: String, limiter: ConnectionLimiter)
         -> EventLoopFuture<Void>
     {
@@ -64,59 +69,109 @@ public final class GatewayServer: Sendable {
             observer.connectionRejected(listener: listenerName, sourceIP: "unknown", reason: "unknown_source")
             return channel.eventLoop.makeFailedFuture(AdmissionRefused())
         }
-        guard listener.admits(peer) else {
-            observer.connectionRejected(listener: listenerName, sourceIP: peer.description, reason: "source_not_allowed")
-            return channel.eventLoop.makeFailedFuture(AdmissionRefused())
-        }
         limiter.connectionOpened()
         observer.metrics.activeConnections(listener: listenerName, count: limiter.activeConnections)
         channel.closeFuture.whenComplete { _ in
             limiter.connectionClosed()
             observer.metrics.activeConnections(listener: listenerName, count: limiter.activeConnections)
         }
-        let connection = ConnectionState(listener: listenerName, sourceIP: peer, network: snapshot.network(for: peer))
-        let verifier = ClientCertificateVerifier(policy: listener.clientPolicy, connection: connection, observer: observer)
+        let timeouts = ConnectionTimeouts(
+            channel: channel, headerTimeout: snapshot.limits.headerTimeout, idleTimeout: snapshot.limits.idleTimeout)
+        guard let proxy = listener.proxyProtocol else {
+            guard admit(peer, listener: listener) else { return channel.eventLoop.makeFailedFuture(AdmissionRefused()) }
+            return channel.eventLoop.makeCompletedFuture {
+                try self.installPipeline(
+                    on: channel, listener: listener, source: peer, snapshot: snapshot, timeouts: timeouts)
+            }
+        }
+        guard proxy.trustedProxies.contains(where: { $0.contains(peer) }) else {
+            observer.connectionRejected(listener: listenerName, sourceIP: peer.description, reason: "untrusted_proxy")
+            return channel.eventLoop.makeFailedFuture(AdmissionRefused())
+        }
+        return channel.eventLoop.makeCompletedFuture {
+            timeouts.connectionStarted()
+            let handler = ProxyProtocolHandler(
+                onSource: { source, context in
+                    let client = source ?? peer
+                    guard self.admit(client, listener: listener) else { return false }
+                    do {
+                        try self.installPipeline(
+                            on: context.channel, listener: listener, source: client, snapshot: snapshot,
+                            timeouts: timeouts)
+                        return true
+                    } catch {
+                        return false
+                    }
+                },
+                onInvalid: { reason in
+                    observer.connectionRejected(
+                        listener: listenerName, sourceIP: peer.description, reason: "bad_proxy_header")
+                    observer.logger.debug("PROXY header from \(peer): \(reason)")
+                })
+            try channel.pipeline.syncOperations.addHandler(handler)
+        }
+    }
+
+    private func admit(_ source: IPAddress, listener: ListenerRuntime) -> Bool {
+        guard listener.admits(source) else {
+            observer.connectionRejected(
+                listener: listener.name, sourceIP: source.description, reason: "source_not_allowed")
+            return false
+        }
+        return true
+    }
+
+    private func installPipeline(
+        on channel: Channel, listener: ListenerRuntime, source: IPAddress, snapshot: GatewaySnapshot,
+        timeouts: ConnectionTimeouts
+    ) throws {
+        let observer = self.observer
+        let connection = ConnectionState(
+            listener: listener.name, sourceIP: source, network: snapshot.network(for: source))
+        let verifier = ClientCertificateVerifier(
+            policy: listener.clientPolicy, connection: connection, observer: observer)
         let limits = snapshot.limits
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldCount = 1000
-        let store = self.store
-        let pools = self.pools
-        return channel.eventLoop.makeCompletedFuture {
-            let timeouts = ConnectionTimeouts(
-                channel: channel, headerTimeout: limits.headerTimeout, idleTimeout: limits.idleTimeout)
-            timeouts.connectionStarted()
-            let sync = channel.pipeline.syncOperations
-            try sync.addHandler(
-                NIOSSLServerHandler(
-                    context: listener.sslContext,
-                    customVerificationCallbackWithMetadata: { certificates, promise in
-                        verifier.verify(certificates, promise: promise)
-                    }))
-            try sync.addHandler(
-                ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
-            try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
-            try sync.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: false, withEncoderConfiguration: .init(),
-                withDecoderLimitConfiguration: decoderLimits)
-            try sync.addHandler(
-                GatewayRequestHandler(
-                    store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts))
-        }
+        timeouts.connectionStarted()
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(
+            NIOSSLServerHandler(
+                context: listener.sslContext,
+                customVerificationCallbackWithMetadata: { certificates, promise in
+                    verifier.verify(certificates, promise: promise)
+                }))
+        try sync.addHandler(
+            ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
+        try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
+        try sync.configureHTTPServerPipeline(
+            withPipeliningAssistance: false, withErrorHandling: false, withEncoderConfiguration: .init(),
+            withDecoderLimitConfiguration: decoderLimits)
+        try sync.addHandler(
+            GatewayRequestHandler(
+                store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts))
     }
 
     /// Drain: stop accepting, let connections finish their current request (idle keep-alive connections close
     /// at once), and complete when every connection has closed or the timeout has passed.
     public func drain(timeout: TimeAmount) async {
-        let promise = group.next().makePromise(of: Void.self)
-        quiesce.initiateShutdown(promise: promise)
-        let timer = group.next().scheduleTask(in: timeout) {
-            promise.succeed()
+        let loop = group.next()
+        let promises = quiescers.withLockedValue { helpers in
+            helpers.map { helper in
+                let promise = loop.makePromise(of: Void.self)
+                helper.initiateShutdown(promise: promise)
+                return promise
+            }
         }
-        try? await promise.futureResult.get()
+        let all = EventLoopFuture.andAllComplete(promises.map(\.futureResult), on: loop)
+        let deadline = loop.makePromise(of: Void.self)
+        all.cascade(to: deadline)
+        let timer = loop.scheduleTask(in: timeout) { deadline.succeed() }
+        try? await deadline.futureResult.get()
         timer.cancel()
-        pools.closeAll()
+        await pools.closeAll()
     }
 }
 

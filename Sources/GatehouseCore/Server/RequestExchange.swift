@@ -14,6 +14,10 @@ final class RequestExchange {
     var keepAlive: Bool
 
     var admitted: RequestGates.Admitted?
+    /// The route of a request refused before its body (e.g. a 403 on the signature), for the record.
+    var rejectedMatch: RouteMatch?
+    var rejectedAPI: APIDefinition?
+    var normalizedPath: NormalizedPath?
     var body: ByteBuffer?
     var bodyBytes = 0
     var hasher: SHA256?
@@ -48,7 +52,7 @@ final class RequestExchange {
         let integration: Double? = integrationStarted.map { start in
             Double(((integrationFinished ?? now) - start).nanoseconds) / 1_000_000
         }
-        let match = admitted?.match
+        let match = admitted?.match ?? rejectedMatch
         return AccessRecord(
             requestID: requestID,
             sourceIP: connection.sourceIP.description,
@@ -56,11 +60,11 @@ final class RequestExchange {
             clientCertSubject: connection.clientIdentity?.subject,
             clientCertURI: connection.clientIdentity?.uris.first,
             principal: principal?.arn,
-            apiID: match?.api.id,
+            apiID: match?.api.id ?? rejectedAPI?.id,
             stage: match?.stage,
             routeKey: match?.route.key,
             method: head.method.rawValue,
-            path: admitted?.path.decodedPath ?? String(head.uri.prefix { $0 != "?" }),
+            path: (admitted?.path ?? normalizedPath)?.decodedPath ?? String(head.uri.prefix { $0 != "?" }),
             status: status,
             errorType: errorType,
             latencyMilliseconds: Double((now - started).nanoseconds) / 1_000_000,

@@ -1,6 +1,6 @@
-import GatehouseConfig
 import AccessPolicy
 import Foundation
+import GatehouseConfig
 import NIOHTTP1
 import SigV4
 
@@ -42,8 +42,17 @@ struct RequestGates {
         return nil
     }
 
+    /// A head refused by gate 4 or 5a; the route, when one matched, is kept for the access record and metrics.
+    struct Rejection: Error {
+        let error: GatewayError
+        /// The API the request selected, when it did (a 404 for an unknown route still belongs to an API).
+        var api: APIDefinition? = nil
+        var match: RouteMatch? = nil
+        var path: NormalizedPath? = nil
+    }
+
     /// Gates 4 (API, stage, route) and 5a (the signature's form, key and date — before any body is read).
-    func admitHead(_ head: HTTPRequestHead, now: Date) -> Result<Admitted, GatewayError> {
+    func admitHead(_ head: HTTPRequestHead, now: Date) -> Result<Admitted, Rejection> {
         let target = head.uri
         let pathPart: Substring
         let query: Substring?
@@ -58,15 +67,17 @@ struct RequestGates {
         do {
             path = try NormalizedPath(rawPath: pathPart)
         } catch {
-            return .failure(.badRequest("Invalid request path"))
+            return .failure(Rejection(error: .badRequest("Invalid request path")))
         }
         let router = snapshot.router
         guard
-            let api = router.selectAPI(host: head.headers.first(name: "host"),
-                apiIDHeader: head.headers.first(name: "x-apigw-api-id")),
-            let match = router.match(api: api, method: head.method.rawValue, path: path)
+            let api = router.selectAPI(
+                host: head.headers.first(name: "host"), apiIDHeader: head.headers.first(name: "x-apigw-api-id"))
         else {
-            return .failure(.notFound)
+            return .failure(Rejection(error: .notFound, path: path))
+        }
+        guard let match = router.match(api: api, method: head.method.rawValue, path: path) else {
+            return .failure(Rejection(error: .notFound, api: api, path: path))
         }
         guard match.route.authorization == .awsIAM else {
             return .success(Admitted(match: match, path: path, pendingSignature: nil))
@@ -78,13 +89,15 @@ struct RequestGates {
         case .success(let pending):
             return .success(Admitted(match: match, path: path, pendingSignature: pending))
         case .failure(let error):
-            return .failure(GatewayError(status: .forbidden, errorType: error.errorType, message: error.message))
+            let refusal = GatewayError(status: .forbidden, errorType: error.errorType, message: error.message)
+            return .failure(Rejection(error: refusal, api: api, match: match, path: path))
         }
     }
 
     /// Gate 5b: the signature over the body as received.
-    func verifySignature(_ pending: PendingVerification, bodySHA256Hex: String?) -> Result<CallerPrincipal, GatewayError>
-    {
+    func verifySignature(_ pending: PendingVerification, bodySHA256Hex: String?) -> Result<
+        CallerPrincipal, GatewayError
+    > {
         switch pending.finish(bodySHA256Hex: bodySHA256Hex) {
         case .success(let caller):
             return .success(
@@ -101,27 +114,12 @@ struct RequestGates {
         _ admitted: Admitted, method: String, principal: CallerPrincipal?, userAgent: String?, now: Date
     ) -> GatewayError? {
         guard let policy = admitted.match.api.policy else { return nil }
-        let resource = ExecuteAPIARN.resource(
-            region: snapshot.region, accountID: snapshot.accountID, apiID: admitted.match.api.id,
-            stage: admitted.match.stage, method: method, path: admitted.match.routePath.joined(separator: "/"))
-        var facts = RequestFacts()
-        facts.sourceIP = connection.sourceIP
-        facts.sourceVpce = connection.network?.id
-        facts.sourceVpc = connection.network?.vpc
-        facts.principalArn = principal?.arn
-        facts.principalAccount = principal?.account
-        facts.principalTags = principal?.tags ?? [:]
-        facts.now = now
-        facts.secureTransport = true
-        facts.userAgent = userAgent
-        if let identity = connection.clientIdentity {
-            facts.clientCertSubject = identity.subject
-            facts.clientCertURIs = identity.uris
-            facts.clientCertDNS = identity.dnsNames
-            facts.clientCertSHA256 = identity.sha256Hex
-        }
-        let decision = policy.evaluate(principal: principal?.arn, resource: resource, facts: facts)
-        guard !decision.isAllowed else { return nil }
-        return .accessDenied(AccessDeniedMessage.text(principal: principal?.arn, resource: resource, decision: decision))
+        let subject = PolicyCheck.Subject(
+            apiID: admitted.match.api.id, stage: admitted.match.stage, method: method,
+            routePath: admitted.match.routePath, principal: principal, sourceIP: connection.sourceIP,
+            network: connection.network, clientIdentity: connection.clientIdentity, userAgent: userAgent, now: now)
+        let outcome = PolicyCheck(region: snapshot.region, accountID: snapshot.accountID).evaluate(
+            policy, subject: subject)
+        return outcome.deniedMessage.map { GatewayError.accessDenied($0) }
     }
 }

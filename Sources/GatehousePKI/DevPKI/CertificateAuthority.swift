@@ -159,7 +159,9 @@ public struct CertificateAuthority: Sendable {
             },
             issuerPrivateKey: self.privateKey
         )
-        return IssuedCertificate(certificate: certificate, privateKey: key, chain: self.chain.isEmpty ? [] : [self.certificate] + self.chain.dropLast())
+        return IssuedCertificate(
+            certificate: certificate, privateKey: key,
+            chain: self.chain.isEmpty ? [] : [self.certificate] + self.chain.dropLast())
     }
 
     /// The authority key identifier extension naming this CA's key, for certificates and CRLs it signs.

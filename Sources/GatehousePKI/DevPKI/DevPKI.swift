@@ -70,7 +70,8 @@ public struct DevPKI: Sendable {
             PKIFileWriter.File(
                 path: Self.join(directory, "server.pem"), contents: try server.certificatePEM(), mode: 0o644
             ),
-            PKIFileWriter.File(path: Self.join(directory, "server-key.pem"), contents: server.privateKeyPEM, mode: 0o600),
+            PKIFileWriter.File(
+                path: Self.join(directory, "server-key.pem"), contents: server.privateKeyPEM, mode: 0o600),
         ]
         for client in clients {
             let issued = try ca.issueLeaf(.client(client.name, uri: client.uri), now: self.now)
@@ -107,8 +108,10 @@ public struct DevPKI: Sendable {
         let ca = try CertificateAuthority(directory: caDirectory)
         let issued = try ca.issueLeaf(profile, now: self.now)
         let files = [
-            PKIFileWriter.File(path: Self.join(directory, "\(name).pem"), contents: try issued.certificatePEM(), mode: 0o644),
-            PKIFileWriter.File(path: Self.join(directory, "\(name)-key.pem"), contents: issued.privateKeyPEM, mode: 0o600),
+            PKIFileWriter.File(
+                path: Self.join(directory, "\(name).pem"), contents: try issued.certificatePEM(), mode: 0o644),
+            PKIFileWriter.File(
+                path: Self.join(directory, "\(name)-key.pem"), contents: issued.privateKeyPEM, mode: 0o600),
         ]
         try PKIFileWriter(overwrite: force).save(files)
         return files.map(\.path)
@@ -150,7 +153,9 @@ public struct DevPKI: Sendable {
         }
         let timeNumber = UInt64(max(0, self.now.timeIntervalSince1970))
         let crl = try ca.makeCRL(revoking: serials, now: self.now, crlNumber: max(timeNumber, lastNumber + 1))
-        try PKIFileWriter(overwrite: true).save([PKIFileWriter.File(path: crlPath, contents: crl.pemString + "\n", mode: 0o644)])
+        try PKIFileWriter(overwrite: true).save([
+            PKIFileWriter.File(path: crlPath, contents: crl.pemString + "\n", mode: 0o644)
+        ])
         return crl
     }
 
@@ -177,7 +182,8 @@ public struct DevPKI: Sendable {
     /// Names become file names: letters, digits, '.', '_' and '-', not starting with '.' or '-'.
     private static func checkName(_ name: String) throws {
         let allowed = name.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || "._-".unicodeScalars.contains($0)
         }
         guard !name.isEmpty, allowed, !name.hasPrefix("."), !name.hasPrefix("-") else {
             throw PKIError.invalidArgument(

@@ -88,7 +88,8 @@ public struct AllowedClientPattern: Sendable, Hashable, CustomStringConvertible 
                     "The allowed_clients pattern \"\(text)\" is not a list of TYPE=VALUE attributes."
                 )
             }
-            result.append(AttributeRequirement(type: try Self.attributeType(name, pattern: text), value: Self.trimTokens(value)))
+            result.append(
+                AttributeRequirement(type: try Self.attributeType(name, pattern: text), value: Self.trimTokens(value)))
             type = ""
             value = []
             inValue = false
@@ -134,8 +135,8 @@ public struct AllowedClientPattern: Sendable, Hashable, CustomStringConvertible 
             return try ASN1ObjectIdentifier(elements: arcs)
         }
         if name.lowercased() == "e" { return [1, 2, 840, 113_549, 1, 9, 1] }
-        if let known = DistinguishedNameFormatter.shortNames.first(where: { $0.value.lowercased() == name.lowercased() })
-        {
+        if let known = DistinguishedNameFormatter.shortNames.first(where: { $0.value.lowercased() == name.lowercased() }
+        ) {
             return known.key
         }
         throw PKIError.invalidArgument(

@@ -23,10 +23,16 @@ import SwiftASN1
 public struct ClientCertificatePolicy: Sendable {
     /// The trust anchors from `client_ca`.
     public let trustAnchors: [Certificate]
+    /// The anchors indexed by subject for chain building, made once rather than per handshake.
+    private let anchorStore: CertificateStore
     /// The CRLs from `client_crl`, each with the anchor that signed it; `nil` when no CRL file is configured.
     let revocationLists: [TrustedRevocationList]?
     /// The parsed `allowed_clients` patterns.
     public let allowedClients: [AllowedClientPattern]
+
+    /// The most certificates a client may present: real chains have two or three, and every extra candidate makes
+    /// chain building (a search) costlier for an unauthenticated peer.
+    public static let maximumChainLength = 8
 
     /// Loads the policy of a listener.
     ///
@@ -50,6 +56,7 @@ public struct ClientCertificatePolicy: Sendable {
             throw PKIError.invalidPEM(trustRootsSource, "it holds no CERTIFICATE block")
         }
         self.trustAnchors = anchors
+        self.anchorStore = CertificateStore(anchors)
         if let crlPEM {
             self.revocationLists = try CertificateRevocationList.parseAll(pem: crlPEM, source: crlSource).map { list in
                 guard let signer = anchors.first(where: { list.isSigned(by: $0) }) else {
@@ -77,6 +84,15 @@ public struct ClientCertificatePolicy: Sendable {
                 )
             )
         }
+        guard chainDER.count <= Self.maximumChainLength else {
+            return .failure(
+                ClientCertificateRejection(
+                    reason: ClientCertificateRejection.malformed,
+                    message: "The client sent \(chainDER.count) certificates; at most \(Self.maximumChainLength) are "
+                        + "accepted."
+                )
+            )
+        }
         var certificates: [Certificate] = []
         for (index, der) in chainDER.enumerated() {
             do {
@@ -97,7 +113,7 @@ public struct ClientCertificatePolicy: Sendable {
             return .failure(error)
         }
         let revocationLists = self.revocationLists
-        var verifier = Verifier(rootCertificates: CertificateStore(self.trustAnchors)) {
+        var verifier = Verifier(rootCertificates: self.anchorStore) {
             ValidityPeriodPolicy(validationTime: now)
             RFC5280Policy(fixedExpiryValidationTime: now)
             ClientAuthUsagePolicy()

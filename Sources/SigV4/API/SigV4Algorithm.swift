@@ -5,3 +5,16 @@ public enum SigV4Algorithm: String, Sendable, Hashable {
     /// SigV4a: ECDSA P-256 with a key derived from the secret, valid for a set of regions.
     case ecdsaP256SHA256 = "AWS4-ECDSA-P256-SHA256"
 }
+
+extension SigV4Algorithm {
+    /// The algorithm named by the bytes of an `Authorization` scheme, compared without building a String.
+    init?<C: Collection>(scheme: C) where C.Element == UInt8 {
+        if scheme.elementsEqual(Self.hmacSHA256.rawValue.utf8) {
+            self = .hmacSHA256
+        } else if scheme.elementsEqual(Self.ecdsaP256SHA256.rawValue.utf8) {
+            self = .ecdsaP256SHA256
+        } else {
+            return nil
+        }
+    }
+}

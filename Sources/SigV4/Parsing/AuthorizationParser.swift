@@ -2,29 +2,36 @@
 /// the messages API Gateway answers when a part is missing or malformed.
 enum AuthorizationParser {
     static func parseHeader(_ value: String) throws(SigV4Error) -> SignatureFields {
-        let trimmed = ASCII.trimmed(Substring(value))
-        let schemeEnd = trimmed.firstIndex(of: " ") ?? trimmed.endIndex
+        // Byte-level parsing: Character-based splitting costs more than the whole signature check.
+        let utf8 = value.utf8
+        guard let start = utf8.firstIndex(where: { !ASCII.isWhitespace($0) }) else {
+            throw .incomplete("Unsupported Authorization type: expected 'AWS4-HMAC-SHA256' or 'AWS4-ECDSA-P256-SHA256'.")
+        }
+        let schemeEnd = utf8[start...].firstIndex(of: ASCII.space) ?? utf8.endIndex
         // The scheme is not echoed: it may be a bearer token meant for another gateway.
-        guard let algorithm = SigV4Algorithm(rawValue: String(trimmed[..<schemeEnd])) else {
+        guard let algorithm = SigV4Algorithm(scheme: utf8[start..<schemeEnd]) else {
             throw .incomplete(
                 "Unsupported Authorization type: expected 'AWS4-HMAC-SHA256' or 'AWS4-ECDSA-P256-SHA256'."
             )
         }
         var credential: String?
-        var signedHeaders: String?
+        var signedHeaders: Substring?
         var signature: String?
-        for part in trimmed[schemeEnd...].split(separator: ",") {
-            let pair = ASCII.trimmed(part)
-            if pair.isEmpty { continue }
-            guard let equals = pair.firstIndex(of: "=") else {
+        for part in utf8[schemeEnd...].split(separator: ASCII.comma) {
+            guard let first = part.firstIndex(where: { !ASCII.isWhitespace($0) }) else { continue }
+            let last = part.lastIndex(where: { !ASCII.isWhitespace($0) })!
+            let pair = part[first...last]
+            guard let equals = pair.firstIndex(of: ASCII.equals) else {
                 throw .incomplete("Invalid key=value pair (missing equal-sign) in Authorization header.")
             }
-            let value = String(pair[pair.index(after: equals)...])
-            switch pair[..<equals] {
-            case "Credential": credential = value
-            case "SignedHeaders": signedHeaders = value
-            case "Signature": signature = value
-            default: continue
+            let key = pair[..<equals]
+            let value = Substring(pair[pair.index(after: equals)...])
+            if key.elementsEqual("Credential".utf8) {
+                credential = String(value)
+            } else if key.elementsEqual("SignedHeaders".utf8) {
+                signedHeaders = value
+            } else if key.elementsEqual("Signature".utf8) {
+                signature = String(value)
             }
         }
         var missing: [String] = []
@@ -74,10 +81,13 @@ enum AuthorizationParser {
     }
 
     /// `host;x-amz-date` → lowercase names in the order given (the order the client signed).
-    private static func parseSignedHeaders(_ value: String) throws(SigV4Error) -> [String] {
-        let names = value.split(separator: ";", omittingEmptySubsequences: false).map { $0.lowercased() }
-        guard !names.isEmpty, !names.contains(where: { $0.isEmpty || $0.contains(" ") }) else {
-            throw .incomplete("SignedHeaders must be a ';'-separated list of header names.")
+    private static func parseSignedHeaders<S: StringProtocol>(_ value: S) throws(SigV4Error) -> [String] {
+        var names: [String] = []
+        for name in value.utf8.split(separator: ASCII.semicolon, omittingEmptySubsequences: false) {
+            guard !name.isEmpty, !name.contains(where: ASCII.isWhitespace) else {
+                throw .incomplete("SignedHeaders must be a ';'-separated list of header names.")
+            }
+            names.append(String(decoding: name.map(ASCII.lowercased), as: UTF8.self))
         }
         return names
     }

@@ -10,7 +10,9 @@ struct CredentialScope: Sendable {
 
     /// Checks the form and that it is scoped to `region` (v4) and `service`, as API Gateway does.
     init(_ credential: String, algorithm: SigV4Algorithm, region: String, service: String) throws(SigV4Error) {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = credential.utf8.split(separator: ASCII.slash, omittingEmptySubsequences: false).map {
+            Substring($0)
+        }
         let expected = algorithm == .hmacSHA256 ? 5 : 4
         guard parts.count == expected, !parts[0].isEmpty else {
             throw .incomplete(
@@ -28,13 +30,13 @@ struct CredentialScope: Sendable {
         guard date.utf8.count == 8, date.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw .incomplete("Credential date must be in the form YYYYMMDD, not '\(date)'.")
         }
-        if let scopedRegion = self.region, scopedRegion != region {
+        if let scopedRegion = self.region, !scopedRegion.utf8.elementsEqual(region.utf8) {
             throw .incomplete("Credential should be scoped to a valid region, not '\(scopedRegion)'.")
         }
-        guard self.service == service else {
+        guard self.service.utf8.elementsEqual(service.utf8) else {
             throw .incomplete("Credential should be scoped to correct service: '\(service)'.")
         }
-        guard terminator == "aws4_request" else {
+        guard terminator.utf8.elementsEqual("aws4_request".utf8) else {
             throw .incomplete(
                 "Credential should be scoped with a valid terminator: 'aws4_request', not '\(terminator)'.")
         }

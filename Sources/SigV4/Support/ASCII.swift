@@ -23,17 +23,14 @@ enum ASCII {
 
     /// ASCII case-insensitive equality of two UTF-8 strings (header names).
     static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
-        var lhs = lhs
-        var rhs = rhs
-        return lhs.withUTF8 { left in
-            rhs.withUTF8 { right in
-                guard left.count == right.count else { return false }
-                for index in 0..<left.count where lowercased(left[index]) != lowercased(right[index]) {
-                    return false
-                }
-                return true
-            }
+        let left = lhs.utf8
+        let right = rhs.utf8
+        // The length check first: most header names differ in length, and it is O(1) for native strings.
+        guard left.count == right.count else { return false }
+        for (a, b) in zip(left, right) where lowercased(a) != lowercased(b) {
+            return false
         }
+        return true
     }
 
     /// The string with leading and trailing spaces/tabs removed.

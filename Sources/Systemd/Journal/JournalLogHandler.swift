@@ -2,9 +2,9 @@ import CSystemd
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// A swift-log handler writing structured entries to journald through its native protocol (`sd_journal_sendv`).

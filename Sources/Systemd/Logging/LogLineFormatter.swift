@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Formats one log record as one line: `TIMESTAMP LEVEL MESSAGE key=value key="quoted value"`.
 ///
@@ -63,9 +64,11 @@ public struct LogLineFormatter: Sendable {
         guard !key.isEmpty else {
             return "_"
         }
-        return String(key.unicodeScalars.map { scalar in
-            scalar.value <= 0x20 || scalar.value == 0x7F || scalar == "=" || scalar == "\"" ? "_" : Character(scalar)
-        })
+        return String(
+            key.unicodeScalars.map { scalar in
+                scalar.value <= 0x20 || scalar.value == 0x7F || scalar == "=" || scalar == "\""
+                    ? "_" : Character(scalar)
+            })
     }
 
     /// Values are quoted when empty or when they contain spaces, quotes, `=`, backslashes or control characters.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// A socket systemd passed to this process through `LISTEN_FDS`, with the name from `FileDescriptorName=`.

@@ -7,7 +7,9 @@ import Testing
 /// way to load a configuration text written into it as `gatehouse.yaml`.
 struct ConfigFixture: ~Copyable {
     static let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-    static let policyJSON = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}"#
+    static let policyJSON =
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","#
+        + #""Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}"#
 
     let folder: String
 

@@ -208,6 +208,41 @@ import Testing
             let result = verifier.verify(request, bodySHA256Hex: bodyHash, now: VectorConstants.now)
             #expect(result.failureKind == .invalidSignature, "\(testCase.name) flipped bit")
         }
+        try checkPresigner(testCase, input: input, expectedSignature: sample, isV4: sample == signature)
+    }
+
+    /// Our presigner on the unsigned input: the v4 signature must equal the suite's (parameter order differs, the
+    /// canonical query does not); every presigned request must verify.
+    private func checkPresigner(
+        _ testCase: AWSCAuthCase,
+        input: RawHTTPRequest,
+        expectedSignature: String,
+        isV4: Bool
+    ) throws {
+        // Same scope limits as the header signer: no unnormalized paths, no token added after signing.
+        guard testCase.normalize, !testCase.omitSessionToken else { return }
+        let signer = SigV4Signer(
+            accessKeyID: VectorConstants.accessKeyID,
+            secretAccessKey: VectorConstants.secret,
+            sessionToken: testCase.token,
+            region: VectorConstants.region,
+            service: VectorConstants.service,
+            algorithm: isV4 ? .hmacSHA256 : .ecdsaP256SHA256
+        )
+        let bodyHash = SigV4Canonical.sha256Hex(input.body)
+        var request = input.sigV4Request
+        request.query = signer.presignedQuery(
+            for: request, bodySHA256Hex: bodyHash, now: VectorConstants.now, expires: 3600
+        )
+        let query = try #require(request.query)
+        if isV4 {
+            let produced = String(query[query.range(of: "X-Amz-Signature=")!.upperBound...])
+            #expect(produced == expectedSignature, "\(testCase.name) presigner")
+        }
+        let result = VectorConstants.verifier(token: testCase.token).verify(
+            request, bodySHA256Hex: bodyHash, now: VectorConstants.now
+        )
+        #expect(throws: Never.self, "\(testCase.name) presigner round trip") { try result.get() }
     }
 }
 

@@ -1,5 +1,5 @@
 /// Where access and event records go (contract section 6).
-public enum LogTarget: String, Hashable, Sendable, CaseIterable {
+public enum ConfiguredLogTarget: String, Hashable, Sendable, CaseIterable {
     /// journald when `JOURNAL_STREAM` names stderr, otherwise stderr.
     case auto
     /// journald through the native protocol when its socket exists.

@@ -1,5 +1,5 @@
 /// One segment of a route path.
-public enum RouteSegment: Hashable, Sendable, CustomStringConvertible {
+public enum RouteKeySegment: Hashable, Sendable, CustomStringConvertible {
     /// Matches exactly this text.
     case literal(String)
     /// `{name}`: matches any one non-empty segment.

@@ -1,5 +1,5 @@
 /// An `HTTP_PROXY` integration: the request is forwarded upstream as received.
-public struct HTTPProxyIntegration: Hashable, Sendable {
+public struct HTTPProxyIntegrationConfiguration: Hashable, Sendable {
     /// The URI as configured (environment variables expanded, stage variables not).
     public let uri: String
     /// The URI per stage name, stage variables expanded. Has an entry for every stage of the API.

@@ -1,5 +1,5 @@
 /// A `MOCK` integration: the gateway answers itself with a fixed response.
-public struct MockIntegration: Hashable, Sendable {
+public struct MockIntegrationConfiguration: Hashable, Sendable {
     /// One response header, in configuration order.
     public struct Header: Hashable, Sendable {
         public let name: String

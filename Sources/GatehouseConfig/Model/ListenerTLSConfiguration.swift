@@ -1,5 +1,5 @@
 /// A listener's TLS settings. Client certificates are mandatory (mTLS), so `clientCA` is required.
-public struct TLSConfiguration: Hashable, Sendable {
+public struct ListenerTLSConfiguration: Hashable, Sendable {
     /// Server certificate chain, leaf first (PEM).
     public let certificate: ConfiguredFile
     /// Server private key (PEM).

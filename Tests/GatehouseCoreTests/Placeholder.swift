@@ -1,4 +1,0 @@
-import Testing
-@testable import GatehouseCore
-
-@Test func moduleLoads() {}

@@ -1,0 +1,60 @@
+import GatehouseConfig
+import IPNetwork
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import GatehouseCore
+
+@Suite struct UpstreamRequestBuilderTests {
+    @Test func stripsHopByHopAndSpoofedIdentityHeaders() throws {
+        let connection = ConnectionState(
+            listener: "https", sourceIP: IPAddress("127.0.0.1")!,
+            network: SourceNetwork(id: "vpce-dev", vpc: "vpc-dev", cidrs: [CIDR("127.0.0.0/8")!]))
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: "orders.internal")
+        headers.add(name: "Connection", value: "keep-alive, X-Custom-Hop, X-Forwarded-Client-Cert")
+        headers.add(name: "X-Custom-Hop", value: "drop me")
+        headers.add(name: "X-Forwarded-For", value: "6.6.6.6")
+        headers.add(name: "x-forwarded-client-cert", value: "Hash=evil")
+        headers.add(name: "X-Gatehouse-Principal", value: "arn:aws:iam::999999999999:root")
+        headers.add(name: "X-Request-Id", value: "spoofed")
+        headers.add(name: "Authorization", value: "AWS4-HMAC-SHA256 ...")
+        headers.add(name: "X-Amz-Security-Token", value: "token")
+        headers.add(name: "TE", value: "trailers")
+        headers.add(name: "Upgrade", value: "h2c")
+        headers.add(name: "Accept", value: "application/json")
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/prod/users/a%20b?x=1&y", headers: headers)
+        let target = ProxyTarget(
+            upstream: .http(host: "127.0.0.1", port: 9000), hostHeader: "127.0.0.1:9000",
+            pathTemplate: [.literal("/v1/users/"), .parameter("id")], timeout: .seconds(1))
+        let route = RouterTests.route("GET", [.literal("users"), .parameter("id")])
+        let match = RouteMatch(
+            api: RouterTests.api, stage: "prod", route: route, routePath: ["users", "a b"], parameters: ["id": ["a b"]])
+        let principal = CallerPrincipal(
+            accessKeyID: "AKID", arn: "arn:aws:iam::123456789012:user/alice", account: "123456789012", tags: [:])
+        let built = UpstreamRequestBuilder.build(
+            client: head, integration: target, match: match, requestID: "rid", connection: connection,
+            principal: principal, bodyLength: 0)
+        #expect(built.uri == "/v1/users/a%20b?x=1&y")
+        #expect(built.headers["host"] == ["127.0.0.1:9000"])
+        #expect(built.headers["x-forwarded-for"] == ["127.0.0.1"])
+        #expect(built.headers["x-forwarded-host"] == ["orders.internal"])
+        #expect(built.headers["x-forwarded-proto"] == ["https"])
+        #expect(built.headers["x-forwarded-client-cert"] == [], "no client identity on this connection")
+        #expect(built.headers["x-gatehouse-principal"] == ["arn:aws:iam::123456789012:user/alice"])
+        #expect(built.headers["x-gatehouse-source-vpce"] == ["vpce-dev"])
+        #expect(built.headers["x-request-id"] == ["rid"])
+        for name in ["connection", "x-custom-hop", "authorization", "x-amz-security-token", "te", "upgrade"] {
+            #expect(built.headers[name].isEmpty, "\(name) must not be forwarded")
+        }
+        #expect(built.headers["accept"] == ["application/json"])
+    }
+
+    @Test func greedyParametersKeepSegments() {
+        let uri = UpstreamRequestBuilder.upstreamTarget(
+            template: [.literal("/base/"), .greedy("proxy")], parameters: ["proxy": ["a", "b c", "ሴ"]],
+            clientURI: "/prod/a/b%20c/%E1%88%B4")
+        #expect(uri == "/base/a/b%20c/%E1%88%B4")
+    }
+}

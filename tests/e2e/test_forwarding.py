@@ -1,0 +1,322 @@
+"""Gate 7: what the upstream receives and what comes back (contract §4, error table 502/504)."""
+
+import hashlib
+import time
+
+import pytest
+
+import harness as h
+from harness import ALICE, OTHER_SOURCE, WORKER
+
+API = "f0rward001"
+
+SPOOFED = [
+    ("X-Forwarded-For", "6.6.6.6"),
+    ("X-Forwarded-Proto", "http"),
+    ("X-Forwarded-Host", "evil.example"),
+    ("X-Forwarded-Client-Cert", 'Hash=00;Subject="CN=root";URI=spiffe://demo.internal/admin'),
+    ("X-Gatehouse-Principal", "arn:aws:iam::123456789012:root"),
+    ("X-Gatehouse-Source-Vpce", "vpce-evil"),
+    ("X-Request-Id", "spoofed-request-id"),
+]
+
+
+@pytest.fixture(scope="module")
+def dead_port():
+    return h.free_port()  # nothing listens here
+
+
+@pytest.fixture(scope="module")
+def gw(pki, upstream, unix_upstream, dead_port, start_gateway):
+    up = upstream.url
+    cfg = h.base_config(
+        pki,
+        networks=[{"id": "vpce-fwd", "vpc": "vpc-fwd", "cidrs": ["127.0.0.0/8"]}],
+        listeners=[h.https_listener(pki, allow_sources=["vpce-fwd"])],
+        apis=[
+            {
+                "id": API,
+                "name": "forwarding",
+                "authorization": "NONE",
+                "stages": {"prod": {"variables": {"backend": up}}},
+                "routes": [
+                    {"route": "GET /users/{id}", "integration": h.proxy("${stageVariables.backend}/users/{id}")},
+                    {
+                        "route": "GET /users/{id}/items/{item}",
+                        "integration": h.proxy(up + "/v2/items/{item}/owner/{id}"),
+                    },
+                    {"route": "ANY /api/{proxy+}", "integration": h.proxy(up + "/base/{proxy}")},
+                    {"route": "GET /fixed", "integration": h.proxy(up + "/static/path")},
+                    {"route": "ANY /unix/{proxy+}", "integration": h.proxy(f"unix:{unix_upstream.unix_path}:/u/{{proxy}}")},
+                    {"route": "GET /down", "integration": h.proxy(f"http://127.0.0.1:{dead_port}/down")},
+                    {"route": "GET /slow/{ms}", "integration": h.proxy(up + "/slow/{ms}", timeout_ms=500)},
+                    {
+                        "route": "ANY /signed/{proxy+}",
+                        "authorization": "AWS_IAM",
+                        "integration": h.proxy(up + "/signed/{proxy}"),
+                    },
+                    {"route": "ANY /{proxy+}", "integration": h.proxy(up + "/{proxy}")},
+                ],
+            }
+        ],
+    )
+    return start_gateway(cfg)
+
+
+def xfcc_fields(value: str) -> dict:
+    out = {}
+    for part in value.split(";"):
+        k, _, v = part.partition("=")
+        out[k] = v
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- paths
+
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/prod/users/42", "/users/42"),
+        ("/prod/users/42/items/x7", "/v2/items/x7/owner/42"),
+        ("/prod/api/a/b/c?x=1&y=two", "/base/a/b/c?x=1&y=two"),
+        ("/prod/fixed", "/static/path"),
+        ("/prod/fixed?q=1", "/static/path?q=1"),
+        ("/prod/other/thing", "/other/thing"),
+        ("/prod/enc/a%20b/%C3%A9", "/enc/a%20b/%C3%A9"),
+    ],
+)
+def test_stage_prefix_removed_and_params_substituted(gw, upstream, path, expected):
+    m = h.marker()
+    sep = "&" if "?" in path else "?"
+    resp = h.request(gw, "GET", f"{path}{sep}mk={m}")
+    assert resp.status == 200, resp
+    rec = upstream.one(m)
+    assert rec.path == f"{expected}{sep}mk={m}"
+    assert rec.method == "GET"
+
+
+def test_unix_socket_upstream(gw, unix_upstream):
+    m = h.marker()
+    resp = h.request(gw, "POST", f"/prod/unix/{m}/x?y=1", body=b"via unix")
+    assert resp.status == 200, resp
+    rec = unix_upstream.one(m)
+    assert rec.path == f"/u/{m}/x?y=1"
+    assert rec.body == b"via unix"
+    assert resp.json()["body"] == "via unix"
+
+
+# ---------------------------------------------------------------------------------------------- headers
+
+
+def test_hop_by_hop_headers_removed(gw, upstream):
+    m = h.marker()
+    resp = h.request(
+        gw,
+        "GET",
+        f"/prod/{m}",
+        headers=[
+            ("Connection", "keep-alive, X-Custom-Hop, x-other-hop"),
+            ("X-Custom-Hop", "1"),
+            ("X-Other-Hop", "2"),
+            ("Keep-Alive", "timeout=5"),
+            ("TE", "trailers"),
+            ("Proxy-Connection", "keep-alive"),
+            ("Upgrade-Insecure-Requests", "1"),
+            ("X-End-To-End", "kept"),
+        ],
+    )
+    assert resp.status == 200, resp
+    rec = upstream.one(m)
+    for name in ("X-Custom-Hop", "X-Other-Hop", "Keep-Alive", "TE", "Proxy-Connection"):
+        assert not rec.has(name), f"hop-by-hop {name} forwarded: {rec.headers}"
+    for value in rec.headers_named("Connection"):
+        assert "hop" not in value.lower(), f"client's Connection tokens forwarded: {value}"
+    assert rec.header("X-End-To-End") == "kept"
+    assert rec.header("Upgrade-Insecure-Requests") == "1"  # not hop-by-hop despite the name
+
+
+def test_end_to_end_headers_and_repeats_forwarded(gw, upstream):
+    m = h.marker()
+    h.request(
+        gw,
+        "GET",
+        f"/prod/{m}",
+        headers=[("X-Multi", "1"), ("X-Multi", "2"), ("Accept", "application/json"), ("User-Agent", "e2e/1")],
+    )
+    rec = upstream.one(m)
+    assert ", ".join(rec.headers_named("X-Multi")) == "1, 2"
+    assert rec.header("Accept") == "application/json"
+    assert rec.header("User-Agent") == "e2e/1"
+
+
+@pytest.mark.parametrize("source", [h.LOOPBACK, OTHER_SOURCE])
+def test_gateway_headers_replace_client_copies(gw, upstream, pki, source):
+    m = h.marker()
+    resp = h.request(gw, "GET", f"/prod/{m}", headers=SPOOFED, host="orders.internal:4443", source=source)
+    assert resp.status == 200, resp
+    rec = upstream.one(m)
+    assert rec.headers_named("X-Forwarded-For") == [source]
+    assert rec.headers_named("X-Forwarded-Proto") == ["https"]
+    assert rec.headers_named("X-Forwarded-Host") == ["orders.internal:4443"]
+    assert rec.headers_named("X-Gatehouse-Source-Vpce") == ["vpce-fwd"]
+    assert not rec.has("X-Gatehouse-Principal"), "NONE route must not carry a principal"
+    assert rec.headers_named("X-Request-Id") == [resp.request_id]
+    xfcc = rec.headers_named("X-Forwarded-Client-Cert")
+    assert len(xfcc) == 1, xfcc
+    alice = pki.client("alice")
+    fields = xfcc_fields(xfcc[0])
+    assert fields["Hash"] == alice.sha256
+    assert fields["Subject"] == '"CN=alice"'
+    assert fields["URI"] == "spiffe://demo.internal/alice"
+    assert fields.get("DNS", "") == ""
+
+
+def test_xfcc_exact_envoy_format(gw, upstream, pki):
+    m = h.marker()
+    h.request(gw, "GET", f"/prod/{m}")
+    alice = pki.client("alice")
+    xfcc = upstream.one(m).header("X-Forwarded-Client-Cert")
+    assert xfcc == f'Hash={alice.sha256};Subject="CN=alice";URI=spiffe://demo.internal/alice', xfcc
+
+
+def test_xfcc_for_client_without_uri(gw, upstream, pki):
+    m = h.marker()
+    h.request(gw, "GET", f"/prod/{m}", client="dave")
+    fields = xfcc_fields(upstream.one(m).header("X-Forwarded-Client-Cert"))
+    assert fields["Hash"] == pki.client("dave").sha256
+    assert fields["Subject"] == '"CN=dave"'
+    assert fields.get("URI", "") == ""
+
+
+def test_client_naming_xfcc_in_connection_cannot_strip_gateway_copy(gw, upstream, pki):
+    m = h.marker()
+    resp = h.request(
+        gw,
+        "GET",
+        f"/prod/{m}",
+        headers=[
+            ("Connection", "X-Forwarded-Client-Cert, X-Forwarded-For, X-Request-Id, X-Gatehouse-Source-Vpce"),
+            ("X-Forwarded-Client-Cert", "Hash=forged"),
+        ],
+    )
+    assert resp.status == 200, resp
+    rec = upstream.one(m)
+    xfcc = rec.headers_named("X-Forwarded-Client-Cert")
+    assert len(xfcc) == 1 and xfcc_fields(xfcc[0])["Hash"] == pki.client("alice").sha256, xfcc
+    assert rec.headers_named("X-Forwarded-For") == ["127.0.0.1"]
+    assert rec.headers_named("X-Request-Id") == [resp.request_id]
+    assert rec.headers_named("X-Gatehouse-Source-Vpce") == ["vpce-fwd"]
+
+
+def test_signed_route_forwards_principal_not_credentials(gw, upstream):
+    m = h.marker()
+    target, headers = h.sign("POST", "localhost", f"/prod/signed/{m}", identity=WORKER, body=b"payload")
+    headers += [("X-Gatehouse-Principal", "arn:aws:iam::123456789012:root")]
+    resp = h.request(gw, "POST", target, headers=headers, body=b"payload")
+    assert resp.status == 200, resp
+    rec = upstream.one(m)
+    assert rec.path == f"/signed/{m}"
+    assert rec.headers_named("X-Gatehouse-Principal") == [WORKER.principal]
+    assert not rec.has("Authorization")
+    assert not rec.has("X-Amz-Security-Token")
+    assert rec.body == b"payload"
+
+
+def test_presigned_route_forwards_principal(gw, upstream):
+    m = h.marker()
+    target, headers = h.sign("GET", "localhost", f"/prod/signed/{m}?a=1", identity=ALICE, mode="query")
+    resp = h.request(gw, "GET", target, headers=headers)
+    assert resp.status == 200, resp
+    assert upstream.one(m).headers_named("X-Gatehouse-Principal") == [ALICE.principal]
+
+
+# ---------------------------------------------------------------------------------------------- bodies
+
+
+def test_request_body_intact(gw, upstream):
+    m = h.marker()
+    body = h.pattern_bytes(3 * 1024 * 1024 + 17)
+    resp = h.request(gw, "PUT", f"/prod/{m}", body=body, headers={"Content-Type": "application/octet-stream"})
+    assert resp.status == 200, resp
+    assert resp.json()["body_sha256"] == hashlib.sha256(body).hexdigest()
+    rec = upstream.one(m)
+    assert rec.method == "PUT"
+    assert rec.body == body
+    assert rec.header("Content-Type") == "application/octet-stream"
+
+
+def test_chunked_request_body_intact(gw, upstream):
+    m = h.marker()
+    pieces = [h.pattern_bytes(1000), b"middle", h.pattern_bytes(70000)]
+    wire = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
+    conn = h.RawConn(gw)
+    try:
+        conn.send(
+            f"POST /prod/{m} HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n".encode() + wire
+        )
+        resp = conn.read_response()
+    finally:
+        conn.close()
+    assert resp.status == 200, resp
+    assert upstream.one(m).body == b"".join(pieces)
+
+
+def test_response_status_headers_and_body_pass_through(gw):
+    resp = h.request(gw, "POST", f"/prod/{h.marker()}/status/201", body=b"x")
+    assert resp.status == 201
+    assert resp.header("X-Upstream") == "e2e"
+    assert resp.json()["body"] == "x"
+    resp = h.request(gw, "GET", f"/prod/{h.marker()}/status/404")
+    assert resp.status == 404
+    assert resp.error_type is None  # an upstream 404 is not the gateway's NotFoundException
+
+
+def test_large_fixed_length_response_intact(gw):
+    n = 5 * 1024 * 1024 + 3
+    resp = h.request(gw, "GET", f"/prod/{h.marker()}/bytes/{n}")
+    assert resp.status == 200
+    assert len(resp.body) == n
+    assert resp.body == h.pattern_bytes(n)
+
+
+def test_large_streaming_response_intact(gw):
+    n = 24 * 1024 * 1024 + 5
+    resp = h.request(gw, "GET", f"/prod/{h.marker()}/stream/{n}", timeout=60)
+    assert resp.status == 200
+    assert len(resp.body) == n
+    assert hashlib.sha256(resp.body).digest() == hashlib.sha256(h.pattern_bytes(n)).digest()
+
+
+# ---------------------------------------------------------------------------------------------- failures
+
+
+def test_upstream_down_is_502(gw):
+    resp = h.request(gw, "GET", "/prod/down")
+    h.assert_error(resp, 502, "BadGatewayException", h.MSG_BAD_GATEWAY)
+
+
+def test_upstream_reset_is_502(gw, upstream):
+    m = h.marker()
+    resp = h.request(gw, "GET", f"/prod/{m}/reset")
+    h.assert_error(resp, 502, "BadGatewayException", h.MSG_BAD_GATEWAY)
+    assert len(upstream.matching(m)) >= 1
+
+
+def test_upstream_slower_than_timeout_is_504(gw):
+    start = time.monotonic()
+    resp = h.request(gw, "GET", "/prod/slow/3000")
+    elapsed = time.monotonic() - start
+    h.assert_error(resp, 504, "IntegrationTimeoutException", h.MSG_TIMEOUT)
+    assert 0.4 <= elapsed < 2.5, f"504 after {elapsed:.2f}s with timeout_ms 500"
+
+
+def test_upstream_within_timeout_is_served(gw):
+    resp = h.request(gw, "GET", "/prod/slow/100")
+    assert resp.status == 200, resp
+
+
+def test_gateway_keeps_serving_after_failures(gw):
+    h.request(gw, "GET", "/prod/down")
+    h.request(gw, "GET", "/prod/slow/3000")
+    assert h.request(gw, "GET", f"/prod/{h.marker()}").status == 200
