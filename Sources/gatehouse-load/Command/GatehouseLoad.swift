@@ -186,7 +186,7 @@ struct GatehouseLoad: AsyncParsableCommand {
         )
         let runner = LoadRunner(
             settings: settings,
-            threads: threads ?? System.coreCount,
+            threads: threads ?? CPUAffinity.usableCoreCount(),
             targetDescription: url
         )
         let seconds = duration ?? (count == nil || hold != nil ? Limits.defaultDurationSeconds : Limits.maxDurationSeconds)
