@@ -122,6 +122,15 @@ let package = Package(
             dependencies: ["SigV4"]
         ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(
+            name: "GatehouseLoadTests",
+            dependencies: [
+                "gatehouse-load",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(name: "IPNetworkTests", dependencies: ["IPNetwork"]),
         .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy"]),
         .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig"]),

@@ -17,8 +17,10 @@ enum CPUAffinity {
 
     /// Counts the CPUs in a kernel CPU list such as `0-3,6,8-9`; nil when it does not parse.
     static func count(cpuList: Substring) -> Int? {
+        let ranges = cpuList.trimmingCharacters(in: .whitespaces).split(separator: ",")
+        guard !ranges.isEmpty else { return nil }
         var total = 0
-        for range in cpuList.trimmingCharacters(in: .whitespaces).split(separator: ",") {
+        for range in ranges {
             let bounds = range.split(separator: "-")
             guard let low = bounds.first.flatMap({ Int($0) }) else { return nil }
             let high = bounds.count == 2 ? Int(bounds[1]) : low
