@@ -45,9 +45,10 @@ wants() { [[ " $ONLY " == *" $1 "* ]]; }
 # --- 0. tools -------------------------------------------------------------------------------------------------
 install_missing() {
     local need=()
-    for pkg in nginx-light haproxy apache2-utils util-linux python3; do
+    for pkg in nginx-light haproxy apache2-utils util-linux; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
     done
+    command -v python3 >/dev/null || need+=(python3)
     [ ${#need[@]} -eq 0 ] && return 0
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
