@@ -1,0 +1,253 @@
+"""Zero-downtime restart with the listening socket held outside the service (contract §6: socket activation,
+SIGTERM drains in-flight requests and exits 0).
+
+Under systemd a `.socket` unit owns the listening socket; `systemctl restart gatehouse.service` stops the old process
+and starts a new one while PID 1 keeps the socket open, so connections that arrive in between wait in the kernel's
+backlog and are accepted by the new process: no client sees a refused or reset connection.
+
+What `systemd-socket-activate` can and cannot do here (systemd 252; see its source, src/socket-activate/):
+- without `--accept` it binds the socket, waits for the first connection, then *execs* the command in its own
+  process with the socket as fd 3 (`LISTEN_FDS=1`, `LISTEN_PID`=its pid, `LISTEN_FDNAMES` from `--fdname`). It is
+  then gone: nothing re-spawns the command when it exits, and the socket closes with it — so it cannot restart a
+  service by itself (`test_socket_activate_alone_does_not_restart` shows the port refusing connections after the
+  exit). There is no `--now` option in this version.
+- with `--accept` it forks one child per connection and passes the *connected* socket (inetd style); that is not a
+  listening socket and is not how gatehouse is run (`Accept=no` in gatehouse.socket).
+- it passes through sockets it received itself via `LISTEN_FDS`.
+So the restart is shown two ways, both keeping one listening socket open across the restart, as PID 1 does:
+1. a small socket holder in the test binds the socket once and starts each `gatehouse serve` generation on it with
+   LISTEN_FDS/LISTEN_FDNAMES/LISTEN_PID set as systemd sets them (`SocketHolder`);
+2. `systemd-socket-activate -l 127.0.0.1:PORT --fdname=https` binds the socket and execs a tiny supervisor (the
+   service-manager half of systemd, `SUPERVISOR`) that keeps it and runs gatehouse generations on it; SIGUSR1 to it
+   does what `systemctl restart` does: SIGTERM, wait for exit, start again.
+Meanwhile a client thread sends requests in a loop (over new connections, or over one keep-alive connection it
+re-opens whenever the server closes it) and every request must get its 200.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import harness as h
+from systemd_support import (
+    SUPERVISOR,
+    RequestLoop,
+    SocketHolder,
+    SupervisorStatus,
+    listening_socket,
+    stop,
+    wait_ready,
+)
+
+SOCKET_ACTIVATE = "/usr/bin/systemd-socket-activate"
+API = "re5tart001"
+BEFORE = 20  # requests served by the old generation before the restart
+AFTER = 20  # requests the new generation must serve before the loop stops
+
+
+def generation_config(pki, upstream, port: int, gen: int) -> dict:
+    return h.base_config(
+        pki,
+        drain_timeout=5,
+        listeners=[h.https_listener(pki, bind=f"{h.LOOPBACK}:{port}")],
+        apis=[
+            {
+                "id": API,
+                "name": "restart",
+                "authorization": "NONE",
+                "stages": {"prod": {}},
+                "routes": [
+                    {"route": "GET /ping", "integration": h.mock(200, '{"pong":true}')},
+                    {"route": "GET /whoami", "integration": h.mock(200, f'{{"gen":"{gen}"}}')},
+                    {"route": "GET /slow/{ms}", "integration": h.proxy(upstream.url + "/slow/{ms}")},
+                ],
+            }
+        ],
+    )
+
+
+def write_generation(gw: h.Gateway, upstream, port: int, gen: int) -> None:
+    """The next generation's config differs only in what /whoami answers, so each answer names its process."""
+    gw.config = generation_config(gw.pki, upstream, port, gen)
+    gw.write_files()
+
+
+def assert_no_failed_request(loop: RequestLoop, *logs: str) -> None:
+    failures = loop.failures
+    assert not failures, (
+        f"{len(failures)} of {len(loop.outcomes)} requests failed across the restart "
+        f"(first: {failures[0].detail}, on a reused keep-alive connection: {failures[0].reused});\n"
+        + "\n".join(f"--- gatehouse stderr ---\n{log[-3000:]}" for log in logs)
+    )
+
+
+def slow_request_in_flight(gw_pki, port: int, upstream, results: list) -> threading.Thread:
+    """Starts GET /prod/slow/1500 (the upstream answers after 1.5 s) and waits until the upstream has it."""
+    m = h.marker()
+
+    def run():
+        conn = None
+        try:
+            conn = h.RawConn.__new__(h.RawConn)
+            conn.sock, conn.buf = h.tls_connect(port, h.client_context(gw_pki, "alice")), b""
+            conn.send(f"GET /prod/slow/1500?{m} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+            results.append(conn.read_response())
+        except Exception as e:  # recorded, asserted by the test
+            results.append(e)
+        finally:
+            if conn is not None and hasattr(conn, "sock"):
+                conn.close()
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    deadline = time.monotonic() + 10
+    while not upstream.matching(m) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert upstream.matching(m), "the slow request never reached the upstream"
+    return t
+
+
+@pytest.mark.parametrize("keep_alive", [False, True], ids=["new-connections", "keep-alive"])
+def test_restart_on_a_held_socket_loses_no_request(tmp_path, pki, upstream, keep_alive):
+    sock = listening_socket()
+    port = sock.getsockname()[1]
+    gw = h.Gateway(tmp_path, generation_config(pki, upstream, port, 0), pki)
+    holder = SocketHolder(gw, sock)
+    loop = None
+    try:
+        write_generation(gw, upstream, port, 0)
+        old = holder.spawn()
+        assert wait_ready(port, pki, old), holder.log(0)
+        loop = RequestLoop(port, pki, keep_alive=keep_alive).start()
+        assert loop.wait_for(BEFORE), f"the loop got no answers: {loop.outcomes[-3:]}"
+        slow: list = []
+        slow_thread = slow_request_in_flight(pki, port, upstream, slow)
+
+        # the restart: SIGTERM the old process and start the next on the same socket
+        write_generation(gw, upstream, port, 1)
+        old.send_signal(signal.SIGTERM)
+        new = holder.spawn()
+        assert old.wait(timeout=15) == 0, f"the old gatehouse did not exit 0 after draining:\n{holder.log(0)}"
+
+        deadline = time.monotonic() + 20
+        while loop.served_by().get("1", 0) < AFTER and time.monotonic() < deadline and not loop.failures:
+            time.sleep(0.05)
+        loop.stop()
+        slow_thread.join(timeout=10)
+        assert new.poll() is None, f"the new gatehouse exited:\n{holder.log(1)}"
+        assert_no_failed_request(loop, holder.log(0), holder.log(1))
+        served = loop.served_by()
+        assert served.get("0", 0) >= BEFORE and served.get("1", 0) >= AFTER, served
+        assert set(served) == {"0", "1"}, served
+        assert slow and isinstance(slow[0], h.Response) and slow[0].status == 200, (
+            f"a request in flight at SIGTERM was not finished: {slow!r}"
+        )
+        if keep_alive:
+            assert loop.connections < len(loop.outcomes), "the keep-alive client never reused a connection"
+        assert wait_ready(port, pki, new, timeout=5)
+    finally:
+        if loop is not None:
+            loop.stop()
+        holder.close()
+
+
+def socket_activate_supervisor(gw: h.Gateway, port: int, status: SupervisorStatus) -> list[str]:
+    """systemd-socket-activate passes a clean environment: forward what the config needs."""
+    args = [SOCKET_ACTIVATE, "-l", f"{h.LOOPBACK}:{port}", "--fdname=https"]
+    for k, v in gw.process_env().items():
+        if k.startswith("GATEHOUSE_E2E"):
+            args += ["-E", f"{k}={v}"]
+    return args + [sys.executable, "-c", SUPERVISOR, str(status.path), str(h.BINARY), "serve", "--config",
+                   str(gw.config_path)]
+
+
+@pytest.mark.parametrize("keep_alive", [False, True], ids=["new-connections", "keep-alive"])
+def test_restart_under_systemd_socket_activate_loses_no_request(tmp_path, pki, upstream, keep_alive):
+    port = h.free_port()
+    gw = h.Gateway(tmp_path, generation_config(pki, upstream, port, 0), pki)
+    write_generation(gw, upstream, port, 0)
+    status = SupervisorStatus(tmp_path / "supervisor.jsonl")
+    err = open(tmp_path / "socket-activate.stderr", "wb")
+    proc = subprocess.Popen(socket_activate_supervisor(gw, port, status), stdout=err, stderr=err,
+                            stdin=subprocess.DEVNULL, env=gw.process_env(), cwd=tmp_path)
+    loop = None
+
+    def log(gen):
+        p = tmp_path / f"gen{gen}.stderr"
+        return p.read_text(errors="replace") if p.exists() else ""
+
+    try:
+        # the first connection makes systemd-socket-activate exec the supervisor, which starts generation 0
+        assert wait_ready(port, pki, proc), (tmp_path / "socket-activate.stderr").read_text() + log(0)
+        holding = status.wait_for(lambda e: e["event"] == "holding", timeout=1)
+        assert holding and holding["pid"] == proc.pid and holding["names"] == "https", status.events()
+
+        loop = RequestLoop(port, pki, keep_alive=keep_alive).start()
+        assert loop.wait_for(BEFORE), f"the loop got no answers: {loop.outcomes[-3:]}"
+        write_generation(gw, upstream, port, 1)
+        proc.send_signal(signal.SIGUSR1)  # `systemctl restart`: stop, wait, start — the socket stays open
+        exited = status.wait_for(lambda e: e["event"] == "exited" and e["gen"] == 0, timeout=15)
+        assert exited is not None, status.events()
+        assert exited["code"] == 0, f"generation 0 exited {exited['code']}:\n{log(0)}"
+        assert status.wait_for(lambda e: e["event"] == "spawned" and e["gen"] == 1, timeout=5), status.events()
+
+        deadline = time.monotonic() + 20
+        while loop.served_by().get("1", 0) < AFTER and time.monotonic() < deadline and not loop.failures:
+            time.sleep(0.05)
+        loop.stop()
+        assert_no_failed_request(loop, log(0), log(1))
+        served = loop.served_by()
+        assert served.get("0", 0) >= BEFORE and served.get("1", 0) >= AFTER, served
+        assert set(served) == {"0", "1"}, served
+
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+        assert status.wait_for(lambda e: e["event"] == "exited" and e["gen"] == 1, timeout=1)["code"] == 0, log(1)
+    finally:
+        if loop is not None:
+            loop.stop()
+        stop(proc)
+        for e in status.events():  # never leave a generation behind
+            if e["event"] == "spawned":
+                with_pid_gone(e["pid"])
+        err.close()
+
+
+def with_pid_gone(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+
+
+def test_socket_activate_alone_does_not_restart(tmp_path, pki, upstream):
+    """systemd-socket-activate execs gatehouse once; when gatehouse exits the socket is gone with it."""
+    port = h.free_port()
+    gw = h.Gateway(tmp_path, generation_config(pki, upstream, port, 0), pki)
+    write_generation(gw, upstream, port, 0)
+    args = [SOCKET_ACTIVATE, "-l", f"{h.LOOPBACK}:{port}", "--fdname=https"]
+    for k, v in gw.process_env().items():
+        if k.startswith("GATEHOUSE_E2E"):
+            args += ["-E", f"{k}={v}"]
+    err = open(tmp_path / "stderr", "wb")
+    proc = subprocess.Popen(args + [str(h.BINARY), "serve", "--config", str(gw.config_path)], stdout=err, stderr=err,
+                            stdin=subprocess.DEVNULL, env=gw.process_env())
+    try:
+        assert wait_ready(port, pki, proc), (tmp_path / "stderr").read_text()
+        # it exec'd: the process serving is the one systemd-socket-activate was
+        assert open(f"/proc/{proc.pid}/comm").read().strip().startswith("gatehouse")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0, (tmp_path / "stderr").read_text()
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection((h.LOOPBACK, port), timeout=2).close()
+    finally:
+        stop(proc)
+        err.close()
