@@ -127,14 +127,26 @@ class Journald:
 
     @staticmethod
     def raw(matches: dict[str, str] | None = None, after_cursor: str | None = None) -> str:
-        """journalctl -o json output (one JSON object a line) for the given field matches."""
+        """journalctl -o json output (one JSON object a line) for the given field matches.
+
+        With a cursor the matches are applied here, not by journalctl: journalctl 252 given both `--after-cursor`
+        and a match prints nothing when the cursor's own entry does not match.
+        """
         args = [JOURNALCTL, "-o", "json", "--no-pager", "--all"]
         if after_cursor:
             args.append(f"--after-cursor={after_cursor}")
-        for k, v in (matches or {}).items():
-            args.append(f"{k}={v}")
+        else:
+            args += [f"{k}={v}" for k, v in (matches or {}).items()]
         out = subprocess.run(args, capture_output=True, text=True, timeout=20)
-        return out.stdout
+        if not after_cursor or not matches:
+            return out.stdout
+        kept = []
+        for line in out.stdout.splitlines():
+            with contextlib.suppress(ValueError):
+                entry = json.loads(line)
+                if all(_text(entry.get(k)) == v for k, v in matches.items()):
+                    kept.append(line)
+        return "".join(line + "\n" for line in kept)
 
     @classmethod
     def entries(cls, matches: dict[str, str], after_cursor: str | None = None, sync: bool = False) -> list[dict]:
