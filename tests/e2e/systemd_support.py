@@ -307,6 +307,11 @@ class Outcome:
     detail: str
     gen: str | None = None  # which gateway generation answered (the "gen" of the mock's JSON body)
     reused: bool = False  # sent on a keep-alive connection that had already carried a request
+    closing: bool = False  # the answer said `Connection: close`
+
+
+class _UnansweredOnReusedConnection(Exception):
+    pass
 
 
 @dataclass
@@ -314,7 +319,9 @@ class RequestLoop:
     """A thread sending GET /prod/whoami until stopped, over new connections or one keep-alive connection.
 
     keep_alive: the client keeps its connection while the server keeps it, and opens a new one when the server
-    closes it (`Connection: close` on an answer, or the connection found closed before the next request is sent).
+    closes it (`Connection: close` on an answer, or the connection found closed before the next request is sent);
+    a request lost because the server closed the idle connection as it was sent is retried once, as HTTP clients
+    do (only then, only on a reused connection, and counted in `retries`). New connections are never retried.
     A request is a failure when it gets no complete 200 answer.
     """
 
@@ -323,6 +330,7 @@ class RequestLoop:
     keep_alive: bool = False
     path: str = "/prod/whoami"
     outcomes: list[Outcome] = field(default_factory=list)
+    retries: list[str] = field(default_factory=list)
     connections: int = 0
 
     def __post_init__(self) -> None:
@@ -356,37 +364,52 @@ class RequestLoop:
 
     def _run(self) -> None:
         conn: h.RawConn | None = None
-        used = 0
+        used = 0  # requests already answered on conn
         while not self._stop.is_set():
+            if conn is not None and not self._still_open(conn):
+                conn.close()
+                conn = None
             try:
                 if conn is None:
-                    conn = self._connect()
-                    used = 0
-                elif not self._still_open(conn):
-                    conn.close()
-                    conn = self._connect()
-                    used = 0
-                head = f"GET {self.path} HTTP/1.1\r\nHost: localhost\r\n"
-                head += "\r\n" if self.keep_alive else "Connection: close\r\n\r\n"
-                conn.send(head.encode())
-                resp = conn.read_response()
-                used += 1
-                gen = None
-                with contextlib.suppress(Exception):
-                    gen = str(resp.json().get("gen"))
-                ok = resp.status == 200
-                self.outcomes.append(Outcome(ok, f"{resp.status} {resp.body[:200]!r}", gen, reused=used > 1))
-                closing = "close" in (resp.header("connection") or "").lower()
-                if not self.keep_alive or closing:
-                    conn.close()
-                    conn = None
-            except Exception as e:  # every exception is a failed request
-                self.outcomes.append(Outcome(False, f"{type(e).__name__}: {e}", reused=used > 0))
+                    conn, used = self._connect(), 0
+                outcome = self._exchange(conn, reused=used > 0)
+            except _UnansweredOnReusedConnection as e:
+                # RFC 9112 §9.3.1: the server closed an idle persistent connection just as this request went out
+                # (nothing of an answer arrived); a client may retry an idempotent request once on a new
+                # connection — curl, urllib3 and Go's net/http do. Counted in `retries`.
+                conn.close()
+                self.retries.append(str(e))
+                try:
+                    conn, used = self._connect(), 0
+                    outcome = self._exchange(conn, reused=False)
+                except Exception as e2:
+                    outcome = Outcome(False, f"retry after {e}: {type(e2).__name__}: {e2}")
+            except Exception as e:  # every other exception is a failed request
+                outcome = Outcome(False, f"{type(e).__name__}: {e}", reused=used > 0)
+            self.outcomes.append(outcome)
+            used += 1
+            if not outcome.ok or not self.keep_alive or outcome.closing:
                 if conn is not None:
                     conn.close()
                 conn = None
         if conn is not None:
             conn.close()
+
+    def _exchange(self, conn: h.RawConn, *, reused: bool) -> Outcome:
+        head = f"GET {self.path} HTTP/1.1\r\nHost: localhost\r\n"
+        head += "\r\n" if self.keep_alive else "Connection: close\r\n\r\n"
+        try:
+            conn.send(head.encode())
+            resp = conn.read_response()
+        except (EOFError, OSError) as e:
+            if reused and self.keep_alive and not conn.buf:
+                raise _UnansweredOnReusedConnection(f"{type(e).__name__}: {e}") from e
+            raise
+        gen = None
+        with contextlib.suppress(Exception):
+            gen = str(resp.json().get("gen"))
+        closing = "close" in (resp.header("connection") or "").lower()
+        return Outcome(resp.status == 200, f"{resp.status} {resp.body[:200]!r}", gen, reused=reused, closing=closing)
 
     def _connect(self) -> h.RawConn:
         conn = h.RawConn.__new__(h.RawConn)

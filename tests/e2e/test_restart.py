@@ -51,6 +51,7 @@ SOCKET_ACTIVATE = "/usr/bin/systemd-socket-activate"
 API = "re5tart001"
 BEFORE = 20  # requests served by the old generation before the restart
 AFTER = 20  # requests the new generation must serve before the loop stops
+CLIENTS = 3  # client threads, each sending requests in a loop
 
 
 def generation_config(pki, upstream, port: int, gen: int) -> dict:
@@ -80,10 +81,49 @@ def write_generation(gw: h.Gateway, upstream, port: int, gen: int) -> None:
     gw.write_files()
 
 
-def assert_no_failed_request(loop: RequestLoop, *logs: str) -> None:
-    failures = loop.failures
+class Clients:
+    """CLIENTS request loops at once, so the restart surely lands while some connection is being set up."""
+
+    def __init__(self, port: int, pki, keep_alive: bool):
+        self.loops = [RequestLoop(port, pki, keep_alive=keep_alive) for _ in range(CLIENTS)]
+
+    def start(self) -> "Clients":
+        for loop in self.loops:
+            loop.start()
+        return self
+
+    def stop(self) -> None:
+        for loop in self.loops:
+            loop.stop()
+
+    def wait_for(self, n: int) -> bool:
+        return all(loop.wait_for(n) for loop in self.loops)
+
+    @property
+    def outcomes(self):
+        return [o for loop in self.loops for o in loop.outcomes]
+
+    @property
+    def failures(self):
+        return [o for o in self.outcomes if not o.ok]
+
+    def served_by(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for o in self.outcomes:
+            if o.ok:
+                counts[o.gen] = counts.get(o.gen, 0) + 1
+        return counts
+
+    def wait_served(self, gen: str, n: int, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while self.served_by().get(gen, 0) < n and time.monotonic() < deadline and not self.failures:
+            time.sleep(0.05)
+
+
+def assert_no_failed_request(clients: Clients, *logs: str) -> None:
+    failures = clients.failures
     assert not failures, (
-        f"{len(failures)} of {len(loop.outcomes)} requests failed across the restart "
+        f"{len(failures)} of {len(clients.outcomes)} requests failed across the restart "
         f"(first: {failures[0].detail}, on a reused keep-alive connection: {failures[0].reused});\n"
         + "\n".join(f"--- gatehouse stderr ---\n{log[-3000:]}" for log in logs)
     )
@@ -126,7 +166,7 @@ def test_restart_on_a_held_socket_loses_no_request(tmp_path, pki, upstream, keep
         write_generation(gw, upstream, port, 0)
         old = holder.spawn()
         assert wait_ready(port, pki, old), holder.log(0)
-        loop = RequestLoop(port, pki, keep_alive=keep_alive).start()
+        loop = Clients(port, pki, keep_alive).start()
         assert loop.wait_for(BEFORE), f"the loop got no answers: {loop.outcomes[-3:]}"
         slow: list = []
         slow_thread = slow_request_in_flight(pki, port, upstream, slow)
@@ -137,9 +177,7 @@ def test_restart_on_a_held_socket_loses_no_request(tmp_path, pki, upstream, keep
         new = holder.spawn()
         assert old.wait(timeout=15) == 0, f"the old gatehouse did not exit 0 after draining:\n{holder.log(0)}"
 
-        deadline = time.monotonic() + 20
-        while loop.served_by().get("1", 0) < AFTER and time.monotonic() < deadline and not loop.failures:
-            time.sleep(0.05)
+        loop.wait_served("1", AFTER)
         loop.stop()
         slow_thread.join(timeout=10)
         assert new.poll() is None, f"the new gatehouse exited:\n{holder.log(1)}"
@@ -151,7 +189,7 @@ def test_restart_on_a_held_socket_loses_no_request(tmp_path, pki, upstream, keep
             f"a request in flight at SIGTERM was not finished: {slow!r}"
         )
         if keep_alive:
-            assert loop.connections < len(loop.outcomes), "the keep-alive client never reused a connection"
+            assert sum(x.connections for x in loop.loops) < len(loop.outcomes) / 2, "connections were not reused"
         assert wait_ready(port, pki, new, timeout=5)
     finally:
         if loop is not None:
@@ -190,7 +228,7 @@ def test_restart_under_systemd_socket_activate_loses_no_request(tmp_path, pki, u
         holding = status.wait_for(lambda e: e["event"] == "holding", timeout=1)
         assert holding and holding["pid"] == proc.pid and holding["names"] == "https", status.events()
 
-        loop = RequestLoop(port, pki, keep_alive=keep_alive).start()
+        loop = Clients(port, pki, keep_alive).start()
         assert loop.wait_for(BEFORE), f"the loop got no answers: {loop.outcomes[-3:]}"
         write_generation(gw, upstream, port, 1)
         proc.send_signal(signal.SIGUSR1)  # `systemctl restart`: stop, wait, start — the socket stays open
@@ -199,9 +237,7 @@ def test_restart_under_systemd_socket_activate_loses_no_request(tmp_path, pki, u
         assert exited["code"] == 0, f"generation 0 exited {exited['code']}:\n{log(0)}"
         assert status.wait_for(lambda e: e["event"] == "spawned" and e["gen"] == 1, timeout=5), status.events()
 
-        deadline = time.monotonic() + 20
-        while loop.served_by().get("1", 0) < AFTER and time.monotonic() < deadline and not loop.failures:
-            time.sleep(0.05)
+        loop.wait_served("1", AFTER)
         loop.stop()
         assert_no_failed_request(loop, log(0), log(1))
         served = loop.served_by()
@@ -251,3 +287,41 @@ def test_socket_activate_alone_does_not_restart(tmp_path, pki, upstream):
     finally:
         stop(proc)
         err.close()
+
+
+def test_connection_accepted_before_sigterm_gets_its_answer(tmp_path, pki, upstream):
+    """The restart window made deterministic: a client whose connection the old process accepted (TLS handshake
+    done) sends its request just after SIGTERM. Nothing can move that connection to the next process, so the old one
+    must answer it (with `Connection: close`) before exiting: closing it unanswered fails a request that reached
+    the service, which a client cannot tell from a crash."""
+    sock = listening_socket()
+    port = sock.getsockname()[1]
+    gw = h.Gateway(tmp_path, generation_config(pki, upstream, port, 0), pki)
+    holder = SocketHolder(gw, sock)
+    conn = None
+    try:
+        write_generation(gw, upstream, port, 0)
+        old = holder.spawn()
+        assert wait_ready(port, pki, old), holder.log(0)
+        conn = h.RawConn.__new__(h.RawConn)
+        conn.sock, conn.buf = h.tls_connect(port, h.client_context(pki, "alice")), b""
+        old.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        while "draining" not in holder.log(0) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert "draining" in holder.log(0), holder.log(0)
+        conn.send(b"GET /prod/whoami HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        try:
+            resp = conn.read_response()
+        except (EOFError, OSError) as e:
+            pytest.fail(
+                "gatehouse closed a connection it had accepted before SIGTERM without answering the request sent on "
+                f"it ({type(e).__name__}: {e})"
+            )
+        assert resp.status == 200 and resp.json() == {"gen": "0"}, resp
+        assert "close" in (resp.header("connection") or "").lower(), f"a draining server must say close: {resp!r}"
+        assert old.wait(timeout=15) == 0
+    finally:
+        if conn is not None:
+            conn.close()
+        holder.close()
