@@ -121,6 +121,9 @@ class Clients:
 
 
 def assert_no_failed_request(clients: Clients, *logs: str) -> None:
+    retries = [r for loop in clients.loops for r in loop.retries]
+    print(f"requests: {len(clients.outcomes)}, served by generation: {clients.served_by()}, "
+          f"keep-alive retries after an idle close: {len(retries)} {retries[:3]}")
     failures = clients.failures
     assert not failures, (
         f"{len(failures)} of {len(clients.outcomes)} requests failed across the restart "
