@@ -368,10 +368,13 @@ class RequestLoop:
         while not self._stop.is_set():
             if conn is not None and not self._still_open(conn):
                 conn.close()
-                conn = None
+                conn, used = None, 0
+            stage = "request"
             try:
                 if conn is None:
+                    stage = "TCP connect / TLS handshake"
                     conn, used = self._connect(), 0
+                    stage = "request on a new connection"
                 outcome = self._exchange(conn, reused=used > 0)
             except _UnansweredOnReusedConnection as e:
                 # RFC 9112 §9.3.1: the server closed an idle persistent connection just as this request went out
@@ -385,13 +388,13 @@ class RequestLoop:
                 except Exception as e2:
                     outcome = Outcome(False, f"retry after {e}: {type(e2).__name__}: {e2}")
             except Exception as e:  # every other exception is a failed request
-                outcome = Outcome(False, f"{type(e).__name__}: {e}", reused=used > 0)
+                outcome = Outcome(False, f"{stage}: {type(e).__name__}: {e}", reused=used > 0)
             self.outcomes.append(outcome)
             used += 1
             if not outcome.ok or not self.keep_alive or outcome.closing:
                 if conn is not None:
                     conn.close()
-                conn = None
+                conn, used = None, 0
         if conn is not None:
             conn.close()
 
