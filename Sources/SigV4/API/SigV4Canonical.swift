@@ -72,11 +72,23 @@ public enum SigV4Canonical {
         scope: Substring,
         to out: inout [UInt8]
     ) {
-        out.append(contentsOf: algorithm.rawValue.utf8)
+        out += ByteWriter.collect(capacity: 48 + scope.utf8.count) {
+            writeStringToSignPrefix(algorithm: algorithm, timestamp: timestamp, scope: scope, to: &$0)
+        }
+    }
+
+    /// `ALGORITHM\nTIMESTAMP\nSCOPE\n`.
+    static func writeStringToSignPrefix(
+        algorithm: SigV4Algorithm,
+        timestamp: String,
+        scope: Substring,
+        to out: inout ByteWriter
+    ) {
+        out.append(algorithm.name)
         out.append(ASCII.newline)
-        out.append(contentsOf: timestamp.utf8)
+        out.append(timestamp)
         out.append(ASCII.newline)
-        out.append(contentsOf: scope.utf8)
+        out.append(scope)
         out.append(ASCII.newline)
     }
 }
