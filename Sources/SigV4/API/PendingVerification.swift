@@ -12,7 +12,7 @@ public struct PendingVerification: Sendable {
         /// The client declared `UNSIGNED-PAYLOAD`.
         case unsigned
         /// The client declared this lowercase hex hash in `X-Amz-Content-Sha256`.
-        case declared(Substring)
+        case declared(TextSlice)
         /// Nothing declared: the hash of the body received is signed.
         case bodyHash
     }
@@ -25,7 +25,7 @@ public struct PendingVerification: Sendable {
     let payload: Payload
     let key: Key
     /// As sent: lowercase hex (v4) or hex DER (v4a).
-    let signature: Substring
+    let signature: TextSlice
     let caller: VerifiedCaller
 
     /// Whether `finish` needs the SHA-256 of the body. False only for `UNSIGNED-PAYLOAD`, in which case the body
@@ -77,7 +77,7 @@ public struct PendingVerification: Sendable {
             let line: StaticString = "UNSIGNED-PAYLOAD"
             return .success(body(UnsafeBufferPointer(start: line.utf8Start, count: line.utf8CodeUnitCount)))
         case .declared(let declared):
-            let matches = UTF8Bytes.with(declared) { declared in
+            let matches = declared.withBytes { declared in
                 UTF8Bytes.with(bodyHash) { computed in
                     guard declared.count == computed.count else { return false }
                     var difference: UInt8 = 0
@@ -88,7 +88,7 @@ public struct PendingVerification: Sendable {
                 }
             }
             guard matches else { return .failure(.payloadHashMismatch) }
-            return .success(UTF8Bytes.with(declared, body))
+            return .success(declared.withBytes(body))
         case .bodyHash:
             return .success(UTF8Bytes.with(bodyHash, body))
         }
@@ -102,10 +102,11 @@ public struct PendingVerification: Sendable {
         prefixes.withUnsafeBufferPointer { buffer in
             let canonicalPrefix = UnsafeBufferPointer(rebasing: buffer[..<canonicalPrefixCount])
             let hashed = withPayloadLine(bodySHA256Hex: bodySHA256Hex) { line in
-                var hasher = SHA256()
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(canonicalPrefix))
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(line))
-                return hasher.finalize()
+                UTF8Bytes.concatenated(UnsafeRawBufferPointer(canonicalPrefix), UnsafeRawBufferPointer(line)) {
+                    var hasher = SHA256()
+                    hasher.update(bufferPointer: $0)
+                    return hasher.finalize()
+                }
             }
             return hashed.map { digest in
                 Hex.withLowercase(digest) { hex in
@@ -124,10 +125,10 @@ public struct PendingVerification: Sendable {
                 UnsafeRawBufferPointer(prefix), UnsafeRawBufferPointer(canonicalHashHex)
             )
             return Hex.withLowercase(mac) { expected in
-                UTF8Bytes.with(signature) { ConstantTime.equals(expected, $0) }
+                signature.withBytes { ConstantTime.equals(expected, $0) }
             }
         case .ecdsa(let publicKey):
-            guard let der = Hex.decode(Array(signature.utf8)),
+            guard let der = signature.withBytes({ Hex.decode($0) }),
                 let ecdsa = try? P256.Signing.ECDSASignature(derRepresentation: der)
             else { return false }
             var hasher = SHA256()

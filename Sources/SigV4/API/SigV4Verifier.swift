@@ -76,11 +76,11 @@ public struct SigV4Verifier: Sendable {
 
         let scope = try CredentialScope(
             fields.credential, algorithm: fields.algorithm, region: region, service: service)
-        guard SignedHeaderList.contains(fields.signedHeaders, "host") else {
+        guard fields.signedHeaders.signsHost else {
             throw .incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
         }
         let timestamp = try requestTimestamp(request, known: known, fields: fields)
-        guard UTF8Bytes.equal(scope.date, timestamp.date) else {
+        guard scope.date.equals(timestamp.date) else {
             throw .incomplete(
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
                     + "'\(scope.date)' != '\(timestamp.date)', from '\(timestamp.basic)'."
@@ -111,11 +111,11 @@ public struct SigV4Verifier: Sendable {
         let capacity =
             CanonicalRequestBuilder.prefixCapacity(
                 method: request.method, path: request.path, query: query, headers: request.headers,
-                signedHeaders: fields.signedHeaders
-            ) + 48 + scope.scope.utf8.count
+                signedHeaderBytes: fields.signedHeaders.text.count
+            ) + 48 + scope.scope.count
         var canonicalPrefixCount = 0
         let prefixes = ByteWriter.collect(capacity: capacity) { out in
-            UTF8Bytes.with(fields.signedHeaders) { signedHeaders in
+            fields.signedHeaders.text.withBytes { signedHeaders in
                 CanonicalRequestBuilder.writePrefix(
                     method: request.method,
                     path: request.path,
@@ -218,7 +218,7 @@ public struct SigV4Verifier: Sendable {
             regionSet = query.value(named: "X-Amz-Region-Set")
         } else {
             regionSet =
-                SignedHeaderList.contains(fields.signedHeaders, "x-amz-region-set")
+                fields.signedHeaders.signsRegionSet
                 ? known.regionSet.map { request.headers[$0].value } : nil
         }
         guard let regionSet else {
@@ -241,9 +241,9 @@ public struct SigV4Verifier: Sendable {
         -> PendingVerification.Payload
     {
         guard let index = known.contentSHA256 else { return .bodyHash }
-        let value = ASCII.trimmed(Substring(request.headers[index].value))
-        if UTF8Bytes.with(value, { ASCII.equals($0, "UNSIGNED-PAYLOAD") }) { return .unsigned }
-        guard UTF8Bytes.with(value, { Hex.isLowercaseSHA256($0) }) else {
+        let value = ASCII.trimmed(TextSlice(request.headers[index].value))
+        if value.equals("UNSIGNED-PAYLOAD") { return .unsigned }
+        guard value.withBytes({ Hex.isLowercaseSHA256($0) }) else {
             throw .incomplete("x-amz-content-sha256 must be UNSIGNED-PAYLOAD or the lowercase hex SHA-256 of the body.")
         }
         return .declared(value)

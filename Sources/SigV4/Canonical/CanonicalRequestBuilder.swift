@@ -14,7 +14,9 @@ enum CanonicalRequestBuilder {
         to out: inout [UInt8]
     ) {
         let list = signedHeaders.joined(separator: ";")
-        let capacity = prefixCapacity(method: method, path: path, query: query, headers: headers, signedHeaders: list)
+        let capacity = prefixCapacity(
+            method: method, path: path, query: query, headers: headers, signedHeaderBytes: list.utf8.count
+        )
         out += ByteWriter.collect(capacity: capacity) { writer in
             UTF8Bytes.with(list) { names in
                 writePrefix(
@@ -29,11 +31,11 @@ enum CanonicalRequestBuilder {
     /// line holds at most every header value, and the names appear twice.
     static func prefixCapacity(
         method: String, path: String, query: RawQuery, headers: [(name: String, value: String)],
-        signedHeaders: some StringProtocol
+        signedHeaderBytes: Int
     ) -> Int {
         var values = 0
         for header in headers { values += header.value.utf8.count + 1 }
-        return method.utf8.count + 3 * path.utf8.count + 4 * query.byteCount + values + 3 * signedHeaders.utf8.count
+        return method.utf8.count + 3 * path.utf8.count + 4 * query.byteCount + values + 3 * signedHeaderBytes
             + 16
     }
 
@@ -56,17 +58,7 @@ enum CanonicalRequestBuilder {
         out.append(ASCII.newline)
         query.writeCanonical(excludeSignature: excludeSignature, to: &out)
         out.append(ASCII.newline)
-        var start = 0
-        for index in 0...signedHeaders.count
-        where !signedHeaders.isEmpty
-            && (index == signedHeaders.count || signedHeaders[index] == ASCII.semicolon)
-        {
-            writeHeaderLine(
-                name: UnsafeBufferPointer(rebasing: signedHeaders[start..<index]), lowercase: lowercaseNames,
-                headers: headers, to: &out
-            )
-            start = index + 1
-        }
+        writeCanonicalHeaders(headers, signedHeaders: signedHeaders, lowercaseNames: lowercaseNames, to: &out)
         out.append(ASCII.newline)
         if lowercaseNames { out.appendLowercased(signedHeaders) } else { out.append(signedHeaders) }
         out.append(ASCII.newline)
@@ -96,24 +88,43 @@ enum CanonicalRequestBuilder {
         }
     }
 
-    /// `name:value\n` for one signed header. Values are trimmed and inner whitespace runs collapse to one space;
-    /// repeated headers join with `,` in received order.
-    private static func writeHeaderLine(
-        name: UnsafeBufferPointer<UInt8>,
-        lowercase: Bool,
-        headers: [(name: String, value: String)],
+    /// One `name:value\n` line per signed header, in the order of the list. Values are trimmed and inner
+    /// whitespace runs collapse to one space; repeated headers join with `,` in received order. Each request header
+    /// name is reduced to a `HeaderNameKey` once, on the stack, so matching compares integers.
+    private static func writeCanonicalHeaders(
+        _ headers: [(name: String, value: String)],
+        signedHeaders: UnsafeBufferPointer<UInt8>,
+        lowercaseNames: Bool,
         to out: inout ByteWriter
     ) {
-        if lowercase { out.appendLowercased(name) } else { out.append(name) }
-        out.append(ASCII.colon)
-        var first = true
-        for header in headers where header.name.utf8.count == name.count {
-            guard UTF8Bytes.with(header.name, { ASCII.equalsIgnoringCase($0, name) }) else { continue }
-            if !first { out.append(ASCII.comma) }
-            first = false
-            UTF8Bytes.with(header.value) { writeNormalizedValue($0, to: &out) }
+        guard !signedHeaders.isEmpty else { return }
+        withUnsafeTemporaryAllocation(of: HeaderNameKey.self, capacity: max(headers.count, 1)) { keys in
+            for index in headers.indices {
+                let key = UTF8Bytes.with(headers[index].name) { HeaderNameKey($0) }
+                (keys.baseAddress! + index).initialize(to: key)
+            }
+            var start = 0
+            for index in 0...signedHeaders.count
+            where index == signedHeaders.count || signedHeaders[index] == ASCII.semicolon {
+                let name = UnsafeBufferPointer(rebasing: signedHeaders[start..<index])
+                start = index + 1
+                if lowercaseNames { out.appendLowercased(name) } else { out.append(name) }
+                out.append(ASCII.colon)
+                let key = HeaderNameKey(name)
+                var first = true
+                for header in 0..<headers.count where keys[header] == key {
+                    if !key.isExact {
+                        guard UTF8Bytes.with(headers[header].name, { ASCII.equalsIgnoringCase($0, name) }) else {
+                            continue
+                        }
+                    }
+                    if !first { out.append(ASCII.comma) }
+                    first = false
+                    UTF8Bytes.with(headers[header].value) { writeNormalizedValue($0, to: &out) }
+                }
+                out.append(ASCII.newline)
+            }
         }
-        out.append(ASCII.newline)
     }
 
     private static func writeNormalizedValue(_ value: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter) {

@@ -57,6 +57,11 @@ struct RawQuery: Sendable {
     func writeCanonical(excludeSignature: Bool, to out: inout ByteWriter) {
         guard !text.isEmpty else { return }
         UTF8Bytes.with(text) { bytes in
+            // Most clients send a query that is already canonical: copy it whole.
+            if !excludeSignature && Self.isCanonical(bytes) {
+                out.append(bytes)
+                return
+            }
             var pairCount = 0
             Self.forEachPair(bytes) { _ in
                 pairCount += 1
@@ -92,6 +97,36 @@ struct RawQuery: Sendable {
                 }
             }
         }
+    }
+
+    /// True when the canonical form of the query is the query itself: every pair is `name=value` with only
+    /// unreserved bytes (so decoding and re-encoding change nothing), no pair is empty, and the pairs are already
+    /// in order.
+    static func isCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
+        var equals = -1
+        var previous: (name: Range<Int>, value: Range<Int>)?
+        for index in 0...bytes.count {
+            if index < bytes.count {
+                let byte = bytes[index]
+                if URIEncoding.isUnreserved(byte) { continue }
+                if byte == ASCII.equals && equals < 0 {
+                    equals = index
+                    continue
+                }
+                guard byte == ASCII.ampersand else { return false }
+            }
+            guard equals >= 0 else { return false }
+            let pair = (name: start..<equals, value: (equals + 1)..<index)
+            if let previous {
+                let names = compare(bytes, previous.name, pair.name)
+                if names > 0 || (names == 0 && compare(bytes, previous.value, pair.value) > 0) { return false }
+            }
+            previous = pair
+            start = index + 1
+            equals = -1
+        }
+        return true
     }
 
     private struct EncodedPair {

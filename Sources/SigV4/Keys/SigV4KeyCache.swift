@@ -34,8 +34,8 @@ public final class SigV4KeyCache: Sendable {
     }
 
     /// The HMAC keyed with the signing key of `identity` for `date` (`yyyyMMdd`), `region` and `service`.
-    func signingKey(identity: SigV4Identity, date: Substring, region: String, service: String) -> SigningKey {
-        let day = UTF8Bytes.with(date) { bytes in
+    func signingKey(identity: SigV4Identity, date: TextSlice, region: String, service: String) -> SigningKey {
+        let day = date.withBytes { bytes in
             bytes.count == 8 && bytes.allSatisfy(ASCII.isDigit) ? bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) } : -1
         }
         let cacheKey = V4Key(accessKeyID: identity.accessKeyID, day: day)
@@ -46,7 +46,7 @@ public final class SigV4KeyCache: Sendable {
         }
         let key = SigningKey(
             SigV4KeyDerivation.signingKey(
-                secret: identity.secretAccessKey, date: date, region: region[...], service: service[...]
+                secret: identity.secretAccessKey, date: date.string[...], region: region[...], service: service[...]
             )
         )
         guard day >= 0 else { return key }

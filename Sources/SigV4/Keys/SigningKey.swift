@@ -24,8 +24,7 @@ struct SigningKey: Sendable {
     /// HMAC of `first` followed by `second`.
     func authenticationCode(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> SHA256Digest {
         var inner = self.inner
-        inner.update(bufferPointer: first)
-        inner.update(bufferPointer: second)
+        UTF8Bytes.concatenated(first, second) { inner.update(bufferPointer: $0) }
         let innerDigest = inner.finalize()
         var outer = self.outer
         innerDigest.withUnsafeBytes { outer.update(bufferPointer: $0) }

@@ -32,12 +32,11 @@ enum AuthorizationParser {
             }
             throw .incomplete(missing.joined(separator: " "))
         }
-        let text = Substring(value)
         let fields = SignatureFields(
             algorithm: algorithm,
-            credential: UTF8Bytes.slice(text, credential),
-            signedHeaders: UTF8Bytes.slice(text, signedHeaders),
-            signature: UTF8Bytes.slice(text, signature),
+            credential: TextSlice(value, credential),
+            signedHeaders: SignedHeaderList(TextSlice(value, signedHeaders)),
+            signature: TextSlice(value, signature),
             presigned: false,
             queryDate: nil,
             expires: nil
@@ -98,9 +97,9 @@ enum AuthorizationParser {
         }
         let fields = SignatureFields(
             algorithm: algorithm,
-            credential: Substring(credential),
-            signedHeaders: Substring(signedHeaders),
-            signature: Substring(signature),
+            credential: TextSlice(credential),
+            signedHeaders: SignedHeaderList(TextSlice(signedHeaders)),
+            signature: TextSlice(signature),
             presigned: true,
             queryDate: values[4],
             expires: values[5]
@@ -109,8 +108,8 @@ enum AuthorizationParser {
         return fields
     }
 
-    private static func checkSignedHeaders(_ list: Substring) throws(SigV4Error) {
-        guard SignedHeaderList.isValid(list) else {
+    private static func checkSignedHeaders(_ list: SignedHeaderList) throws(SigV4Error) {
+        guard list.isValid else {
             throw .incomplete("SignedHeaders must be a ';'-separated list of header names.")
         }
     }

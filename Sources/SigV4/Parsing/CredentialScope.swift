@@ -1,18 +1,18 @@
 /// The parsed `Credential` value: access key id and scope.
 struct CredentialScope: Sendable {
     var accessKeyID: String
-    var date: Substring
+    var date: TextSlice
     /// Nil for SigV4a, whose scope has no region.
-    var region: Substring?
-    var service: Substring
+    var region: TextSlice?
+    var service: TextSlice
     /// `DATE/[REGION/]SERVICE/aws4_request`, the scope line of the string to sign.
-    var scope: Substring
+    var scope: TextSlice
 
     /// Checks the form and that it is scoped to `region` (v4) and `service`, as API Gateway does.
-    init(_ credential: Substring, algorithm: SigV4Algorithm, region: String, service: String) throws(SigV4Error) {
+    init(_ credential: TextSlice, algorithm: SigV4Algorithm, region: String, service: String) throws(SigV4Error) {
         let expected = algorithm == .hmacSHA256 ? 5 : 4
         // The offsets of the first four slashes and how many there are, in one pass.
-        let (slashes, slashCount) = UTF8Bytes.with(credential) { bytes in
+        let (slashes, slashCount) = credential.withBytes { bytes in
             var slashes = (0, 0, 0, 0)
             var count = 0
             for index in 0..<bytes.count where bytes[index] == ASCII.slash {
@@ -34,25 +34,24 @@ struct CredentialScope: Sendable {
                     : "Credential must have the form ACCESS_KEY_ID/YYYYMMDD/SERVICE/aws4_request."
             )
         }
-        let length = credential.utf8.count
         let last = algorithm == .hmacSHA256 ? slashes.3 : slashes.2
         let beforeLast = algorithm == .hmacSHA256 ? slashes.2 : slashes.1
-        accessKeyID = String(UTF8Bytes.slice(credential, 0..<slashes.0))
-        date = UTF8Bytes.slice(credential, (slashes.0 + 1)..<slashes.1)
-        self.region = algorithm == .hmacSHA256 ? UTF8Bytes.slice(credential, (slashes.1 + 1)..<slashes.2) : nil
-        self.service = UTF8Bytes.slice(credential, (beforeLast + 1)..<last)
-        let terminator = UTF8Bytes.slice(credential, (last + 1)..<length)
-        scope = UTF8Bytes.slice(credential, (slashes.0 + 1)..<length)
-        guard UTF8Bytes.with(date, { $0.count == 8 && $0.allSatisfy(ASCII.isDigit) }) else {
+        accessKeyID = credential.slice(0..<slashes.0).string
+        date = credential.slice((slashes.0 + 1)..<slashes.1)
+        self.region = algorithm == .hmacSHA256 ? credential.slice((slashes.1 + 1)..<slashes.2) : nil
+        self.service = credential.slice((beforeLast + 1)..<last)
+        let terminator = credential.slice((last + 1)..<credential.count)
+        scope = credential.slice((slashes.0 + 1)..<credential.count)
+        guard date.withBytes({ $0.count == 8 && $0.allSatisfy(ASCII.isDigit) }) else {
             throw .incomplete("Credential date must be in the form YYYYMMDD, not '\(date)'.")
         }
-        if let scopedRegion = self.region, !UTF8Bytes.equal(scopedRegion, region) {
+        if let scopedRegion = self.region, !scopedRegion.equals(region) {
             throw .incomplete("Credential should be scoped to a valid region, not '\(scopedRegion)'.")
         }
-        guard UTF8Bytes.equal(self.service, service) else {
+        guard self.service.equals(service) else {
             throw .incomplete("Credential should be scoped to correct service: '\(service)'.")
         }
-        guard UTF8Bytes.with(terminator, { ASCII.equals($0, "aws4_request") }) else {
+        guard terminator.equals("aws4_request") else {
             throw .incomplete(
                 "Credential should be scoped with a valid terminator: 'aws4_request', not '\(terminator)'.")
         }

@@ -3,10 +3,10 @@
 struct SignatureFields: Sendable {
     var algorithm: SigV4Algorithm
     /// `AKID/DATE/REGION/SERVICE/aws4_request` (v4) or `AKID/DATE/SERVICE/aws4_request` (v4a), as sent.
-    var credential: Substring
-    /// The `;`-separated header names as sent, checked by `SignedHeaderList.isValid`.
-    var signedHeaders: Substring
-    var signature: Substring
+    var credential: TextSlice
+    /// The `;`-separated header names as sent, checked valid.
+    var signedHeaders: SignedHeaderList
+    var signature: TextSlice
     var presigned: Bool
     /// `X-Amz-Date` from the query (presigned only).
     var queryDate: String?

@@ -1,33 +1,45 @@
 /// The `SignedHeaders` value, `host;x-amz-date`, read in place: names are compared ASCII case-insensitively
 /// rather than lowercased into new strings.
-enum SignedHeaderList {
-    /// No empty name and no whitespace: `a;;b`, `a; b` and the empty list are refused.
-    static func isValid(_ list: Substring) -> Bool {
-        UTF8Bytes.with(list) { bytes in
-            var nameLength = 0
-            for byte in bytes {
-                if byte == ASCII.semicolon {
-                    guard nameLength > 0 else { return false }
-                    nameLength = 0
-                } else {
-                    guard !ASCII.isWhitespace(byte) else { return false }
-                    nameLength += 1
+struct SignedHeaderList: Sendable {
+    /// The `;`-separated names as sent.
+    let text: TextSlice
+    /// No empty name and no whitespace: `a;;b`, `a; b` and the empty list are not valid.
+    let isValid: Bool
+    /// Whether `host` is signed (required).
+    let signsHost: Bool
+    /// Whether `x-amz-region-set` is signed (SigV4a header form).
+    let signsRegionSet: Bool
+
+    /// Checks the list and notes the names the verifier asks about, in one pass.
+    init(_ text: TextSlice) {
+        self.text = text
+        (isValid, signsHost, signsRegionSet) = text.withBytes { bytes in
+            var valid = true
+            var host = false
+            var regionSet = false
+            var start = 0
+            for index in 0...bytes.count {
+                if index < bytes.count {
+                    let byte = bytes[index]
+                    if byte != ASCII.semicolon {
+                        if ASCII.isWhitespace(byte) { valid = false }
+                        continue
+                    }
                 }
+                let name = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                switch name.count {
+                case 0: valid = false
+                case 4: host = host || ASCII.equalsIgnoringCase(name, Self.literal("host"))
+                case 16: regionSet = regionSet || ASCII.equalsIgnoringCase(name, Self.literal("x-amz-region-set"))
+                default: break
+                }
+                start = index + 1
             }
-            return nameLength > 0
+            return (valid, host, regionSet)
         }
     }
 
-    /// Whether the list names `name` (a lowercase literal), in any case.
-    static func contains(_ list: Substring, _ name: StaticString) -> Bool {
-        let wanted = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-        return UTF8Bytes.with(list) { bytes in
-            var start = 0
-            for index in 0...bytes.count where index == bytes.count || bytes[index] == ASCII.semicolon {
-                if ASCII.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[start..<index]), wanted) { return true }
-                start = index + 1
-            }
-            return false
-        }
+    private static func literal(_ text: StaticString) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
     }
 }

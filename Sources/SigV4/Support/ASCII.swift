@@ -82,6 +82,13 @@ enum ASCII {
     /// The string with leading and trailing spaces/tabs removed.
     static func trimmed(_ text: Substring) -> Substring {
         let range = UTF8Bytes.with(text) { trimmedRange($0, 0..<$0.count) }
-        return UTF8Bytes.slice(text, range)
+        let utf8 = text.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+        return Substring(utf8[start..<utf8.index(start, offsetBy: range.count)])
+    }
+
+    /// The slice without leading and trailing whitespace.
+    static func trimmed(_ text: TextSlice) -> TextSlice {
+        text.slice(text.withBytes { trimmedRange($0, 0..<$0.count) })
     }
 }

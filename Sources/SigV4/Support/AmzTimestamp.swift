@@ -43,7 +43,7 @@ struct AmzTimestamp: Sendable, Equatable {
     }
 
     /// The `yyyyMMdd` prefix used in the credential scope.
-    var date: Substring { basic.prefix(8) }
+    var date: TextSlice { TextSlice(basic, 0..<8) }
 
     static func format(_ epochSeconds: Int) -> String {
         let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400

@@ -6,7 +6,8 @@ enum Hex {
     /// The lowercase hex digit of a nibble (0...15).
     @inline(__always)
     static func lowerDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+        let digits: StaticString = "0123456789abcdef"
+        return digits.utf8Start[Int(nibble)]
     }
 
     /// Appends the lowercase hex form of `bytes` to `out`.

@@ -1,0 +1,29 @@
+/// A header name reduced to integers: its length and its first and last eight bytes, ASCII-lowercased. Two names
+/// of at most 16 bytes are equal (ignoring case) exactly when their keys are; longer names with equal keys are
+/// then compared byte by byte. Matching signed names against the request's headers compares integers instead of
+/// strings.
+struct HeaderNameKey: Equatable {
+    var length: Int
+    var head: UInt64
+    var tail: UInt64
+
+    init(_ name: UnsafeBufferPointer<UInt8>) {
+        length = name.count
+        head = Self.load(name, from: 0, count: min(8, name.count))
+        tail =
+            name.count > 8
+            ? Self.load(name, from: max(8, name.count - 8), count: name.count - max(8, name.count - 8)) : 0
+    }
+
+    /// Whether the key alone decides equality.
+    var isExact: Bool { length <= 16 }
+
+    @inline(__always)
+    private static func load(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, count: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for index in start..<(start + count) {
+            value = value << 8 | UInt64(ASCII.lowercased(bytes[index]))
+        }
+        return value
+    }
+}
