@@ -128,6 +128,11 @@ enum CanonicalRequestBuilder {
     }
 
     private static func writeNormalizedValue(_ value: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter) {
+        // Most values have no whitespace at all: copy them whole.
+        guard SWAR.containsSpaceOrControl(value) else {
+            out.append(value)
+            return
+        }
         var index = 0
         var wroteAny = false
         while index < value.count {

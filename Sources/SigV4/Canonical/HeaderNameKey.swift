@@ -9,21 +9,12 @@ struct HeaderNameKey: Equatable {
 
     init(_ name: UnsafeBufferPointer<UInt8>) {
         length = name.count
-        head = Self.load(name, from: 0, count: min(8, name.count))
-        tail =
-            name.count > 8
-            ? Self.load(name, from: max(8, name.count - 8), count: name.count - max(8, name.count - 8)) : 0
+        head = SWAR.lowercased(SWAR.load(name, from: 0, count: min(8, name.count)))
+        let tailStart = max(8, name.count - 8)
+        tail = name.count > 8 ? SWAR.lowercased(SWAR.load(name, from: tailStart, count: name.count - tailStart)) : 0
     }
 
     /// Whether the key alone decides equality.
     var isExact: Bool { length <= 16 }
 
-    @inline(__always)
-    private static func load(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, count: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for index in start..<(start + count) {
-            value = value << 8 | UInt64(ASCII.lowercased(bytes[index]))
-        }
-        return value
-    }
 }

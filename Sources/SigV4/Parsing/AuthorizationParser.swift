@@ -57,7 +57,8 @@ enum AuthorizationParser {
         layout.algorithm = SigV4Algorithm(scheme: UnsafeBufferPointer(rebasing: bytes[start..<schemeEnd]))
         guard layout.algorithm != nil else { return layout }
         var partStart = schemeEnd
-        for index in schemeEnd...bytes.count where index == bytes.count || bytes[index] == ASCII.comma {
+        while partStart <= bytes.count {
+            let index = SWAR.firstIndex(of: ASCII.comma, in: bytes, partStart..<bytes.count) ?? bytes.count
             let part = ASCII.trimmedRange(bytes, partStart..<index)
             partStart = index + 1
             guard !part.isEmpty else { continue }

@@ -65,9 +65,16 @@ struct ByteWriter {
             overflowed = true
             return
         }
-        for byte in bytes {
-            buffer[count] = ASCII.lowercased(byte)
+        var index = 0
+        while bytes.count - index >= 8 {
+            SWAR.store(SWAR.lowercased(SWAR.load(bytes, from: index, count: 8)), to: buffer.baseAddress! + count)
+            count += 8
+            index += 8
+        }
+        while index < bytes.count {
+            buffer[count] = ASCII.lowercased(bytes[index])
             count += 1
+            index += 1
         }
     }
 
@@ -77,10 +84,7 @@ struct ByteWriter {
             overflowed = true
             return
         }
-        for byte in bytes {
-            buffer[count] = Hex.lowerDigit(byte >> 4)
-            buffer[count + 1] = Hex.lowerDigit(byte & 0x0f)
-            count += 2
-        }
+        Hex.write(bytes, to: buffer.baseAddress! + count)
+        count += 2 * bytes.count
     }
 }

@@ -63,14 +63,26 @@ enum Hex {
 }
 
 extension Hex {
+    /// The lowercase hex form of `bytes` at `out` (`2 * bytes.count` bytes), four input bytes per step.
+    static func write(_ bytes: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>) {
+        var index = 0
+        while bytes.count - index >= 4 {
+            let word = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self))
+            SWAR.store(SWAR.hex(word), to: out + 2 * index)
+            index += 4
+        }
+        while index < bytes.count {
+            out[2 * index] = lowerDigit(bytes[index] >> 4)
+            out[2 * index + 1] = lowerDigit(bytes[index] & 0x0f)
+            index += 1
+        }
+    }
+
     /// The lowercase hex form of a digest in a stack buffer, for comparing or hashing without an allocation.
     static func withLowercase<D: Digest, R>(_ digest: D, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         digest.withUnsafeBytes { bytes in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * bytes.count) { hex in
-                for index in 0..<bytes.count {
-                    hex[2 * index] = lowerDigit(bytes[index] >> 4)
-                    hex[2 * index + 1] = lowerDigit(bytes[index] & 0x0f)
-                }
+                write(bytes, to: hex.baseAddress!)
                 return body(UnsafeBufferPointer(hex))
             }
         }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -141,6 +142,48 @@ import Testing
         // A different day is a different key.
         let nextDay = SigningFixture.signed(at: now + 86_400)
         _ = try east.verify(nextDay, bodySHA256Hex: nil, now: now + 86_400).get()
+    }
+
+    @Test func swarWordOperationsMatchBytewiseOnes() {
+        var state: UInt64 = 0x1234_5678_9ABC_DEF0
+        var bytes = [UInt8](repeating: 0, count: 64)
+        for round in 0..<600 {
+            for index in bytes.indices {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                // Every byte value in the first 256 rounds' first byte, then a mix biased to ASCII edges.
+                bytes[index] = index == 0 && round < 256 ? UInt8(round) : UInt8(truncatingIfNeeded: state >> 56)
+            }
+            bytes.withUnsafeBufferPointer { buffer in
+                let word = SWAR.load(buffer, from: 0, count: 8)
+                let lowered = SWAR.lowercased(word)
+                for lane in 0..<8 {
+                    #expect(UInt8(truncatingIfNeeded: lowered >> (8 * UInt64(lane))) == ASCII.lowercased(buffer[lane]))
+                }
+                for count in 0...8 {
+                    let partial = SWAR.load(buffer, from: 3, count: count)
+                    #expect(partial == (0..<count).reduce(0) { $0 | UInt64(buffer[3 + $1]) << (8 * UInt64($1)) })
+                }
+                for target: UInt8 in [0x2c, 0x00, 0xff, buffer[17]] {
+                    for start in [0, 5] {
+                        #expect(
+                            SWAR.firstIndex(of: target, in: buffer, start..<buffer.count)
+                                == buffer[start...].firstIndex(of: target)
+                        )
+                    }
+                }
+                for length in [0, 7, 8, 13, 64] {
+                    let slice = UnsafeBufferPointer(rebasing: buffer[..<length])
+                    #expect(SWAR.containsSpaceOrControl(slice) == slice.contains { $0 < 0x21 })
+                }
+                #expect(
+                    Hex.withLowercase(SHA256.hash(data: bytes)) {
+                        String(decoding: $0, as: UTF8.self)
+                    } == SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+                )
+                let hex = ByteWriter.collect(capacity: 8) { writer in writer.appendHex(UnsafeRawBufferPointer(buffer)) }
+                #expect(String(decoding: hex, as: UTF8.self) == bytes.map { String(format: "%02x", $0) }.joined())
+            }
+        }
     }
 
     /// Decode every valid `%XX`, encode everything outside the unreserved set, sort by name then value.
