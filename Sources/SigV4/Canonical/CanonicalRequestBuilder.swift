@@ -104,8 +104,10 @@ enum CanonicalRequestBuilder {
                 (keys.baseAddress! + index).initialize(to: key)
             }
             var start = 0
-            for index in 0...signedHeaders.count
-            where index == signedHeaders.count || signedHeaders[index] == ASCII.semicolon {
+            while start <= signedHeaders.count {
+                let index =
+                    SWAR.firstIndex(of: ASCII.semicolon, in: signedHeaders, start..<signedHeaders.count)
+                    ?? signedHeaders.count
                 let name = UnsafeBufferPointer(rebasing: signedHeaders[start..<index])
                 start = index + 1
                 if lowercaseNames { out.appendLowercased(name) } else { out.append(name) }

@@ -1,5 +1,6 @@
-/// A header name reduced to integers: its length and its first and last eight bytes, ASCII-lowercased. Two names
-/// of at most 16 bytes are equal (ignoring case) exactly when their keys are; longer names with equal keys are
+/// A header name reduced to integers: its length and its first and last eight bytes (which overlap in names
+/// shorter than 16), ASCII-lowercased. Two names of at most 16 bytes are equal (ignoring case) exactly when their
+/// keys are; longer names with equal keys are
 /// then compared byte by byte. Matching signed names against the request's headers compares integers instead of
 /// strings.
 struct HeaderNameKey: Equatable {
@@ -9,9 +10,13 @@ struct HeaderNameKey: Equatable {
 
     init(_ name: UnsafeBufferPointer<UInt8>) {
         length = name.count
-        head = SWAR.lowercased(SWAR.load(name, from: 0, count: min(8, name.count)))
-        let tailStart = max(8, name.count - 8)
-        tail = name.count > 8 ? SWAR.lowercased(SWAR.load(name, from: tailStart, count: name.count - tailStart)) : 0
+        if name.count >= 8 {
+            head = SWAR.lowercased(SWAR.load(name, from: 0, count: 8))
+            tail = SWAR.lowercased(SWAR.load(name, from: name.count - 8, count: 8))
+        } else {
+            head = SWAR.lowercased(SWAR.load(name, from: 0, count: name.count))
+            tail = 0
+        }
     }
 
     /// Whether the key alone decides equality.

@@ -11,6 +11,13 @@ enum SWAR {
         if count == 8 {
             return UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + start).loadUnaligned(as: UInt64.self))
         }
+        if count >= 4 {
+            // Two overlapping 4-byte loads: the shared bytes are the same in both.
+            let raw = UnsafeRawPointer(bytes.baseAddress! + start)
+            let low = UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+            return low | high << (8 * UInt64(count - 4))
+        }
         var word: UInt64 = 0
         for offset in 0..<count {
             word |= UInt64(bytes[start + offset]) << (8 * UInt64(offset))
