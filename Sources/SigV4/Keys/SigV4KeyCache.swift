@@ -39,11 +39,14 @@ public final class SigV4KeyCache: Sendable {
             bytes.count == 8 && bytes.allSatisfy(ASCII.isDigit) ? bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) } : -1
         }
         let cacheKey = V4Key(accessKeyID: identity.accessKeyID, day: day)
-        if day >= 0, let hit = v4.withLock({ $0[cacheKey] }), hit.secret == identity.secretAccessKey,
-            hit.region == region, hit.service == service
-        {
-            return hit.key
+        // Checked under the lock so that only the key is copied out.
+        let hit = v4.withLock { table -> SigningKey? in
+            guard day >= 0, let entry = table[cacheKey], entry.secret == identity.secretAccessKey,
+                entry.region == region, entry.service == service
+            else { return nil }
+            return entry.key
         }
+        if let hit { return hit }
         let key = SigningKey(
             SigV4KeyDerivation.signingKey(
                 secret: identity.secretAccessKey, date: date.string[...], region: region[...], service: service[...]

@@ -14,18 +14,12 @@ struct SignedHeaderList: Sendable {
     init(_ text: TextSlice) {
         self.text = text
         (isValid, signsHost, signsRegionSet) = text.withBytes { bytes in
-            var valid = true
+            var valid = !SWAR.containsSpaceOrControl(bytes) || !bytes.contains(where: ASCII.isWhitespace)
             var host = false
             var regionSet = false
             var start = 0
-            for index in 0...bytes.count {
-                if index < bytes.count {
-                    let byte = bytes[index]
-                    if byte != ASCII.semicolon {
-                        if ASCII.isWhitespace(byte) { valid = false }
-                        continue
-                    }
-                }
+            while start <= bytes.count {
+                let index = SWAR.firstIndex(of: ASCII.semicolon, in: bytes, start..<bytes.count) ?? bytes.count
                 let name = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 switch name.count {
                 case 0: valid = false
