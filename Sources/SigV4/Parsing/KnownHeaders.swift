@@ -11,6 +11,10 @@ struct KnownHeaders {
     private(set) var regionSet: Int?
 
     init(_ headers: [(name: String, value: String)]) {
+        headers.withUnsafeBufferPointer { find(in: $0) }
+    }
+
+    private mutating func find(in headers: UnsafeBufferPointer<(name: String, value: String)>) {
         for index in headers.indices {
             let name = headers[index].name
             switch name.utf8.count {
