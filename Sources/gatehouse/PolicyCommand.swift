@@ -12,14 +12,17 @@ struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Evaluate an API's resource policy for one request exactly as `serve` would.",
-        discussion: "Prints ALLOW or DENY with the deciding statement's Sid (or `implicit deny`). Exit 0 for ALLOW, 3 for DENY.")
+        discussion:
+            "Prints ALLOW or DENY with the deciding statement's Sid (or `implicit deny`). Exit 0 for ALLOW, 3 for DENY."
+    )
 
     @Option(name: .long, help: "The configuration file (YAML).") var config: String
     @Option(name: .long, help: "The API id.") var api: String
     @Option(name: .long, help: "The caller's principal ARN, or `anonymous`.") var principal: String
     @Option(name: .long, help: "The HTTP method.") var method: String
     @Option(name: .long, help: "/STAGE/PATH") var path: String
-    @Option(name: .long, help: "The caller's source address; also selects its network (aws:SourceVpce).") var sourceIP: String?
+    @Option(name: .long, help: "The caller's source address; also selects its network (aws:SourceVpce).") var sourceIP:
+        String?
     @Option(name: .long, help: "A URI SAN of the client certificate.") var clientURI: [String] = []
     @Option(name: .long, help: "An extra context key, KEY=VALUE (repeatable).") var context: [String] = []
 

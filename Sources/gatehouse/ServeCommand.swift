@@ -10,7 +10,8 @@ struct ServeCommand: AsyncParsableCommand {
     var config: String
 
     func run() async throws {
-        let status = await GatewayApplication(configPath: config, environment: ProcessInfo.processInfo.environment).run()
+        let status = await GatewayApplication(configPath: config, environment: ProcessInfo.processInfo.environment)
+            .run()
         if status != 0 { throw ExitCode(status) }
     }
 }

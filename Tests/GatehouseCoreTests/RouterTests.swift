@@ -55,8 +55,13 @@ import Testing
 
     @Test func selectsAPIByHostHeaderOrDefault() {
         let router = Router(apis: [Self.api, Self.other], region: "us-east-1")
-        #expect(router.selectAPI(host: "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com", apiIDHeader: nil)?.id == "a1b2c3d4e5")
-        #expect(router.selectAPI(host: "a1b2c3d4e5-vpce-0123.execute-api.us-east-1.vpce.amazonaws.com:443", apiIDHeader: nil)?.id == "a1b2c3d4e5")
+        #expect(
+            router.selectAPI(host: "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com", apiIDHeader: nil)?.id
+                == "a1b2c3d4e5")
+        #expect(
+            router.selectAPI(
+                host: "a1b2c3d4e5-vpce-0123.execute-api.us-east-1.vpce.amazonaws.com:443", apiIDHeader: nil)?.id
+                == "a1b2c3d4e5")
         #expect(router.selectAPI(host: "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com", apiIDHeader: nil) == nil)
         #expect(router.selectAPI(host: "orders.internal:8443", apiIDHeader: nil)?.id == "a1b2c3d4e5")
         #expect(router.selectAPI(host: "localhost", apiIDHeader: "zzzzzzzzzz")?.id == "zzzzzzzzzz")

@@ -3,12 +3,16 @@ import Testing
 @testable import IPNetwork
 
 @Suite struct IPAddressTests {
-    @Test(arguments: ["127.0.0.1", "10.1.2.3", "::1", "fd00::1", "fe80::1", "::ffff:10.0.0.1", "2001:db8::8:800:200c:417a"])
+    @Test(arguments: [
+        "127.0.0.1", "10.1.2.3", "::1", "fd00::1", "fe80::1", "::ffff:10.0.0.1", "2001:db8::8:800:200c:417a",
+    ])
     func parsesValidAddresses(_ text: String) {
         #expect(IPAddress(text) != nil)
     }
 
-    @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1::2::3", "fe80::1%eth0", "12345::", "a.b.c.d", ":::"])
+    @Test(arguments: [
+        "", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1::2::3", "fe80::1%eth0", "12345::", "a.b.c.d", ":::",
+    ])
     func refusesInvalidAddresses(_ text: String) {
         #expect(IPAddress(text) == nil)
     }

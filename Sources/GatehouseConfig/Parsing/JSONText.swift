@@ -4,7 +4,9 @@ import Yams
 ///
 /// Only plain scalars that YAML resolves as integers, floats, booleans or null become JSON literals; everything else
 /// is a string, so `Version: 2012-10-17` (a YAML timestamp) stays the string IAM expects.
-enum JSONText {
+/// Writes YAML nodes as JSON text (inline policies), and quotes strings for JSON; the gateway uses the same quoting
+/// for its error bodies.
+public enum JSONText {
     static func from(_ node: Node, expand: (String) -> String) -> String {
         var output = ""
         write(node, to: &output, expand: expand)
@@ -59,7 +61,8 @@ enum JSONText {
         }
     }
 
-    static func quoted(_ text: String) -> String {
+    /// `text` as a JSON string literal, quotes included (RFC 8259 escaping).
+    public static func quoted(_ text: String) -> String {
         var output = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -35,9 +35,9 @@ public struct PolicySimulation {
         public let description: String
     }
 
-    public static func run(configuration: GatewayConfiguration, snapshot: GatewaySnapshot, request: Request) throws(
-        Failure
-    ) -> PolicyDecision {
+    public static func run(configuration: GatewayConfiguration, snapshot: GatewaySnapshot, request: Request)
+        throws(Failure) -> PolicyDecision
+    {
         guard let api = configuration.apis.first(where: { $0.id == request.apiID }) else {
             throw Failure(description: "no API with id \"\(request.apiID)\" in \(configuration.file)")
         }
@@ -46,7 +46,9 @@ public struct PolicySimulation {
         }
         var sourceIP: IPAddress?
         if let text = request.sourceIP {
-            guard let parsed = IPAddress(text) else { throw Failure(description: "--source-ip \"\(text)\" is not an IP address") }
+            guard let parsed = IPAddress(text) else {
+                throw Failure(description: "--source-ip \"\(text)\" is not an IP address")
+            }
             sourceIP = parsed
         }
         var principal: CallerPrincipal?
@@ -62,7 +64,8 @@ public struct PolicySimulation {
             return .allow(statement: "no resource policy")
         }
         var subject = PolicyCheck.Subject(
-            apiID: api.id, stage: stage, method: request.method.uppercased(), routePath: Array(path.segments.dropFirst()),
+            apiID: api.id, stage: stage, method: request.method.uppercased(),
+            routePath: Array(path.segments.dropFirst()),
             principal: principal, sourceIP: sourceIP, network: sourceIP.flatMap { snapshot.network(for: $0) },
             clientIdentity: nil, userAgent: nil, now: Date())
         subject.clientURIs = request.clientURIs

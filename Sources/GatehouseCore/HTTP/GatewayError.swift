@@ -1,3 +1,4 @@
+import GatehouseConfig
 import NIOHTTP1
 
 /// The contract's error table in one place: every response Gatehouse makes up itself is one of these, so the
@@ -70,20 +71,6 @@ public struct GatewayError: Error, Sendable, Equatable {
 
     /// The JSON body `{"message": "..."}`, escaped per RFC 8259.
     public var jsonBody: String {
-        var escaped = ""
-        for scalar in message.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return "{\"message\":\"\(escaped)\"}"
+        "{\"message\":\(JSONText.quoted(message))}"
     }
 }

@@ -64,31 +64,29 @@ public final class GatewayMetrics: Sendable {
     }
 
     func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = GatewayMetrics.key(label, dimensions)
-        return counters.withLockedValue { cache in
-            if let existing = cache[key] { return existing }
-            let made = Counter(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = made
-            return made
-        }
+        cached(in: counters, label, dimensions) { Counter(label: label, dimensions: dimensions, factory: factory) }
     }
 
     func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
-        let key = GatewayMetrics.key(label, dimensions)
-        return timers.withLockedValue { cache in
-            if let existing = cache[key] { return existing }
-            let made = Timer(label: label, dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory)
-            cache[key] = made
-            return made
+        cached(in: timers, label, dimensions) {
+            Timer(label: label, dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory)
         }
     }
 
     func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
+        cached(in: gauges, label, dimensions) { Gauge(label: label, dimensions: dimensions, factory: factory) }
+    }
+
+    /// The handle for a label set, made once.
+    private func cached<Handle>(
+        in cache: NIOLockedValueBox<[String: Handle]>, _ label: String, _ dimensions: [(String, String)],
+        make: () -> Handle
+    ) -> Handle {
         let key = GatewayMetrics.key(label, dimensions)
-        return gauges.withLockedValue { cache in
-            if let existing = cache[key] { return existing }
-            let made = Gauge(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = made
+        return cache.withLockedValue { handles in
+            if let existing = handles[key] { return existing }
+            let made = make()
+            handles[key] = made
             return made
         }
     }

@@ -1,4 +1,5 @@
 import GatehouseConfig
+
 /// The result of routing: which API, stage and route a request reached, with its path parameters.
 public struct RouteMatch: Sendable {
     public let api: APIDefinition

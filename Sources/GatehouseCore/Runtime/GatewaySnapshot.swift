@@ -1,5 +1,5 @@
-import GatehouseConfig
 import Foundation
+import GatehouseConfig
 import IPNetwork
 import SigV4
 
@@ -11,7 +11,7 @@ public final class GatewaySnapshot: Sendable {
     public let limits: GatewayLimits
     public let networks: [SourceNetwork]
     public let router: Router
-        public let verifier: SigV4Verifier
+    public let verifier: SigV4Verifier
     public let listeners: [String: ListenerRuntime]
     public let drainTimeout: Int
 

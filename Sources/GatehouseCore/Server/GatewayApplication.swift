@@ -28,6 +28,9 @@ public struct GatewayApplication {
             Self.printError(problems.description)
             return 1
         }
+        // Trap signals before any listener accepts: a SIGHUP that arrives while starting must not kill the process
+        // (its default action), and a SIGTERM must drain.
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
         let resolution = LoggingSetup.bootstrap(
             target: Systemd.LogTarget(rawValue: configuration.logTarget.rawValue) ?? .auto)
         let logger = Logger(label: "gatehouse")
@@ -78,12 +81,12 @@ public struct GatewayApplication {
             }
         }
         health.markReady()
-        let summary = "serving \(configuration.apis.count) API(s) on \(plan.entries.map(\.address).joined(separator: ", "))"
+        let summary =
+            "serving \(configuration.apis.count) API(s) on \(plan.entries.map(\.address).joined(separator: ", "))"
         _ = try? notifier.ready(status: summary)
         logger.info("\(summary)", metadata: ["GATEHOUSE_EVENT": "ready"])
         let watchdog = startWatchdog(notifier)
 
-        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
         for await signal in signals {
             if signal == .sighup {
                 reload(store: store, notifier: notifier, observer: observer, running: configuration)
@@ -123,7 +126,8 @@ public struct GatewayApplication {
                     "listener names or addresses changed: they take effect on restart",
                     metadata: ["GATEHOUSE_EVENT": "reload"])
             }
-            observer.logger.info("configuration reloaded", metadata: ["GATEHOUSE_EVENT": "reload", "RESULT": "success"])
+            observer.logger.info(
+                "configuration reloaded", metadata: ["GATEHOUSE_EVENT": "reload", "RESULT": "success"])
             _ = try? notifier.ready(status: "configuration reloaded")
         case .failure(let problems):
             observer.metrics.configReloaded(success: false)

@@ -11,7 +11,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private enum State {
+    enum State {
         case idle
         /// Head admitted, body arriving.
         case receiving(RequestExchange)
@@ -24,17 +24,17 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private let store: SnapshotStore
-    private let connection: ConnectionState
+    let connection: ConnectionState
     private let pools: UpstreamPools
-    private let observer: GatewayObserver
+    let observer: GatewayObserver
     private let timeouts: ConnectionTimeouts
-    private var state: State = .idle
+    var state: State = .idle
     /// Parts of pipelined requests that arrived while an earlier request was being answered, in order.
     private var queuedParts: CircularBuffer<HTTPServerRequestPart> = []
     private var drainingQueue = false
     private var readPending = false
-    private var context: ChannelHandlerContext?
-    private var proxy: ProxyLeg?
+    var context: ChannelHandlerContext?
+    var proxy: ProxyLeg?
 
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
@@ -122,6 +122,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch gates.admitHead(head, now: exchange.receivedAt) {
         case .failure(let rejection):
             exchange.rejectedMatch = rejection.match
+            exchange.rejectedAPI = rejection.api
             exchange.normalizedPath = rejection.path
             if let match = rejection.match, rejection.error.status == .forbidden {
                 observer.authenticationFailed(apiID: match.api.id, reason: rejection.error.errorType)
@@ -202,155 +203,9 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    // MARK: Answers made by Gatehouse
-
-    /// Answers before the body has been read. A closing error drains input for a while (lingering close) so the
-    /// client sees the answer instead of a reset.
-    private func answerEarly(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
-        if error.closesConnection {
-            exchange.keepAlive = false
-            writeError(exchange, error: error, context: context)
-            state = .lingering
-            finishLingering(exchange, context: context)
-        } else {
-            writeError(exchange, error: error, context: context)
-            exchange.responseComplete = true
-            state = .discarding(exchange)
-        }
-    }
-
-    private func answer(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
-        writeError(exchange, error: error, context: context)
-        exchange.responseComplete = true
-        finishIfDone(exchange, context: context)
-    }
-
-    private func writeError(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
-        exchange.errorType = error.errorType
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "x-amzn-ErrorType", value: error.errorType)
-        write(
-            exchange, status: error.status, headers: headers, body: error.jsonBody,
-            closing: error.closesConnection, context: context)
-    }
-
-    private func answerMock(_ exchange: RequestExchange, mock: MockResponse, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        for (name, value) in mock.headers { headers.add(name: name, value: value) }
-        write(
-            exchange, status: HTTPResponseStatus(statusCode: mock.status), headers: headers, body: mock.body,
-            closing: false, context: context)
-        exchange.responseComplete = true
-        finishIfDone(exchange, context: context)
-    }
-
-    private func write(
-        _ exchange: RequestExchange, status: HTTPResponseStatus, headers: HTTPHeaders, body: String, closing: Bool,
-        context: ChannelHandlerContext
-    ) {
-        var headers = headers
-        var buffer = context.channel.allocator.buffer(capacity: body.utf8.count)
-        buffer.writeString(body)
-        headers.replaceOrAdd(name: "content-length", value: String(buffer.readableBytes))
-        if closing { exchange.keepAlive = false }
-        let head = responseHead(for: exchange, status: status, headers: headers, hasLength: true)
-        exchange.status = Int(status.code)
-        exchange.responseBytes = buffer.readableBytes
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if exchange.head.method != .HEAD && buffer.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-    }
-
-    /// The client-facing head: request id, and the connection semantics the client asked for.
-    private func responseHead(
-        for exchange: RequestExchange, status: HTTPResponseStatus, headers: HTTPHeaders, hasLength: Bool
-    ) -> HTTPResponseHead {
-        var headers = headers
-        headers.replaceOrAdd(name: "x-amzn-RequestId", value: exchange.requestID)
-        let version = exchange.head.version
-        if version.major == 1 && version.minor == 0 && !hasLength {
-            exchange.keepAlive = false
-        }
-        if !exchange.keepAlive {
-            headers.replaceOrAdd(name: "connection", value: "close")
-        } else if version.major == 1 && version.minor == 0 {
-            headers.replaceOrAdd(name: "connection", value: "keep-alive")
-        }
-        return HTTPResponseHead(version: version.minor == 0 ? .http1_0 : .http1_1, status: status, headers: headers)
-    }
-
-    // MARK: Answers relayed from the upstream
-
-    func relayHead(_ head: HTTPResponseHead, exchange: RequestExchange) {
-        guard let context else { return }
-        var named = Set<String>()
-        for value in head.headers[canonicalForm: "connection"] { named.insert(value.lowercased()) }
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + 2)
-        for (name, value) in head.headers {
-            let lower = name.lowercased()
-            if UpstreamRequestBuilder.hopByHop.contains(lower) || named.contains(lower) || lower == "x-amzn-requestid" {
-                continue
-            }
-            headers.add(name: name, value: value)
-        }
-        exchange.status = Int(head.status.code)
-        let hasLength = headers.contains(name: "content-length") || !Self.allowsBody(head.status, exchange.head.method)
-        context.write(
-            wrapOutboundOut(.head(responseHead(for: exchange, status: head.status, headers: headers, hasLength: hasLength))),
-            promise: nil)
-    }
-
-    func relayBody(_ buffer: ByteBuffer, exchange: RequestExchange) -> Bool {
-        guard let context else { return false }
-        exchange.responseBytes += buffer.readableBytes
-        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        return context.channel.isWritable
-    }
-
-    func relayFlush() {
-        context?.flush()
-    }
-
-    func relayEnd(exchange: RequestExchange) {
-        guard let context else { return }
-        proxy = nil
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        exchange.responseComplete = true
-        finishIfDone(exchange, context: context)
-    }
-
-    /// The upstream failed before answering: 502 or 504 from the contract's table.
-    func relayFailure(_ error: GatewayError, exchange: RequestExchange) {
-        guard let context else { return }
-        proxy = nil
-        answer(exchange, error: error, context: context)
-    }
-
-    /// The upstream failed mid-response: the client's response cannot be completed, so the connection ends.
-    func relayAbort(exchange: RequestExchange) {
-        guard let context else { return }
-        proxy = nil
-        exchange.keepAlive = false
-        state = .lingering
-        observer.requestFinished(exchange.accessRecord(connection: connection))
-        context.close(promise: nil)
-    }
-
-    private static func allowsBody(_ status: HTTPResponseStatus, _ method: HTTPMethod) -> Bool {
-        if method == .HEAD { return false }
-        switch status.code {
-        case 100..<200, 204, 304: return false
-        default: return true
-        }
-    }
-
     // MARK: Completion
 
-    private func finishIfDone(_ exchange: RequestExchange, context: ChannelHandlerContext) {
+    func finishIfDone(_ exchange: RequestExchange, context: ChannelHandlerContext) {
         guard exchange.requestComplete && exchange.responseComplete else {
             if exchange.responseComplete, case .responding = state { state = .discarding(exchange) }
             return
@@ -370,7 +225,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    private func finishLingering(_ exchange: RequestExchange, context: ChannelHandlerContext) {
+    func finishLingering(_ exchange: RequestExchange, context: ChannelHandlerContext) {
         observer.requestFinished(exchange.accessRecord(connection: connection))
         let channel = context.channel
         context.eventLoop.scheduleTask(in: exchange.snapshot.limits.lingerTimeout) {
@@ -441,7 +296,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         let exchange =
             current
-            ?? RequestExchange(head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), snapshot: store.current)
+            ?? RequestExchange(
+                head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), snapshot: store.current)
         exchange.keepAlive = false
         writeError(exchange, error: gatewayError, context: context)
         state = .lingering

@@ -126,8 +126,10 @@ public final class GatewayServer: Sendable {
         timeouts: ConnectionTimeouts
     ) throws {
         let observer = self.observer
-        let connection = ConnectionState(listener: listener.name, sourceIP: source, network: snapshot.network(for: source))
-        let verifier = ClientCertificateVerifier(policy: listener.clientPolicy, connection: connection, observer: observer)
+        let connection = ConnectionState(
+            listener: listener.name, sourceIP: source, network: snapshot.network(for: source))
+        let verifier = ClientCertificateVerifier(
+            policy: listener.clientPolicy, connection: connection, observer: observer)
         let limits = snapshot.limits
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
@@ -141,7 +143,8 @@ public final class GatewayServer: Sendable {
                 customVerificationCallbackWithMetadata: { certificates, promise in
                     verifier.verify(certificates, promise: promise)
                 }))
-        try sync.addHandler(ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
+        try sync.addHandler(
+            ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
         try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
         try sync.configureHTTPServerPipeline(
             withPipeliningAssistance: false, withErrorHandling: false, withEncoderConfiguration: .init(),

@@ -31,7 +31,8 @@ public struct ListenerSocketPlan: Sendable {
         for listener in listeners {
             if let sockets = assigned[listener.name] {
                 guard sockets.count == 1, let socket = sockets.first else {
-                    throw Problem(description: "systemd passed \(sockets.count) sockets named \"\(listener.name)\"; expected one")
+                    throw Problem(
+                        description: "systemd passed \(sockets.count) sockets named \"\(listener.name)\"; expected one")
                 }
                 try Self.checkAddress(socket.localAddress, listener: listener)
                 entries.append(
@@ -58,11 +59,13 @@ public struct ListenerSocketPlan: Sendable {
             if !listener.isAdmin {
                 throw Problem(
                     description:
-                        "listener \"\(listener.name)\": systemd passed a unix socket (\(address)); data listeners need TCP")
+                        "listener \"\(listener.name)\": systemd passed a unix socket (\(address)); data listeners need TCP"
+                )
             }
         case .ip(let host, _):
             guard let ip = IPAddress(host) else {
-                throw Problem(description: "listener \"\(listener.name)\": cannot read the passed socket's address \(address)")
+                throw Problem(
+                    description: "listener \"\(listener.name)\": cannot read the passed socket's address \(address)")
             }
             if listener.isAdmin {
                 guard ip.isLoopback else {
@@ -78,7 +81,8 @@ public struct ListenerSocketPlan: Sendable {
                         + "address; set allow_public_bind: true to allow it")
             }
         case .other:
-            throw Problem(description: "listener \"\(listener.name)\": systemd passed a socket of an unsupported family")
+            throw Problem(
+                description: "listener \"\(listener.name)\": systemd passed a socket of an unsupported family")
         }
     }
 }

@@ -16,6 +16,7 @@ final class RequestExchange {
     var admitted: RequestGates.Admitted?
     /// The route of a request refused before its body (e.g. a 403 on the signature), for the record.
     var rejectedMatch: RouteMatch?
+    var rejectedAPI: APIDefinition?
     var normalizedPath: NormalizedPath?
     var body: ByteBuffer?
     var bodyBytes = 0
@@ -59,7 +60,7 @@ final class RequestExchange {
             clientCertSubject: connection.clientIdentity?.subject,
             clientCertURI: connection.clientIdentity?.uris.first,
             principal: principal?.arn,
-            apiID: match?.api.id,
+            apiID: match?.api.id ?? rejectedAPI?.id,
             stage: match?.stage,
             routeKey: match?.route.key,
             method: head.method.rawValue,

@@ -1,6 +1,6 @@
-import GatehouseConfig
 import AccessPolicy
 import Foundation
+import GatehouseConfig
 import NIOHTTP1
 import SigV4
 
@@ -45,6 +45,8 @@ struct RequestGates {
     /// A head refused by gate 4 or 5a; the route, when one matched, is kept for the access record and metrics.
     struct Rejection: Error {
         let error: GatewayError
+        /// The API the request selected, when it did (a 404 for an unknown route still belongs to an API).
+        var api: APIDefinition? = nil
         var match: RouteMatch? = nil
         var path: NormalizedPath? = nil
     }
@@ -69,11 +71,13 @@ struct RequestGates {
         }
         let router = snapshot.router
         guard
-            let api = router.selectAPI(host: head.headers.first(name: "host"),
-                apiIDHeader: head.headers.first(name: "x-apigw-api-id")),
-            let match = router.match(api: api, method: head.method.rawValue, path: path)
+            let api = router.selectAPI(
+                host: head.headers.first(name: "host"), apiIDHeader: head.headers.first(name: "x-apigw-api-id"))
         else {
             return .failure(Rejection(error: .notFound, path: path))
+        }
+        guard let match = router.match(api: api, method: head.method.rawValue, path: path) else {
+            return .failure(Rejection(error: .notFound, api: api, path: path))
         }
         guard match.route.authorization == .awsIAM else {
             return .success(Admitted(match: match, path: path, pendingSignature: nil))
@@ -86,13 +90,14 @@ struct RequestGates {
             return .success(Admitted(match: match, path: path, pendingSignature: pending))
         case .failure(let error):
             let refusal = GatewayError(status: .forbidden, errorType: error.errorType, message: error.message)
-            return .failure(Rejection(error: refusal, match: match, path: path))
+            return .failure(Rejection(error: refusal, api: api, match: match, path: path))
         }
     }
 
     /// Gate 5b: the signature over the body as received.
-    func verifySignature(_ pending: PendingVerification, bodySHA256Hex: String?) -> Result<CallerPrincipal, GatewayError>
-    {
+    func verifySignature(_ pending: PendingVerification, bodySHA256Hex: String?) -> Result<
+        CallerPrincipal, GatewayError
+    > {
         switch pending.finish(bodySHA256Hex: bodySHA256Hex) {
         case .success(let caller):
             return .success(
@@ -113,7 +118,8 @@ struct RequestGates {
             apiID: admitted.match.api.id, stage: admitted.match.stage, method: method,
             routePath: admitted.match.routePath, principal: principal, sourceIP: connection.sourceIP,
             network: connection.network, clientIdentity: connection.clientIdentity, userAgent: userAgent, now: now)
-        let outcome = PolicyCheck(region: snapshot.region, accountID: snapshot.accountID).evaluate(policy, subject: subject)
+        let outcome = PolicyCheck(region: snapshot.region, accountID: snapshot.accountID).evaluate(
+            policy, subject: subject)
         return outcome.deniedMessage.map { GatewayError.accessDenied($0) }
     }
 }

@@ -1,0 +1,85 @@
+import NIOCore
+import NIOHTTP1
+
+/// Responses Gatehouse makes itself: the contract's errors and MOCK integrations.
+extension GatewayRequestHandler {
+    // MARK: Answers made by Gatehouse
+
+    /// Answers before the body has been read. A closing error drains input for a while (lingering close) so the
+    /// client sees the answer instead of a reset.
+    func answerEarly(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
+        if error.closesConnection {
+            exchange.keepAlive = false
+            writeError(exchange, error: error, context: context)
+            state = .lingering
+            finishLingering(exchange, context: context)
+        } else {
+            writeError(exchange, error: error, context: context)
+            exchange.responseComplete = true
+            state = .discarding(exchange)
+        }
+    }
+
+    func answer(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
+        writeError(exchange, error: error, context: context)
+        exchange.responseComplete = true
+        finishIfDone(exchange, context: context)
+    }
+
+    func writeError(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
+        exchange.errorType = error.errorType
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "x-amzn-ErrorType", value: error.errorType)
+        write(
+            exchange, status: error.status, headers: headers, body: error.jsonBody,
+            closing: error.closesConnection, context: context)
+    }
+
+    func answerMock(_ exchange: RequestExchange, mock: MockResponse, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        for (name, value) in mock.headers { headers.add(name: name, value: value) }
+        write(
+            exchange, status: HTTPResponseStatus(statusCode: mock.status), headers: headers, body: mock.body,
+            closing: false, context: context)
+        exchange.responseComplete = true
+        finishIfDone(exchange, context: context)
+    }
+
+    func write(
+        _ exchange: RequestExchange, status: HTTPResponseStatus, headers: HTTPHeaders, body: String, closing: Bool,
+        context: ChannelHandlerContext
+    ) {
+        var headers = headers
+        var buffer = context.channel.allocator.buffer(capacity: body.utf8.count)
+        buffer.writeString(body)
+        headers.replaceOrAdd(name: "content-length", value: String(buffer.readableBytes))
+        if closing { exchange.keepAlive = false }
+        let head = responseHead(for: exchange, status: status, headers: headers, hasLength: true)
+        exchange.status = Int(status.code)
+        exchange.responseBytes = buffer.readableBytes
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if exchange.head.method != .HEAD && buffer.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    /// The client-facing head: request id, and the connection semantics the client asked for.
+    func responseHead(
+        for exchange: RequestExchange, status: HTTPResponseStatus, headers: HTTPHeaders, hasLength: Bool
+    ) -> HTTPResponseHead {
+        var headers = headers
+        headers.replaceOrAdd(name: "x-amzn-RequestId", value: exchange.requestID)
+        let version = exchange.head.version
+        if version.major == 1 && version.minor == 0 && !hasLength {
+            exchange.keepAlive = false
+        }
+        if !exchange.keepAlive {
+            headers.replaceOrAdd(name: "connection", value: "close")
+        } else if version.major == 1 && version.minor == 0 {
+            headers.replaceOrAdd(name: "connection", value: "keep-alive")
+        }
+        return HTTPResponseHead(version: version.minor == 0 ? .http1_0 : .http1_1, status: status, headers: headers)
+    }
+}
