@@ -1,5 +1,14 @@
 // Micro-benchmark (not a test): one complete header-form verification with a warm key cache, both phases,
 // for SigV4 and SigV4a. Usage: gatehouse-sigv4-bench [v4-iterations] [v4a-iterations]
+//
+// CPU time on a shared machine is noisy; instruction counts are not. To count instructions per verification,
+// run callgrind twice and take the difference (start-up and warm-up cancel out). Valgrind cannot read Swift's
+// DWARF 5, so strip the debug info from a copy first:
+//   cp .build-sigv4rel/release/gatehouse-sigv4-bench /tmp/bench && strip --strip-debug /tmp/bench
+//   valgrind --tool=callgrind --callgrind-out-file=cg.1000 /tmp/bench 1000 0
+//   valgrind --tool=callgrind --callgrind-out-file=cg.11000 /tmp/bench 11000 0
+//   per verification = (Ir(11000) - Ir(1000)) / 10000;  callgrind_annotate cg.11000 | swift demangle --simplified
+// For line-level annotation build with `-Xswiftc -g -Xswiftc -dwarf-version=4 -Xcc -gdwarf-4` instead.
 import SigV4
 
 #if canImport(Glibc)

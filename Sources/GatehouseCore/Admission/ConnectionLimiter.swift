@@ -7,6 +7,7 @@ public final class ConnectionLimiter: Sendable {
     private let limit: Int
     private let active = Atomic<Int>(0)
     private let serverChannel = Mutex<Channel?>(nil)
+    private let stopped = Atomic<Bool>(false)
 
     public init(limit: Int) {
         self.limit = limit
@@ -29,7 +30,16 @@ public final class ConnectionLimiter: Sendable {
         if now == limit - 1 { setAccepting(true) }
     }
 
+    /// Drain: stop taking connections off the listen queue for good; they stay queued for the next process when
+    /// the socket is shared (socket activation).
+    func stopAccepting() async {
+        stopped.store(true, ordering: .relaxed)
+        guard let channel = serverChannel.withLock({ $0 }) else { return }
+        try? await channel.setOption(ChannelOptions.autoRead, value: false).get()
+    }
+
     private func setAccepting(_ accepting: Bool) {
+        if accepting && stopped.load(ordering: .relaxed) { return }
         guard let channel = serverChannel.withLock({ $0 }) else { return }
         channel.setOption(ChannelOptions.autoRead, value: accepting).whenComplete { _ in
             if accepting { channel.read() }

@@ -28,18 +28,24 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let pools: UpstreamPools
     let observer: GatewayObserver
     private let timeouts: ConnectionTimeouts
+    private let drainSignal: DrainSignal
     var state: State = .idle
     /// Parts of pipelined requests that arrived while an earlier request was being answered, in order.
     private var queuedParts: CircularBuffer<HTTPServerRequestPart> = []
     private var drainingQueue = false
     private var readPending = false
+    /// Requests begun on this connection; a connection that has not begun one is still owed an answer on drain.
+    private var requestsStarted = 0
+    /// Drain began: the next request is the last on this connection.
+    private var quiescing = false
     var context: ChannelHandlerContext?
     var proxy: ProxyLeg?
 
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
-        timeouts: ConnectionTimeouts
+        timeouts: ConnectionTimeouts, drainSignal: DrainSignal
     ) {
+        self.drainSignal = drainSignal
         self.timeouts = timeouts
         self.store = store
         self.connection = connection
@@ -114,6 +120,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func startRequest(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         timeouts.headReceived()
         let exchange = RequestExchange(head: head, snapshot: store.current)
+        requestsStarted += 1
+        if quiescing || drainSignal.isDraining { exchange.keepAlive = false }
         let gates = RequestGates(snapshot: exchange.snapshot, connection: connection)
         if let error = gates.checkFraming(head) {
             answerEarly(exchange, error: error, context: context)
@@ -244,6 +252,10 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             return
         }
         switch state {
+        case .idle where requestsStarted == 0:
+            // Accepted before the drain but no request read yet: its client has sent (or is sending) one to this
+            // process, so it is answered, with `Connection: close`, within header_timeout and drain_timeout.
+            quiescing = true
         case .idle:
             state = .lingering
             context.close(promise: nil)

@@ -17,6 +17,8 @@ public final class GatewayServer: Sendable {
     private let pools: UpstreamPools
     /// One quiescing helper per listener: each tracks one server channel and the connections it accepted.
     private let quiescers = NIOLockedValueBox<[ServerQuiescingHelper]>([])
+    private let limiters = NIOLockedValueBox<[ConnectionLimiter]>([])
+    private let drainSignal = DrainSignal()
 
     public init(store: SnapshotStore, group: any EventLoopGroup, observer: GatewayObserver) {
         self.store = store
@@ -30,6 +32,7 @@ public final class GatewayServer: Sendable {
         let limiter = ConnectionLimiter(limit: store.current.limits.maxConnections)
         let quiesce = ServerQuiescingHelper(group: group)
         quiescers.withLockedValue { $0.append(quiesce) }
+        limiters.withLockedValue { $0.append(limiter) }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -151,12 +154,18 @@ public final class GatewayServer: Sendable {
             withDecoderLimitConfiguration: decoderLimits)
         try sync.addHandler(
             GatewayRequestHandler(
-                store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts))
+                store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts,
+                drainSignal: drainSignal))
     }
 
     /// Drain: stop accepting, let connections finish their current request (idle keep-alive connections close
     /// at once), and complete when every connection has closed or the timeout has passed.
     public func drain(timeout: TimeAmount) async {
+        drainSignal.begin()
+        // Stop accepting first and give connections accepted a moment ago time to finish their set-up: closing the
+        // listener under an accept in progress resets that client.
+        for limiter in limiters.withLockedValue({ $0 }) { await limiter.stopAccepting() }
+        try? await Task.sleep(for: .milliseconds(100))
         let loop = group.next()
         let promises = quiescers.withLockedValue { helpers in
             helpers.map { helper in

@@ -4,7 +4,7 @@ import Crypto
 /// the body hash. The gateway obtains it before reading the body, so bad requests are refused without reading it.
 public struct PendingVerification: Sendable {
     enum Key: Sendable {
-        case hmac(HMAC<SHA256>)
+        case hmac(SigningKey)
         case ecdsa(P256.Signing.PublicKey)
     }
 
@@ -12,16 +12,20 @@ public struct PendingVerification: Sendable {
         /// The client declared `UNSIGNED-PAYLOAD`.
         case unsigned
         /// The client declared this lowercase hex hash in `X-Amz-Content-Sha256`.
-        case declared(String)
+        case declared(TextSlice)
         /// Nothing declared: the hash of the body received is signed.
         case bodyHash
     }
 
-    let canonicalPrefix: [UInt8]
-    let stringToSignPrefix: [UInt8]
+    /// The canonical request without its payload line, then the string to sign without its last line: one
+    /// allocation for both.
+    let prefixes: [UInt8]
+    /// Where the string-to-sign prefix starts in `prefixes`.
+    let canonicalPrefixCount: Int
     let payload: Payload
     let key: Key
-    let signature: String
+    /// As sent: lowercase hex (v4) or hex DER (v4a).
+    let signature: TextSlice
     let caller: VerifiedCaller
 
     /// Whether `finish` needs the SHA-256 of the body. False only for `UNSIGNED-PAYLOAD`, in which case the body
@@ -38,63 +42,99 @@ public struct PendingVerification: Sendable {
     /// - Parameter bodySHA256Hex: the lowercase hex SHA-256 of the body as received; nil means an empty body.
     ///   Ignored when `needsBodyHash` is false.
     public func finish(bodySHA256Hex: String?) -> Result<VerifiedCaller, SigV4Error> {
-        switch stringToSignBytes(bodySHA256Hex: bodySHA256Hex) {
+        let verified = withStringToSignPieces(bodySHA256Hex: bodySHA256Hex) { prefix, canonicalHashHex in
+            verify(prefix, canonicalHashHex)
+        }
+        switch verified {
         case .failure(let error): return .failure(error)
-        case .success(let stringToSign): return verify(stringToSign) ? .success(caller) : .failure(.signatureMismatch)
+        case .success(let valid): return valid ? .success(caller) : .failure(.signatureMismatch)
         }
     }
 
     /// The canonical request the signature must cover (diagnostics and tests; never sent to clients).
     func canonicalRequest(bodySHA256Hex: String?) -> Result<String, SigV4Error> {
-        canonicalBytes(bodySHA256Hex: bodySHA256Hex).map { String(decoding: $0, as: UTF8.self) }
+        withPayloadLine(bodySHA256Hex: bodySHA256Hex) { line in
+            prefixes.withUnsafeBufferPointer { buffer in
+                String(decoding: Array(buffer[..<canonicalPrefixCount]) + Array(line), as: UTF8.self)
+            }
+        }
     }
 
     /// The string to sign (diagnostics and tests).
     func stringToSign(bodySHA256Hex: String?) -> Result<String, SigV4Error> {
-        stringToSignBytes(bodySHA256Hex: bodySHA256Hex).map { String(decoding: $0, as: UTF8.self) }
+        withStringToSignPieces(bodySHA256Hex: bodySHA256Hex) { prefix, hex in
+            String(decoding: Array(prefix) + Array(hex), as: UTF8.self)
+        }
     }
 
-    private func canonicalBytes(bodySHA256Hex: String?) -> Result<[UInt8], SigV4Error> {
+    /// The payload line: `UNSIGNED-PAYLOAD`, the declared hash once it matches the body's, or the body's hash.
+    private func withPayloadLine<R>(
+        bodySHA256Hex: String?, _ body: (UnsafeBufferPointer<UInt8>) -> R
+    ) -> Result<R, SigV4Error> {
         let bodyHash = bodySHA256Hex ?? SigV4Canonical.emptyPayloadHash
-        let payloadLine: String
         switch payload {
         case .unsigned:
-            payloadLine = "UNSIGNED-PAYLOAD"
+            let line: StaticString = "UNSIGNED-PAYLOAD"
+            return .success(body(UnsafeBufferPointer(start: line.utf8Start, count: line.utf8CodeUnitCount)))
         case .declared(let declared):
-            guard ConstantTime.equals(declared.utf8, bodyHash.lowercased().utf8) else {
-                return .failure(.payloadHashMismatch)
+            let matches = declared.withBytes { declared in
+                UTF8Bytes.with(bodyHash) { computed in
+                    guard declared.count == computed.count else { return false }
+                    var difference: UInt8 = 0
+                    for index in 0..<declared.count {
+                        difference |= declared[index] ^ ASCII.lowercased(computed[index])
+                    }
+                    return difference == 0
+                }
             }
-            payloadLine = declared
+            guard matches else { return .failure(.payloadHashMismatch) }
+            return .success(declared.withBytes(body))
         case .bodyHash:
-            payloadLine = bodyHash
-        }
-        var canonical = canonicalPrefix
-        canonical.append(contentsOf: payloadLine.utf8)
-        return .success(canonical)
-    }
-
-    private func stringToSignBytes(bodySHA256Hex: String?) -> Result<[UInt8], SigV4Error> {
-        canonicalBytes(bodySHA256Hex: bodySHA256Hex).map { canonical in
-            var stringToSign = stringToSignPrefix
-            Hex.append(SHA256.hash(data: canonical), to: &stringToSign)
-            return stringToSign
+            return .success(UTF8Bytes.with(bodyHash, body))
         }
     }
 
-    private func verify(_ stringToSign: [UInt8]) -> Bool {
+    /// The string-to-sign prefix and the hex SHA-256 of the canonical request: the string to sign in two pieces,
+    /// without copying them together.
+    private func withStringToSignPieces<R>(
+        bodySHA256Hex: String?, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R
+    ) -> Result<R, SigV4Error> {
+        prefixes.withUnsafeBufferPointer { buffer in
+            let canonicalPrefix = UnsafeBufferPointer(rebasing: buffer[..<canonicalPrefixCount])
+            let hashed = withPayloadLine(bodySHA256Hex: bodySHA256Hex) { line in
+                UTF8Bytes.concatenated(UnsafeRawBufferPointer(canonicalPrefix), UnsafeRawBufferPointer(line)) {
+                    var hasher = SHA256()
+                    hasher.update(bufferPointer: $0)
+                    return hasher.finalize()
+                }
+            }
+            return hashed.map { digest in
+                Hex.withLowercase(digest) { hex in
+                    body(UnsafeBufferPointer(rebasing: buffer[canonicalPrefixCount...]), hex)
+                }
+            }
+        }
+    }
+
+    private func verify(_ prefix: UnsafeBufferPointer<UInt8>, _ canonicalHashHex: UnsafeBufferPointer<UInt8>)
+        -> Bool
+    {
         switch key {
-        case .hmac(let keyed):
-            var mac = keyed
-            mac.update(data: stringToSign)
-            var expected: [UInt8] = []
-            expected.reserveCapacity(64)
-            Hex.append(mac.finalize(), to: &expected)
-            return ConstantTime.equals(expected, signature.utf8)
+        case .hmac(let signingKey):
+            let mac = signingKey.authenticationCode(
+                UnsafeRawBufferPointer(prefix), UnsafeRawBufferPointer(canonicalHashHex)
+            )
+            return Hex.withLowercase(mac) { expected in
+                signature.withBytes { ConstantTime.equals(expected, $0) }
+            }
         case .ecdsa(let publicKey):
-            guard let der = Hex.decode(Array(signature.utf8)),
+            guard let der = signature.withBytes({ Hex.decode($0) }),
                 let ecdsa = try? P256.Signing.ECDSASignature(derRepresentation: der)
             else { return false }
-            return publicKey.isValidSignature(ecdsa, for: SHA256.hash(data: stringToSign))
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(prefix))
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(canonicalHashHex))
+            return publicKey.isValidSignature(ecdsa, for: hasher.finalize())
         }
     }
 }

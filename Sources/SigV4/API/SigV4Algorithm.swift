@@ -8,13 +8,21 @@ public enum SigV4Algorithm: String, Sendable, Hashable {
 
 extension SigV4Algorithm {
     /// The algorithm named by the bytes of an `Authorization` scheme, compared without building a String.
-    init?<C: Collection>(scheme: C) where C.Element == UInt8 {
-        if scheme.elementsEqual(Self.hmacSHA256.rawValue.utf8) {
+    init?(scheme: UnsafeBufferPointer<UInt8>) {
+        if ASCII.equals(scheme, "AWS4-HMAC-SHA256") {
             self = .hmacSHA256
-        } else if scheme.elementsEqual(Self.ecdsaP256SHA256.rawValue.utf8) {
+        } else if ASCII.equals(scheme, "AWS4-ECDSA-P256-SHA256") {
             self = .ecdsaP256SHA256
         } else {
             return nil
+        }
+    }
+
+    /// The name as it appears on the first line of the string to sign.
+    var name: StaticString {
+        switch self {
+        case .hmacSHA256: return "AWS4-HMAC-SHA256"
+        case .ecdsaP256SHA256: return "AWS4-ECDSA-P256-SHA256"
         }
     }
 }

@@ -56,7 +56,8 @@ public enum SigV4Canonical {
         canonicalRequest: String
     ) -> String {
         var out: [UInt8] = []
-        appendStringToSignPrefix(algorithm: algorithm, timestamp: timestamp, scope: credentialScope[...], to: &out)
+        appendStringToSignPrefix(
+            algorithm: algorithm, timestamp: timestamp, scope: TextSlice(credentialScope), to: &out)
         Hex.append(SHA256.hash(data: Array(canonicalRequest.utf8)), to: &out)
         return String(decoding: out, as: UTF8.self)
     }
@@ -69,14 +70,26 @@ public enum SigV4Canonical {
     static func appendStringToSignPrefix(
         algorithm: SigV4Algorithm,
         timestamp: String,
-        scope: Substring,
+        scope: TextSlice,
         to out: inout [UInt8]
     ) {
-        out.append(contentsOf: algorithm.rawValue.utf8)
+        out += ByteWriter.collect(capacity: 48 + scope.count) {
+            writeStringToSignPrefix(algorithm: algorithm, timestamp: timestamp, scope: scope, to: &$0)
+        }
+    }
+
+    /// `ALGORITHM\nTIMESTAMP\nSCOPE\n`.
+    static func writeStringToSignPrefix(
+        algorithm: SigV4Algorithm,
+        timestamp: String,
+        scope: TextSlice,
+        to out: inout ByteWriter
+    ) {
+        out.append(algorithm.name)
         out.append(ASCII.newline)
-        out.append(contentsOf: timestamp.utf8)
+        out.append(timestamp)
         out.append(ASCII.newline)
-        out.append(contentsOf: scope.utf8)
+        scope.withBytes { out.append($0) }
         out.append(ASCII.newline)
     }
 }

@@ -142,11 +142,8 @@ public struct SigV4Signer: Sendable {
             let signature = try! ecdsaKey.signature(for: SHA256.hash(data: bytes))
             return Hex.string(signature.derRepresentation)
         }
-        var mac = keyCache.signingMAC(
-            identity: identity, date: timestamp.date, region: region[...], service: service[...]
-        )
-        mac.update(data: bytes)
-        return Hex.string(mac.finalize())
+        let key = keyCache.signingKey(identity: identity, date: timestamp.date, region: region, service: service)
+        return Hex.string(key.authenticationCode(bytes))
     }
 
     /// Lowercase, unique, sorted names of the headers to sign.

@@ -52,14 +52,13 @@ public struct SigV4Verifier: Sendable {
     }
 
     private func prepare(_ request: SigV4Request, now: Int) throws(SigV4Error) -> PendingVerification {
+        let known = KnownHeaders(request.headers)
         let query = RawQuery(request.query)
-        let authorization = request.header("authorization")
-        if authorization != nil,
-            request.headers.count(where: { ASCII.equalsIgnoringCase($0.name, "authorization") }) > 1
-        {
+        let authorization = known.authorization.map { request.headers[$0].value }
+        if known.authorizationCount > 1 {
             throw .incomplete("Only one Authorization header is allowed.")
         }
-        let presigned = !query.isEmpty && query.contains("X-Amz-Signature")
+        let presigned = query.contains("X-Amz-Signature")
         let fields: SignatureFields
         switch (authorization, presigned) {
         case (nil, false):
@@ -77,11 +76,11 @@ public struct SigV4Verifier: Sendable {
 
         let scope = try CredentialScope(
             fields.credential, algorithm: fields.algorithm, region: region, service: service)
-        guard fields.signedHeaders.contains("host") else {
+        guard fields.signedHeaders.signsHost else {
             throw .incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
         }
-        let timestamp = try requestTimestamp(request, fields: fields)
-        guard scope.date == timestamp.date else {
+        let timestamp = try requestTimestamp(request, known: known, fields: fields)
+        guard scope.date.equals(timestamp.date) else {
             throw .incomplete(
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
                     + "'\(scope.date)' != '\(timestamp.date)', from '\(timestamp.basic)'."
@@ -89,48 +88,55 @@ public struct SigV4Verifier: Sendable {
         }
         let expires = try presignedExpiry(fields)
         if fields.algorithm == .ecdsaP256SHA256 {
-            try checkRegionSet(request, query: query, fields: fields)
+            try checkRegionSet(request, known: known, query: query, fields: fields)
         }
 
         guard let identity = lookup(scope.accessKeyID), identity.accessKeyID == scope.accessKeyID else {
             throw .unrecognizedClient
         }
-        let token =
-            fields.presigned
-            ? (query.value(named: "X-Amz-Security-Token") ?? request.header("x-amz-security-token"))
-            : request.header("x-amz-security-token")
+        let headerToken = known.securityToken.map { request.headers[$0].value }
+        let token = fields.presigned ? (query.value(named: "X-Amz-Security-Token") ?? headerToken) : headerToken
         switch (identity.sessionToken, token) {
         case (nil, nil): break
-        case (.some(let expected), .some(let sent)) where ConstantTime.equals(expected.utf8, sent.utf8): break
+        case (.some(let expected), .some(let sent))
+        where UTF8Bytes.with(expected, { left in UTF8Bytes.with(sent) { ConstantTime.equals(left, $0) } }):
+            break
         default: throw .unrecognizedClient
         }
 
         try checkTime(timestamp, expires: expires, now: now)
-        let payload = try declaredPayload(request)
+        let payload = try declaredPayload(request, known: known)
 
-        var canonical: [UInt8] = []
-        canonical.reserveCapacity(512)
-        CanonicalRequestBuilder.appendPrefix(
-            method: request.method,
-            path: request.path,
-            query: query,
-            excludeSignature: fields.presigned,
-            headers: request.headers,
-            signedHeaders: fields.signedHeaders,
-            normalizePath: normalizePath,
-            to: &canonical
-        )
-        var stringToSign: [UInt8] = []
-        stringToSign.reserveCapacity(160)
-        SigV4Canonical.appendStringToSignPrefix(
-            algorithm: fields.algorithm, timestamp: timestamp.basic, scope: scope.scope, to: &stringToSign
-        )
+        // The canonical request prefix, then the string-to-sign prefix, in one buffer sized once.
+        let capacity =
+            CanonicalRequestBuilder.prefixCapacity(
+                method: request.method, path: request.path, query: query, headers: request.headers,
+                signedHeaderBytes: fields.signedHeaders.text.count
+            ) + 48 + scope.scope.count
+        var canonicalPrefixCount = 0
+        let prefixes = ByteWriter.collect(capacity: capacity) { out in
+            fields.signedHeaders.text.withBytes { signedHeaders in
+                CanonicalRequestBuilder.writePrefix(
+                    method: request.method,
+                    path: request.path,
+                    query: query,
+                    excludeSignature: fields.presigned,
+                    headers: request.headers,
+                    signedHeaders: signedHeaders,
+                    lowercaseNames: true,
+                    normalizePath: normalizePath,
+                    to: &out
+                )
+            }
+            canonicalPrefixCount = out.count
+            SigV4Canonical.writeStringToSignPrefix(
+                algorithm: fields.algorithm, timestamp: timestamp.basic, scope: scope.scope, to: &out
+            )
+        }
         let key: PendingVerification.Key
         switch fields.algorithm {
         case .hmacSHA256:
-            key = .hmac(
-                keyCache.signingMAC(identity: identity, date: scope.date, region: scope.region!, service: scope.service)
-            )
+            key = .hmac(keyCache.signingKey(identity: identity, date: scope.date, region: region, service: service))
         case .ecdsaP256SHA256:
             key = .ecdsa(keyCache.publicKey(identity: identity))
         }
@@ -145,8 +151,8 @@ public struct SigV4Verifier: Sendable {
             signedAt: timestamp.epochSeconds
         )
         return PendingVerification(
-            canonicalPrefix: canonical,
-            stringToSignPrefix: stringToSign,
+            prefixes: prefixes,
+            canonicalPrefixCount: canonicalPrefixCount,
             payload: payload,
             key: key,
             signature: fields.signature,
@@ -155,8 +161,11 @@ public struct SigV4Verifier: Sendable {
     }
 
     /// `X-Amz-Date` (query for presigned, else header), or the HTTP `Date` header.
-    private func requestTimestamp(_ request: SigV4Request, fields: SignatureFields) throws(SigV4Error) -> AmzTimestamp {
-        if let amzDate = fields.presigned ? fields.queryDate : request.header("x-amz-date") {
+    private func requestTimestamp(_ request: SigV4Request, known: KnownHeaders, fields: SignatureFields)
+        throws(SigV4Error) -> AmzTimestamp
+    {
+        let headerDate = known.amzDate.map { request.headers[$0].value }
+        if let amzDate = fields.presigned ? fields.queryDate : headerDate {
             guard let timestamp = AmzTimestamp(basic: amzDate) else {
                 throw .incomplete(
                     "Date must be in ISO-8601 'basic format'. Got '\(amzDate)'. See http://en.wikipedia.org/wiki/ISO_8601"
@@ -164,7 +173,7 @@ public struct SigV4Verifier: Sendable {
             }
             return timestamp
         }
-        guard let date = request.header("date") else {
+        guard let date = known.date.map({ request.headers[$0].value }) else {
             throw .incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
         }
         guard let timestamp = AmzTimestamp(httpDate: date) else {
@@ -201,12 +210,16 @@ public struct SigV4Verifier: Sendable {
     }
 
     /// SigV4a: the region set (a signed header, or a query parameter when presigned) must include our region.
-    private func checkRegionSet(_ request: SigV4Request, query: RawQuery, fields: SignatureFields) throws(SigV4Error) {
+    private func checkRegionSet(_ request: SigV4Request, known: KnownHeaders, query: RawQuery, fields: SignatureFields)
+        throws(SigV4Error)
+    {
         let regionSet: String?
         if fields.presigned {
             regionSet = query.value(named: "X-Amz-Region-Set")
         } else {
-            regionSet = fields.signedHeaders.contains("x-amz-region-set") ? request.header("x-amz-region-set") : nil
+            regionSet =
+                fields.signedHeaders.signsRegionSet
+                ? known.regionSet.map { request.headers[$0].value } : nil
         }
         guard let regionSet else {
             throw .incomplete(
@@ -224,13 +237,15 @@ public struct SigV4Verifier: Sendable {
     }
 
     /// `X-Amz-Content-Sha256`: `UNSIGNED-PAYLOAD`, a hex SHA-256 that must match the body, or absent.
-    private func declaredPayload(_ request: SigV4Request) throws(SigV4Error) -> PendingVerification.Payload {
-        guard let declared = request.header("x-amz-content-sha256") else { return .bodyHash }
-        let value = ASCII.trimmed(Substring(declared))
-        if value == "UNSIGNED-PAYLOAD" { return .unsigned }
-        guard Hex.isLowercaseSHA256(value.utf8) else {
+    private func declaredPayload(_ request: SigV4Request, known: KnownHeaders) throws(SigV4Error)
+        -> PendingVerification.Payload
+    {
+        guard let index = known.contentSHA256 else { return .bodyHash }
+        let value = ASCII.trimmed(TextSlice(request.headers[index].value))
+        if value.equals("UNSIGNED-PAYLOAD") { return .unsigned }
+        guard value.withBytes({ Hex.isLowercaseSHA256($0) }) else {
             throw .incomplete("x-amz-content-sha256 must be UNSIGNED-PAYLOAD or the lowercase hex SHA-256 of the body.")
         }
-        return .declared(String(value))
+        return .declared(value)
     }
 }

@@ -2,6 +2,7 @@
 /// what we sign and what we verify cannot drift apart.
 enum CanonicalRequestBuilder {
     /// `METHOD\nURI\nQUERY\nHEADERS\n\nSIGNED_HEADERS\n` — everything but the payload hash line.
+    /// - Parameter signedHeaders: lowercase header names, in signing order.
     static func appendPrefix(
         method: String,
         path: String,
@@ -12,18 +13,54 @@ enum CanonicalRequestBuilder {
         normalizePath: Bool,
         to out: inout [UInt8]
     ) {
-        out.append(contentsOf: method.utf8)
-        out.append(ASCII.newline)
-        appendCanonicalURI(path: path, normalize: normalizePath, to: &out)
-        out.append(ASCII.newline)
-        query.appendCanonical(excludeSignature: excludeSignature, to: &out)
-        out.append(ASCII.newline)
-        appendCanonicalHeaders(headers, signedHeaders: signedHeaders, to: &out)
-        out.append(ASCII.newline)
-        for (index, name) in signedHeaders.enumerated() {
-            if index > 0 { out.append(ASCII.semicolon) }
-            out.append(contentsOf: name.utf8)
+        let list = signedHeaders.joined(separator: ";")
+        let capacity = prefixCapacity(
+            method: method, path: path, query: query, headers: headers, signedHeaderBytes: list.utf8.count
+        )
+        out += ByteWriter.collect(capacity: capacity) { writer in
+            UTF8Bytes.with(list) { names in
+                writePrefix(
+                    method: method, path: path, query: query, excludeSignature: excludeSignature, headers: headers,
+                    signedHeaders: names, lowercaseNames: false, normalizePath: normalizePath, to: &writer
+                )
+            }
         }
+    }
+
+    /// An upper bound of the prefix's length: URI and query bytes may triple when escaped, each signed header
+    /// line holds at most every header value, and the names appear twice.
+    static func prefixCapacity(
+        method: String, path: String, query: RawQuery, headers: [(name: String, value: String)],
+        signedHeaderBytes: Int
+    ) -> Int {
+        var values = 0
+        for header in headers { values += header.value.utf8.count + 1 }
+        return method.utf8.count + 3 * path.utf8.count + 4 * query.byteCount + values + 3 * signedHeaderBytes
+            + 16
+    }
+
+    /// The prefix into a writer. `signedHeaders` is the `;`-separated list as sent, already checked to hold no
+    /// empty name and no whitespace; with `lowercaseNames` the names are written lowercase.
+    static func writePrefix(
+        method: String,
+        path: String,
+        query: RawQuery,
+        excludeSignature: Bool,
+        headers: [(name: String, value: String)],
+        signedHeaders: UnsafeBufferPointer<UInt8>,
+        lowercaseNames: Bool,
+        normalizePath: Bool,
+        to out: inout ByteWriter
+    ) {
+        out.append(method)
+        out.append(ASCII.newline)
+        writeCanonicalURI(path: path, normalize: normalizePath, to: &out)
+        out.append(ASCII.newline)
+        query.writeCanonical(excludeSignature: excludeSignature, to: &out)
+        out.append(ASCII.newline)
+        writeCanonicalHeaders(headers, signedHeaders: signedHeaders, lowercaseNames: lowercaseNames, to: &out)
+        out.append(ASCII.newline)
+        if lowercaseNames { out.appendLowercased(signedHeaders) } else { out.append(signedHeaders) }
         out.append(ASCII.newline)
     }
 
@@ -31,53 +68,83 @@ enum CanonicalRequestBuilder {
     /// with `/` kept. The wire path is already percent-encoded, so `%` becomes `%25`: AWS encodes non-S3 paths
     /// twice, and so do the SDKs.
     static func appendCanonicalURI(path: String, normalize: Bool, to out: inout [UInt8]) {
-        var path = path
-        path.withUTF8 { bytes in
+        out += ByteWriter.collect(capacity: 3 * path.utf8.count + 4) {
+            writeCanonicalURI(path: path, normalize: normalize, to: &$0)
+        }
+    }
+
+    static func writeCanonicalURI(path: String, normalize: Bool, to out: inout ByteWriter) {
+        UTF8Bytes.with(path) { bytes in
             if bytes.isEmpty {
                 out.append(ASCII.slash)
-            } else if normalize {
+            } else if normalize && PathNormalizer.needsNormalization(bytes) {
                 var normalized: [UInt8] = []
                 normalized.reserveCapacity(bytes.count + 1)
                 PathNormalizer.appendNormalized(bytes, to: &normalized)
-                URIEncoding.append(normalized, keepSlash: true, to: &out)
+                normalized.withUnsafeBufferPointer { URIEncoding.write($0, keepSlash: true, to: &out) }
             } else {
-                URIEncoding.append(bytes, keepSlash: true, to: &out)
+                URIEncoding.write(bytes, keepSlash: true, to: &out)
             }
         }
     }
 
-    /// One `name:value\n` line per signed header, in the order of `signedHeaders` (lowercase). Values are trimmed
-    /// and inner whitespace runs collapse to one space; repeated headers join with `,` in received order.
-    static func appendCanonicalHeaders(
+    /// One `name:value\n` line per signed header, in the order of the list. Values are trimmed and inner
+    /// whitespace runs collapse to one space; repeated headers join with `,` in received order. Each request header
+    /// name is reduced to a `HeaderNameKey` once, on the stack, so matching compares integers.
+    private static func writeCanonicalHeaders(
         _ headers: [(name: String, value: String)],
-        signedHeaders: [String],
-        to out: inout [UInt8]
+        signedHeaders: UnsafeBufferPointer<UInt8>,
+        lowercaseNames: Bool,
+        to out: inout ByteWriter
     ) {
-        for name in signedHeaders {
-            out.append(contentsOf: name.utf8)
-            out.append(ASCII.colon)
-            var first = true
-            for header in headers where ASCII.equalsIgnoringCase(header.name, name) {
-                if !first { out.append(ASCII.comma) }
-                first = false
-                appendNormalizedValue(header.value, to: &out)
+        guard !signedHeaders.isEmpty else { return }
+        withUnsafeTemporaryAllocation(of: HeaderNameKey.self, capacity: max(headers.count, 1)) { keys in
+            for index in headers.indices {
+                let key = UTF8Bytes.with(headers[index].name) { HeaderNameKey($0) }
+                (keys.baseAddress! + index).initialize(to: key)
             }
-            out.append(ASCII.newline)
+            var start = 0
+            while start <= signedHeaders.count {
+                let index =
+                    SWAR.firstIndex(of: ASCII.semicolon, in: signedHeaders, start..<signedHeaders.count)
+                    ?? signedHeaders.count
+                let name = UnsafeBufferPointer(rebasing: signedHeaders[start..<index])
+                start = index + 1
+                if lowercaseNames { out.appendLowercased(name) } else { out.append(name) }
+                out.append(ASCII.colon)
+                let key = HeaderNameKey(name)
+                var first = true
+                for header in 0..<headers.count where keys[header] == key {
+                    if !key.isExact {
+                        guard UTF8Bytes.with(headers[header].name, { ASCII.equalsIgnoringCase($0, name) }) else {
+                            continue
+                        }
+                    }
+                    if !first { out.append(ASCII.comma) }
+                    first = false
+                    UTF8Bytes.with(headers[header].value) { writeNormalizedValue($0, to: &out) }
+                }
+                out.append(ASCII.newline)
+            }
         }
     }
 
-    private static func appendNormalizedValue(_ value: String, to out: inout [UInt8]) {
-        var pendingSpace = false
+    private static func writeNormalizedValue(_ value: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter) {
+        // Most values have no whitespace at all: copy them whole.
+        guard SWAR.containsSpaceOrControl(value) else {
+            out.append(value)
+            return
+        }
+        var index = 0
         var wroteAny = false
-        for byte in value.utf8 {
-            if ASCII.isWhitespace(byte) {
-                pendingSpace = wroteAny
-            } else {
-                if pendingSpace { out.append(ASCII.space) }
-                pendingSpace = false
-                wroteAny = true
-                out.append(byte)
-            }
+        while index < value.count {
+            while index < value.count && ASCII.isWhitespace(value[index]) { index += 1 }
+            let runStart = index
+            while index < value.count && !ASCII.isWhitespace(value[index]) { index += 1 }
+            guard runStart < index else { break }
+            if wroteAny { out.append(ASCII.space) }
+            out.append(UnsafeBufferPointer(rebasing: value[runStart..<index]))
+            wroteAny = true
         }
     }
 }

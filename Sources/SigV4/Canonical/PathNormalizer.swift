@@ -40,7 +40,8 @@ enum PathNormalizer {
         if out.count == before { out.append(ASCII.slash) }
     }
 
-    private static func needsNormalization(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// False when the path is already normal (starts with `/`, no `//`, no `.` or `..` segment).
+    static func needsNormalization(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         guard path[0] == ASCII.slash else { return true }
         var previous: UInt8 = 0
         var segmentStart = 0

@@ -2,13 +2,21 @@ import Crypto
 import Synchronization
 
 /// Derived keys, cached so that a warm verification costs one HMAC (v4) or one ECDSA verify (v4a) plus SHA-256s.
-/// v4 keys are cached per (access key, date, region, service) as a pre-keyed HMAC; v4a public keys per access key.
-/// Each entry remembers the secret it came from, so a rotated secret is never served a stale key.
-/// Share one cache across configuration reloads by passing it to each new `SigV4Verifier`.
+/// v4 keys are cached per (access key, date) as a pre-keyed HMAC; v4a public keys per access key. Each entry
+/// remembers the secret, region and service it came from, so a rotated secret or a new region is never served a
+/// stale key. Share one cache across configuration reloads by passing it to each new `SigV4Verifier`.
 public final class SigV4KeyCache: Sendable {
+    /// The date is the number `yyyyMMdd`: the lookup hashes the access key id and an integer, nothing built.
+    private struct V4Key: Hashable {
+        var accessKeyID: String
+        var day: Int
+    }
+
     private struct V4Entry {
         var secret: String
-        var mac: HMAC<SHA256>
+        var region: String
+        var service: String
+        var key: SigningKey
     }
 
     private struct V4aEntry {
@@ -16,7 +24,7 @@ public final class SigV4KeyCache: Sendable {
         var publicKey: P256.Signing.PublicKey
     }
 
-    private let v4 = Mutex<[String: V4Entry]>([:])
+    private let v4 = Mutex<[V4Key: V4Entry]>([:])
     private let v4a = Mutex<[String: V4aEntry]>([:])
     private let capacity: Int
 
@@ -25,21 +33,32 @@ public final class SigV4KeyCache: Sendable {
         self.capacity = capacity
     }
 
-    /// An HMAC-SHA256 already keyed with the signing key; the caller updates a copy with the string to sign.
-    func signingMAC(identity: SigV4Identity, date: Substring, region: Substring, service: Substring) -> HMAC<SHA256> {
-        let cacheKey = "\(identity.accessKeyID)\u{0}\(date)\u{0}\(region)\u{0}\(service)"
-        if let hit = v4.withLock({ $0[cacheKey] }), hit.secret == identity.secretAccessKey {
-            return hit.mac
+    /// The HMAC keyed with the signing key of `identity` for `date` (`yyyyMMdd`), `region` and `service`.
+    func signingKey(identity: SigV4Identity, date: TextSlice, region: String, service: String) -> SigningKey {
+        let day = date.withBytes { bytes in
+            bytes.count == 8 && bytes.allSatisfy(ASCII.isDigit) ? bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) } : -1
         }
-        let key = SigV4KeyDerivation.signingKey(
-            secret: identity.secretAccessKey, date: date, region: region, service: service
+        let cacheKey = V4Key(accessKeyID: identity.accessKeyID, day: day)
+        // Checked under the lock so that only the key is copied out.
+        let hit = v4.withLock { table -> SigningKey? in
+            guard day >= 0, let entry = table[cacheKey], entry.secret == identity.secretAccessKey,
+                entry.region == region, entry.service == service
+            else { return nil }
+            return entry.key
+        }
+        if let hit { return hit }
+        let key = SigningKey(
+            SigV4KeyDerivation.signingKey(
+                secret: identity.secretAccessKey, date: date.string[...], region: region[...], service: service[...]
+            )
         )
-        let entry = V4Entry(secret: identity.secretAccessKey, mac: HMAC<SHA256>(key: key))
+        guard day >= 0 else { return key }
+        let entry = V4Entry(secret: identity.secretAccessKey, region: region, service: service, key: key)
         v4.withLock { table in
             if table.count >= capacity { table.removeAll(keepingCapacity: true) }
             table[cacheKey] = entry
         }
-        return entry.mac
+        return key
     }
 
     /// The SigV4a public key of an identity.

@@ -1,55 +1,82 @@
 /// Reads the signature parameters from an `Authorization` header or from the presigned query parameters, with
 /// the messages API Gateway answers when a part is missing or malformed.
 enum AuthorizationParser {
+    private static let unsupportedType =
+        "Unsupported Authorization type: expected 'AWS4-HMAC-SHA256' or 'AWS4-ECDSA-P256-SHA256'."
+
+    /// Where the parts of an `Authorization` value are, as UTF-8 offsets.
+    private struct HeaderLayout {
+        var algorithm: SigV4Algorithm?
+        var missingEquals = false
+        var credential: Range<Int>?
+        var signedHeaders: Range<Int>?
+        var signature: Range<Int>?
+    }
+
     static func parseHeader(_ value: String) throws(SigV4Error) -> SignatureFields {
-        // Byte-level parsing: Character-based splitting costs more than the whole signature check.
-        let utf8 = value.utf8
-        guard let start = utf8.firstIndex(where: { !ASCII.isWhitespace($0) }) else {
-            throw .incomplete("Unsupported Authorization type: expected 'AWS4-HMAC-SHA256' or 'AWS4-ECDSA-P256-SHA256'.")
-        }
-        let schemeEnd = utf8[start...].firstIndex(of: ASCII.space) ?? utf8.endIndex
+        // One pass over the bytes: Character-based splitting costs more than the whole signature check.
+        let layout = UTF8Bytes.with(value, layout(of:))
         // The scheme is not echoed: it may be a bearer token meant for another gateway.
-        guard let algorithm = SigV4Algorithm(scheme: utf8[start..<schemeEnd]) else {
-            throw .incomplete(
-                "Unsupported Authorization type: expected 'AWS4-HMAC-SHA256' or 'AWS4-ECDSA-P256-SHA256'."
-            )
+        guard let algorithm = layout.algorithm else { throw .incomplete(unsupportedType) }
+        if layout.missingEquals {
+            throw .incomplete("Invalid key=value pair (missing equal-sign) in Authorization header.")
         }
-        var credential: String?
-        var signedHeaders: Substring?
-        var signature: String?
-        for part in utf8[schemeEnd...].split(separator: ASCII.comma) {
-            guard let first = part.firstIndex(where: { !ASCII.isWhitespace($0) }) else { continue }
-            let last = part.lastIndex(where: { !ASCII.isWhitespace($0) })!
-            let pair = part[first...last]
-            guard let equals = pair.firstIndex(of: ASCII.equals) else {
-                throw .incomplete("Invalid key=value pair (missing equal-sign) in Authorization header.")
+        guard let credential = layout.credential, let signedHeaders = layout.signedHeaders,
+            let signature = layout.signature
+        else {
+            var missing: [String] = []
+            if layout.credential == nil { missing.append("Authorization header requires 'Credential' parameter.") }
+            if layout.signature == nil { missing.append("Authorization header requires 'Signature' parameter.") }
+            if layout.signedHeaders == nil {
+                missing.append("Authorization header requires 'SignedHeaders' parameter.")
             }
-            let key = pair[..<equals]
-            let value = Substring(pair[pair.index(after: equals)...])
-            if key.elementsEqual("Credential".utf8) {
-                credential = String(value)
-            } else if key.elementsEqual("SignedHeaders".utf8) {
-                signedHeaders = value
-            } else if key.elementsEqual("Signature".utf8) {
-                signature = String(value)
-            }
-        }
-        var missing: [String] = []
-        if credential == nil { missing.append("Authorization header requires 'Credential' parameter.") }
-        if signature == nil { missing.append("Authorization header requires 'Signature' parameter.") }
-        if signedHeaders == nil { missing.append("Authorization header requires 'SignedHeaders' parameter.") }
-        guard let credential, let signedHeaders, let signature else {
             throw .incomplete(missing.joined(separator: " "))
         }
-        return SignatureFields(
+        let fields = SignatureFields(
             algorithm: algorithm,
-            credential: credential,
-            signedHeaders: try parseSignedHeaders(signedHeaders),
-            signature: signature,
+            credential: TextSlice(value, credential),
+            signedHeaders: SignedHeaderList(TextSlice(value, signedHeaders)),
+            signature: TextSlice(value, signature),
             presigned: false,
             queryDate: nil,
             expires: nil
         )
+        try checkSignedHeaders(fields.signedHeaders)
+        return fields
+    }
+
+    /// `SCHEME Key=value, Key=value, ...`: pairs are split on `,` and trimmed; unknown keys are ignored and a
+    /// repeated key keeps its last value.
+    private static func layout(of bytes: UnsafeBufferPointer<UInt8>) -> HeaderLayout {
+        var layout = HeaderLayout()
+        var start = 0
+        while start < bytes.count && ASCII.isWhitespace(bytes[start]) { start += 1 }
+        guard start < bytes.count else { return layout }
+        var schemeEnd = start
+        while schemeEnd < bytes.count && bytes[schemeEnd] != ASCII.space { schemeEnd += 1 }
+        layout.algorithm = SigV4Algorithm(scheme: UnsafeBufferPointer(rebasing: bytes[start..<schemeEnd]))
+        guard layout.algorithm != nil else { return layout }
+        var partStart = schemeEnd
+        while partStart <= bytes.count {
+            let index = SWAR.firstIndex(of: ASCII.comma, in: bytes, partStart..<bytes.count) ?? bytes.count
+            let part = ASCII.trimmedRange(bytes, partStart..<index)
+            partStart = index + 1
+            guard !part.isEmpty else { continue }
+            guard let equals = bytes[part].firstIndex(of: ASCII.equals) else {
+                layout.missingEquals = true
+                return layout
+            }
+            let key = UnsafeBufferPointer(rebasing: bytes[part.lowerBound..<equals])
+            let value = (equals + 1)..<part.upperBound
+            if ASCII.equals(key, "Credential") {
+                layout.credential = value
+            } else if ASCII.equals(key, "SignedHeaders") {
+                layout.signedHeaders = value
+            } else if ASCII.equals(key, "Signature") {
+                layout.signature = value
+            }
+        }
+        return layout
     }
 
     static func parseQuery(_ query: RawQuery) throws(SigV4Error) -> SignatureFields {
@@ -69,26 +96,22 @@ enum AuthorizationParser {
         guard let algorithm = SigV4Algorithm(rawValue: algorithmName) else {
             throw .incomplete("X-Amz-Algorithm only supports 'AWS4-HMAC-SHA256' and 'AWS4-ECDSA-P256-SHA256'.")
         }
-        return SignatureFields(
+        let fields = SignatureFields(
             algorithm: algorithm,
-            credential: credential,
-            signedHeaders: try parseSignedHeaders(signedHeaders),
-            signature: signature,
+            credential: TextSlice(credential),
+            signedHeaders: SignedHeaderList(TextSlice(signedHeaders)),
+            signature: TextSlice(signature),
             presigned: true,
             queryDate: values[4],
             expires: values[5]
         )
+        try checkSignedHeaders(fields.signedHeaders)
+        return fields
     }
 
-    /// `host;x-amz-date` → lowercase names in the order given (the order the client signed).
-    private static func parseSignedHeaders<S: StringProtocol>(_ value: S) throws(SigV4Error) -> [String] {
-        var names: [String] = []
-        for name in value.utf8.split(separator: ASCII.semicolon, omittingEmptySubsequences: false) {
-            guard !name.isEmpty, !name.contains(where: ASCII.isWhitespace) else {
-                throw .incomplete("SignedHeaders must be a ';'-separated list of header names.")
-            }
-            names.append(String(decoding: name.map(ASCII.lowercased), as: UTF8.self))
+    private static func checkSignedHeaders(_ list: SignedHeaderList) throws(SigV4Error) {
+        guard list.isValid else {
+            throw .incomplete("SignedHeaders must be a ';'-separated list of header names.")
         }
-        return names
     }
 }

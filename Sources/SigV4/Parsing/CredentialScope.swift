@@ -1,42 +1,57 @@
 /// The parsed `Credential` value: access key id and scope.
 struct CredentialScope: Sendable {
     var accessKeyID: String
-    var date: Substring
+    var date: TextSlice
     /// Nil for SigV4a, whose scope has no region.
-    var region: Substring?
-    var service: Substring
+    var region: TextSlice?
+    var service: TextSlice
     /// `DATE/[REGION/]SERVICE/aws4_request`, the scope line of the string to sign.
-    var scope: Substring
+    var scope: TextSlice
 
     /// Checks the form and that it is scoped to `region` (v4) and `service`, as API Gateway does.
-    init(_ credential: String, algorithm: SigV4Algorithm, region: String, service: String) throws(SigV4Error) {
-        let parts = credential.utf8.split(separator: ASCII.slash, omittingEmptySubsequences: false).map {
-            Substring($0)
-        }
+    init(_ credential: TextSlice, algorithm: SigV4Algorithm, region: String, service: String) throws(SigV4Error) {
         let expected = algorithm == .hmacSHA256 ? 5 : 4
-        guard parts.count == expected, !parts[0].isEmpty else {
+        // The offsets of the first four slashes and how many there are, in one pass.
+        let (slashes, slashCount) = credential.withBytes { bytes in
+            var slashes = (0, 0, 0, 0)
+            var count = 0
+            for index in 0..<bytes.count where bytes[index] == ASCII.slash {
+                switch count {
+                case 0: slashes.0 = index
+                case 1: slashes.1 = index
+                case 2: slashes.2 = index
+                case 3: slashes.3 = index
+                default: break
+                }
+                count += 1
+            }
+            return (slashes, count)
+        }
+        guard slashCount + 1 == expected, slashes.0 > 0 else {
             throw .incomplete(
                 algorithm == .hmacSHA256
                     ? "Credential must have the form ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request."
                     : "Credential must have the form ACCESS_KEY_ID/YYYYMMDD/SERVICE/aws4_request."
             )
         }
-        accessKeyID = String(parts[0])
-        date = parts[1]
-        self.region = algorithm == .hmacSHA256 ? parts[2] : nil
-        self.service = parts[expected - 2]
-        let terminator = parts[expected - 1]
-        scope = credential[parts[1].startIndex...]
-        guard date.utf8.count == 8, date.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+        let last = algorithm == .hmacSHA256 ? slashes.3 : slashes.2
+        let beforeLast = algorithm == .hmacSHA256 ? slashes.2 : slashes.1
+        accessKeyID = credential.slice(0..<slashes.0).string
+        date = credential.slice((slashes.0 + 1)..<slashes.1)
+        self.region = algorithm == .hmacSHA256 ? credential.slice((slashes.1 + 1)..<slashes.2) : nil
+        self.service = credential.slice((beforeLast + 1)..<last)
+        let terminator = credential.slice((last + 1)..<credential.count)
+        scope = credential.slice((slashes.0 + 1)..<credential.count)
+        guard date.withBytes({ $0.count == 8 && $0.allSatisfy(ASCII.isDigit) }) else {
             throw .incomplete("Credential date must be in the form YYYYMMDD, not '\(date)'.")
         }
-        if let scopedRegion = self.region, !scopedRegion.utf8.elementsEqual(region.utf8) {
+        if let scopedRegion = self.region, !scopedRegion.equals(region) {
             throw .incomplete("Credential should be scoped to a valid region, not '\(scopedRegion)'.")
         }
-        guard self.service.utf8.elementsEqual(service.utf8) else {
+        guard self.service.equals(service) else {
             throw .incomplete("Credential should be scoped to correct service: '\(service)'.")
         }
-        guard terminator.utf8.elementsEqual("aws4_request".utf8) else {
+        guard terminator.equals("aws4_request") else {
             throw .incomplete(
                 "Credential should be scoped with a valid terminator: 'aws4_request', not '\(terminator)'.")
         }

@@ -13,13 +13,15 @@ struct AmzTimestamp: Sendable, Equatable {
 
     /// Parses `yyyyMMddTHHmmssZ`; nil when malformed or out of range.
     init?(basic text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 16, bytes[8] == 0x54, bytes[15] == 0x5a else { return nil }
-        guard let year = Self.number(bytes, 0, 4), let month = Self.number(bytes, 4, 2),
-            let day = Self.number(bytes, 6, 2), let hour = Self.number(bytes, 9, 2),
-            let minute = Self.number(bytes, 11, 2), let second = Self.number(bytes, 13, 2),
-            let epoch = Self.epoch(year, month, day, hour, minute, second)
-        else { return nil }
+        let epoch = UTF8Bytes.with(text) { bytes -> Int? in
+            guard bytes.count == 16, bytes[8] == 0x54, bytes[15] == 0x5a else { return nil }
+            guard let year = Self.number(bytes, 0, 4), let month = Self.number(bytes, 4, 2),
+                let day = Self.number(bytes, 6, 2), let hour = Self.number(bytes, 9, 2),
+                let minute = Self.number(bytes, 11, 2), let second = Self.number(bytes, 13, 2)
+            else { return nil }
+            return Self.epoch(year, month, day, hour, minute, second)
+        }
+        guard let epoch else { return nil }
         self.epochSeconds = epoch
         self.basic = text
     }
@@ -41,7 +43,7 @@ struct AmzTimestamp: Sendable, Equatable {
     }
 
     /// The `yyyyMMdd` prefix used in the credential scope.
-    var date: Substring { basic.prefix(8) }
+    var date: TextSlice { TextSlice(basic, 0..<8) }
 
     static func format(_ epochSeconds: Int) -> String {
         let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
@@ -70,9 +72,9 @@ struct AmzTimestamp: Sendable, Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
         var value = 0
-        for byte in bytes[start..<(start + count)] {
+        for byte in UnsafeBufferPointer(rebasing: bytes[start..<(start + count)]) {
             guard byte >= 0x30 && byte <= 0x39 else { return nil }
             value = value * 10 + Int(byte - 0x30)
         }
@@ -85,9 +87,16 @@ struct AmzTimestamp: Sendable, Equatable {
         guard (1970...9999).contains(year), (1...12).contains(month), (0...23).contains(hour),
             (0...59).contains(minute), (0...60).contains(second)
         else { return nil }
-        let monthDays = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard (1...monthDays[month - 1]).contains(day) else { return nil }
+        guard day >= 1 && day <= daysIn(month, of: year) else { return nil }
         return days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
+    }
+
+    private static func daysIn(_ month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     private static func isLeap(_ year: Int) -> Bool {

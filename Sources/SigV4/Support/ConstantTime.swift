@@ -11,4 +11,14 @@ enum ConstantTime {
         }
         return difference == 0
     }
+
+    /// The same on buffers, the form the verifier compares signatures in.
+    static func equals(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in 0..<lhs.count {
+            difference |= lhs[index] ^ rhs[index]
+        }
+        return difference == 0
+    }
 }

@@ -1,13 +1,20 @@
+import Crypto
+
 /// Lowercase hex encoding and decoding on bytes, without Foundation, because signatures and hashes are hex on the
 /// wire and this runs on every request.
 enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// The lowercase hex digit of a nibble (0...15).
+    @inline(__always)
+    static func lowerDigit(_ nibble: UInt8) -> UInt8 {
+        let digits: StaticString = "0123456789abcdef"
+        return digits.utf8Start[Int(nibble)]
+    }
 
     /// Appends the lowercase hex form of `bytes` to `out`.
     static func append<S: Sequence>(_ bytes: S, to out: inout [UInt8]) where S.Element == UInt8 {
         for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+            out.append(lowerDigit(byte >> 4))
+            out.append(lowerDigit(byte & 0x0f))
         }
     }
 
@@ -44,12 +51,40 @@ enum Hex {
         return text.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
+    @inline(__always)
     static func nibble(_ char: UInt8) -> UInt8? {
         switch char {
         case 0x30...0x39: return char - 0x30
         case 0x61...0x66: return char - 0x61 + 10
         case 0x41...0x46: return char - 0x41 + 10
         default: return nil
+        }
+    }
+}
+
+extension Hex {
+    /// The lowercase hex form of `bytes` at `out` (`2 * bytes.count` bytes), four input bytes per step.
+    static func write(_ bytes: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>) {
+        var index = 0
+        while bytes.count - index >= 4 {
+            let word = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self))
+            SWAR.store(SWAR.hex(word), to: out + 2 * index)
+            index += 4
+        }
+        while index < bytes.count {
+            out[2 * index] = lowerDigit(bytes[index] >> 4)
+            out[2 * index + 1] = lowerDigit(bytes[index] & 0x0f)
+            index += 1
+        }
+    }
+
+    /// The lowercase hex form of a digest in a stack buffer, for comparing or hashing without an allocation.
+    static func withLowercase<D: Digest, R>(_ digest: D, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        digest.withUnsafeBytes { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * bytes.count) { hex in
+                write(bytes, to: hex.baseAddress!)
+                return body(UnsafeBufferPointer(hex))
+            }
         }
     }
 }
