@@ -331,7 +331,7 @@ row() {  # name label
     local n=$1 held_note=""
     for h in $HOLD_COUNTS; do
         local held=${result[$n.held$h]:-}
-        [[ -n $held && $held != "$h" ]] && held_note+=" ${h}: only $held held;"
+        [[ -n $held && $held != "$h" ]] && held_note+="; $held of $h held"
     done
     printf '| %s | %s%s | %s%s | %s%s | %s%s | %s |' "$2" \
         "$(cell "$n.rps")" "$(ratio "$n.rps" nginx.rps)" \
@@ -342,7 +342,7 @@ row() {  # name label
     for h in $HOLD_COUNTS; do
         printf ' %s%s |' "$(cell "$n.rss$h")" "$(ratio "$n.rss$h" "nginx.rss$h")"
     done
-    printf ' %s |\n' "$(cell "$n.errors")${held_note:+ ($held_note)}"
+    printf ' %s |\n' "$(cell "$n.errors")$held_note"
 }
 
 {
