@@ -83,9 +83,11 @@ struct ReportTests {
         #expect(ErrorKind.classify(ChannelError.eof, handshakeCompleted: false) == .tls)
     }
 
-    @Test("CPU lists as the kernel writes them", arguments: [
-        ("0", 1), ("0-1", 2), ("0-3,6,8-9", 7), (" 1 ", 1),
-    ])
+    @Test(
+        "CPU lists as the kernel writes them",
+        arguments: [
+            ("0", 1), ("0-1", 2), ("0-3,6,8-9", 7), (" 1 ", 1),
+        ])
     func cpuList(list: String, count: Int) {
         #expect(CPUAffinity.count(cpuList: list[...]) == count)
     }

@@ -43,10 +43,12 @@ struct RequestTemplateTests {
         #expect(template.head.headers["host"] == ["h.example"])
     }
 
-    @Test("invalid headers and methods are refused", arguments: [
-        (["NoColon"], "GET"), (["Bad Name: v"], "GET"), ([": v"], "GET"), (["X: a\r\nInjected: b"], "GET"),
-        ([], "GE T"), ([], ""),
-    ])
+    @Test(
+        "invalid headers and methods are refused",
+        arguments: [
+            (["NoColon"], "GET"), (["Bad Name: v"], "GET"), ([": v"], "GET"), (["X: a\r\nInjected: b"], "GET"),
+            ([], "GE T"), ([], ""),
+        ])
     func refusals(lines: [String], method: String) {
         #expect(throws: LoadError.self) {
             try RequestTemplate(

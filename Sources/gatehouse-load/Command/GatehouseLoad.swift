@@ -146,7 +146,7 @@ struct GatehouseLoad: AsyncParsableCommand {
                 throw ValidationError("--sigv4 takes AKID:SECRET")
             }
         }
-        if (cert != nil || key != nil || cacert != nil), !url.lowercased().hasPrefix("https://") {
+        if cert != nil || key != nil || cacert != nil, !url.lowercased().hasPrefix("https://") {
             throw ValidationError("--cert, --key and --cacert apply to https:// targets only")
         }
     }
@@ -189,7 +189,8 @@ struct GatehouseLoad: AsyncParsableCommand {
             threads: threads ?? CPUAffinity.usableCoreCount(),
             targetDescription: url
         )
-        let seconds = duration ?? (count == nil || hold != nil ? Limits.defaultDurationSeconds : Limits.maxDurationSeconds)
+        let seconds =
+            duration ?? (count == nil || hold != nil ? Limits.defaultDurationSeconds : Limits.maxDurationSeconds)
         let runDuration = TimeAmount.nanoseconds(Int64(seconds * 1e9))
 
         let report: LoadReport

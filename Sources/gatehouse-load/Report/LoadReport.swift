@@ -8,9 +8,15 @@ struct LoadReport: Codable, Sendable {
         var p50: UInt64
         var p90: UInt64
         var p99: UInt64
-        var p99_9: UInt64
+        var p999: UInt64
         var max: UInt64
         var mean: Double
+
+        private enum CodingKeys: String, CodingKey {
+            case p50, p90, p99
+            case p999 = "p99_9"
+            case max, mean
+        }
     }
 
     /// Hold-mode figures.
@@ -71,7 +77,7 @@ struct LoadReport: Codable, Sendable {
                 p50: histogram.valueAtPercentile(50),
                 p90: histogram.valueAtPercentile(90),
                 p99: histogram.valueAtPercentile(99),
-                p99_9: histogram.valueAtPercentile(99.9),
+                p999: histogram.valueAtPercentile(99.9),
                 max: histogram.max,
                 mean: (histogram.mean * 10).rounded() / 10
             )
@@ -119,7 +125,7 @@ struct LoadReport: Codable, Sendable {
         if let latency = latencyMicroseconds {
             lines.append(
                 "  latency (µs)  p50 \(latency.p50)  p90 \(latency.p90)  p99 \(latency.p99)  "
-                    + "p99.9 \(latency.p99_9)  max \(latency.max)  mean \(Self.format(latency.mean, 1))"
+                    + "p99.9 \(latency.p999)  max \(latency.max)  mean \(Self.format(latency.mean, 1))"
             )
         }
         if totalErrors == 0 {

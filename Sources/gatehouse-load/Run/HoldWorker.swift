@@ -168,7 +168,8 @@ extension HoldWorker: ConnectionDelegate {
     func connection(_ connection: ObjectIdentifier, failedWith error: (any Error)?, handshakeCompleted: Bool) {
         // A held connection that closes is found by `openCount()`; only the one being opened is a failure here.
         guard isOpening(connection) else { return }
-        let kind = error.map { ErrorKind.classify($0, handshakeCompleted: handshakeCompleted) }
+        let kind =
+            error.map { ErrorKind.classify($0, handshakeCompleted: handshakeCompleted) }
             ?? (handshakeCompleted ? .reset : .tls)
         opening = nil
         fail(kind, error.map { "\($0)" } ?? "connection closed by the server")

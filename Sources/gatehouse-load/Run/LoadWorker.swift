@@ -211,7 +211,8 @@ extension LoadWorker: ConnectionDelegate {
         guard isCurrent(connection) else { return }
         handler = nil
         channel = nil
-        let kind = error.map { ErrorKind.classify($0, handshakeCompleted: handshakeCompleted) }
+        let kind =
+            error.map { ErrorKind.classify($0, handshakeCompleted: handshakeCompleted) }
             ?? (handshakeCompleted ? .reset : .tls)
         let message = error.map { "\($0)" } ?? "connection closed by the server"
         if readyCallback != nil {
