@@ -17,7 +17,7 @@ public enum CPUAffinity {
 
     /// Counts the CPUs in a kernel CPU list such as `0-3,6,8-9`; nil when it does not parse.
     public static func count(cpuList: Substring) -> Int? {
-        let ranges = cpuList.trimmingCharacters(in: .whitespaces).split(separator: ",")
+        let ranges = cpuList.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",")
         guard !ranges.isEmpty else { return nil }
         var total = 0
         for range in ranges {
