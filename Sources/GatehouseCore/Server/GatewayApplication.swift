@@ -57,7 +57,8 @@ public struct GatewayApplication {
         metrics.registerBaseline(listeners: configuration.listeners.filter { !$0.isAdmin }.map(\.name))
         let observer = GatewayObserver(logger: logger, metrics: metrics)
         let store = SnapshotStore(snapshot)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let group = MultiThreadedEventLoopGroup(
+            numberOfThreads: CPUAffinity.usableCoreCount(fallback: System.coreCount))
         let server = GatewayServer(store: store, group: group, observer: observer)
         let health = AdminHealth()
         let admin = AdminServer(group: group, registry: registry, health: health)
