@@ -107,6 +107,7 @@ let package = Package(
         .executableTarget(
             name: "gatehouse-load",
             dependencies: [
+                "Systemd",
                 "SigV4",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -83,20 +83,6 @@ struct ReportTests {
         #expect(ErrorKind.classify(ChannelError.eof, handshakeCompleted: false) == .tls)
     }
 
-    @Test(
-        "CPU lists as the kernel writes them",
-        arguments: [
-            ("0", 1), ("0-1", 2), ("0-3,6,8-9", 7), (" 1 ", 1),
-        ])
-    func cpuList(list: String, count: Int) {
-        #expect(CPUAffinity.count(cpuList: list[...]) == count)
-    }
-
-    @Test("malformed CPU lists are rejected", arguments: ["x", "3-1", "1-2-3", ""])
-    func cpuListMalformed(list: String) {
-        #expect(CPUAffinity.count(cpuList: list[...]) == nil)
-    }
-
     @Test("the -n budget hands out exactly COUNT tickets")
     func budget() {
         let budget = RequestBudget(count: 3)

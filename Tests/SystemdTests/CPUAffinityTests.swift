@@ -9,6 +9,8 @@ import Testing
         #expect(CPUAffinity.count(cpuList: "") == nil)
         #expect(CPUAffinity.count(cpuList: "3-1") == nil)
         #expect(CPUAffinity.count(cpuList: "a") == nil)
+        #expect(CPUAffinity.count(cpuList: "1-2-3") == nil)
+        #expect(CPUAffinity.count(cpuList: " 1 ") == 1)
     }
 
     @Test func neverExceedsTheFallback() {

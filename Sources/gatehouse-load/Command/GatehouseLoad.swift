@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOCore
+import Systemd
 import NIOSSL
 
 /// The load generator for Gatehouse benchmarks: HTTP/1.1 over mutual TLS (or plain HTTP for the upstream
@@ -186,7 +187,7 @@ struct GatehouseLoad: AsyncParsableCommand {
         )
         let runner = LoadRunner(
             settings: settings,
-            threads: threads ?? CPUAffinity.usableCoreCount(),
+            threads: threads ?? CPUAffinity.usableCoreCount(fallback: System.coreCount),
             targetDescription: url
         )
         let seconds =
