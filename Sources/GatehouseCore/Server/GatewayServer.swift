@@ -149,8 +149,11 @@ public final class GatewayServer: Sendable {
         try sync.addHandler(
             ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
         try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
+        // Response headers are relayed from an upstream whose response llhttp parsed, or are Gatehouse's own, so
+        // NIO's outbound header validation is not run a second time.
         try sync.configureHTTPServerPipeline(
-            withPipeliningAssistance: false, withErrorHandling: false, withEncoderConfiguration: .init(),
+            withPipeliningAssistance: false, withServerUpgrade: nil, withErrorHandling: false,
+            withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
             withDecoderLimitConfiguration: decoderLimits)
         try sync.addHandler(
             GatewayRequestHandler(
