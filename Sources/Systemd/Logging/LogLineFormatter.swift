@@ -22,6 +22,7 @@ public struct LogLineFormatter: Sendable {
         timestamp: timespec = LogLineFormatter.now()
     ) -> String {
         var line = Self.iso8601(timestamp)
+        line.reserveCapacity(64 + message.utf8.count + metadata.count * 32)
         line += " "
         line += level.rawValue
         line += " "
@@ -64,6 +65,10 @@ public struct LogLineFormatter: Sendable {
         guard !key.isEmpty else {
             return "_"
         }
+        // Fast path: metadata keys are almost always plain ASCII names.
+        if key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "=") && $0 != UInt8(ascii: "\"") }) {
+            return key
+        }
         return String(
             key.unicodeScalars.map { scalar in
                 scalar.value <= 0x20 || scalar.value == 0x7F || scalar == "=" || scalar == "\""
@@ -73,10 +78,12 @@ public struct LogLineFormatter: Sendable {
 
     /// Values are quoted when empty or when they contain spaces, quotes, `=`, backslashes or control characters.
     static func value(_ value: String) -> String {
+        // Scanning UTF-8 bytes finds the same characters: every byte of a multi-byte scalar is 0x80 or above.
         let needsQuotes =
             value.isEmpty
-            || value.unicodeScalars.contains { scalar in
-                scalar.value <= 0x20 || scalar.value == 0x7F || scalar == "=" || scalar == "\"" || scalar == "\\"
+            || value.utf8.contains { byte in
+                byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
+                    || byte == UInt8(ascii: "\\")
             }
         guard needsQuotes else {
             return value

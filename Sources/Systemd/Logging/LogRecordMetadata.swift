@@ -9,6 +9,10 @@ enum LogRecordMetadata {
         provider: Logger.MetadataProvider?,
         event: LogEvent
     ) -> Logger.Metadata {
+        // The common case (an access record on a plain logger) needs no dictionary merge at all.
+        if handler.isEmpty, provider == nil, event.error == nil {
+            return event.metadata ?? [:]
+        }
         var merged = handler
         if let provided = provider?.get(), !provided.isEmpty {
             merged.merge(provided) { _, new in new }
