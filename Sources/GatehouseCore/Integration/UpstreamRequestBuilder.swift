@@ -5,12 +5,6 @@ import NIOHTTP1
 /// Builds the request the upstream receives (contract section 4): hop-by-hop headers and any header named in
 /// `Connection` removed, client copies of identity headers removed, then Gatehouse's own identity headers added.
 struct UpstreamRequestBuilder {
-    /// RFC 9110 §7.6.1 hop-by-hop headers, plus the non-standard ones proxies also drop.
-    static let hopByHop: Set<String> = [
-        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-        "proxy-authenticate", "proxy-authorization",
-    ]
-
     /// Headers only Gatehouse may set; a client's copies never reach the upstream.
     static let identityHeaders: Set<String> = [
         "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-client-cert",
@@ -23,26 +17,17 @@ struct UpstreamRequestBuilder {
         "authorization", "x-amz-security-token", "host", "expect", "content-length", "x-apigw-api-id",
     ]
 
+    /// Computed once: every client header Gatehouse drops or replaces itself.
+    static let reservedRequestHeaders = identityHeaders.union(consumed)
+
     static func build(
         client head: HTTPRequestHead, integration: ProxyTarget, match: RouteMatch, requestID: String,
         connection: ConnectionState, principal: CallerPrincipal?, bodyLength: Int
     ) -> HTTPRequestHead {
-        var named = Set<String>()
-        for value in head.headers[canonicalForm: "connection"] {
-            named.insert(value.lowercased())
-        }
         var headers = HTTPHeaders()
         headers.reserveCapacity(head.headers.count + 8)
         headers.add(name: "host", value: integration.hostHeader)
-        for (name, value) in head.headers {
-            let lower = name.lowercased()
-            if hopByHop.contains(lower) || identityHeaders.contains(lower) || consumed.contains(lower)
-                || named.contains(lower)
-            {
-                continue
-            }
-            headers.add(name: name, value: value)
-        }
+        EndToEndHeaders.copy(head.headers, into: &headers, except: reservedRequestHeaders)
         if bodyLength > 0 || head.headers.contains(name: "content-length")
             || head.headers.contains(name: "transfer-encoding")
         {

@@ -5,19 +5,14 @@ import NIOHTTP1
 extension GatewayRequestHandler {
     // MARK: Answers relayed from the upstream
 
+    /// The upstream's own request id never replaces Gatehouse's.
+    static let reservedResponseHeaders: Set<String> = ["x-amzn-requestid"]
+
     func relayHead(_ head: HTTPResponseHead, exchange: RequestExchange) {
         guard let context else { return }
-        var named = Set<String>()
-        for value in head.headers[canonicalForm: "connection"] { named.insert(value.lowercased()) }
         var headers = HTTPHeaders()
         headers.reserveCapacity(head.headers.count + 2)
-        for (name, value) in head.headers {
-            let lower = name.lowercased()
-            if UpstreamRequestBuilder.hopByHop.contains(lower) || named.contains(lower) || lower == "x-amzn-requestid" {
-                continue
-            }
-            headers.add(name: name, value: value)
-        }
+        EndToEndHeaders.copy(head.headers, into: &headers, except: Self.reservedResponseHeaders)
         exchange.status = Int(head.status.code)
         let hasLength = headers.contains(name: "content-length") || !Self.allowsBody(head.status, exchange.head.method)
         context.write(

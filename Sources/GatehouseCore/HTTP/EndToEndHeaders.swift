@@ -1,0 +1,22 @@
+import NIOHTTP1
+
+/// The one rule for which headers cross the proxy, in either direction: RFC 9110 §7.6.1 hop-by-hop headers and any
+/// header named in `Connection` stop here, and so does whatever the caller reserves for itself.
+enum EndToEndHeaders {
+    /// RFC 9110 §7.6.1 hop-by-hop headers, plus the non-standard ones proxies also drop.
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+        "proxy-authenticate", "proxy-authorization",
+    ]
+
+    /// Appends to `output` the headers of `input` that are end-to-end and not in `reserved` (lower-case names).
+    static func copy(_ input: HTTPHeaders, into output: inout HTTPHeaders, except reserved: Set<String>) {
+        let connection = input[canonicalForm: "connection"]
+        let named = connection.isEmpty ? [] : Set(connection.map { $0.lowercased() })
+        for (name, value) in input {
+            let lower = name.lowercased()
+            if hopByHop.contains(lower) || reserved.contains(lower) || named.contains(lower) { continue }
+            output.add(name: name, value: value)
+        }
+    }
+}
