@@ -34,8 +34,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var queuedParts: CircularBuffer<HTTPServerRequestPart> = []
     private var drainingQueue = false
     private var readPending = false
-    /// Requests begun on this connection; a connection that has not begun one is still owed an answer on drain.
-    private var requestsStarted = 0
+    /// Whether a request has begun on this connection; one that has not is still owed an answer on drain.
+    private var startedAnyRequest = false
     /// Drain began: the next request is the last on this connection.
     private var quiescing = false
     var context: ChannelHandlerContext?
@@ -120,7 +120,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func startRequest(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         timeouts.headReceived()
         let exchange = RequestExchange(head: head, snapshot: store.current)
-        requestsStarted += 1
+        startedAnyRequest = true
         if quiescing || drainSignal.isDraining { exchange.keepAlive = false }
         let gates = RequestGates(snapshot: exchange.snapshot, connection: connection)
         if let error = gates.checkFraming(head) {
@@ -252,7 +252,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             return
         }
         switch state {
-        case .idle where requestsStarted == 0:
+        case .idle where !startedAnyRequest:
             // Accepted before the drain but no request read yet: its client has sent (or is sending) one to this
             // process, so it is answered, with `Connection: close`, within header_timeout and drain_timeout.
             quiescing = true
