@@ -7,8 +7,15 @@ enum JournalDaemon {
     static let socketPath = "/run/systemd/journal/socket"
     static let candidates = ["/lib/systemd/systemd-journald", "/usr/lib/systemd/systemd-journald"]
 
+    /// Held while checking and starting, so suites running in parallel start one daemon between them.
+    private static let startLock = NSLock()
+
     /// Returns nil once journald accepts datagrams, or the reason it cannot run here.
     static func ensureRunning() -> String? {
+        startLock.withLock { startIfNeeded() }
+    }
+
+    private static func startIfNeeded() -> String? {
         if isListening() {
             return nil
         }
@@ -18,13 +25,11 @@ enum JournalDaemon {
         guard geteuid() == 0 else {
             return "journald is not running and starting it needs root"
         }
-        guard let setsid = Command.which("setsid") else {
-            return "setsid is not installed to detach systemd-journald"
-        }
-        // A stale socket file from an earlier journald is replaced by the new one.
-        let result = try? Command.run(setsid, ["--fork", binary])
+        // A stale socket file from an earlier journald is replaced by the new one. The daemon outlives this test
+        // run, so it must inherit nothing from it (see `Command.startDaemon`).
+        let result = try? Command.startDaemon(binary)
         guard result?.status == 0 else {
-            return "could not start \(binary): \(result?.combinedOutput ?? "spawn failed")"
+            return "could not start \(binary): \(result?.combinedOutput ?? "python3 could not be run to start it")"
         }
         for _ in 0..<100 {
             if isListening() {
