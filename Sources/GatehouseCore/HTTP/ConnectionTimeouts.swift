@@ -4,18 +4,19 @@ import NIOCore
 /// accept, covering the TLS handshake) until its head is complete, so a slow-loris client is cut off;
 /// `idle_timeout` runs while a keep-alive connection waits for its next request. Confined to the channel's
 /// event loop.
+///
+/// One timer per connection, re-armed lazily: moving a deadline only records it, and the scheduled task, when it
+/// fires, closes the connection or schedules itself again for the deadline then in force. A keep-alive request
+/// moves the deadline three times; scheduling and cancelling a task each time cost more than the request's routing.
 final class ConnectionTimeouts {
-    private enum Phase {
-        case waitingForHead
-        case inExchange
-        case idle
-    }
-
     private let channel: Channel
     private let headerTimeout: TimeAmount
     private let idleTimeout: TimeAmount
-    private var phase = Phase.waitingForHead
-    private var timer: Scheduled<Void>?
+    /// When the connection is closed unless something moves it; nil while a request is being handled.
+    private var deadline: NIODeadline?
+    private var waitingForHead = true
+    /// The pending task and when it fires; it never fires later than `deadline`.
+    private var timer: (task: Scheduled<Void>, firesAt: NIODeadline)?
 
     init(channel: Channel, headerTimeout: TimeAmount, idleTimeout: TimeAmount) {
         self.channel = channel
@@ -24,37 +25,54 @@ final class ConnectionTimeouts {
     }
 
     func connectionStarted() {
-        phase = .waitingForHead
+        waitingForHead = true
         arm(headerTimeout)
     }
 
     func bytesReceived() {
-        guard case .idle = phase else { return }
-        phase = .waitingForHead
+        guard !waitingForHead, deadline != nil else { return }
+        waitingForHead = true
         arm(headerTimeout)
     }
 
     func headReceived() {
-        phase = .inExchange
-        timer?.cancel()
-        timer = nil
+        waitingForHead = false
+        deadline = nil
     }
 
     func exchangeFinished() {
-        phase = .idle
+        waitingForHead = false
         arm(idleTimeout)
     }
 
     func cancel() {
-        timer?.cancel()
+        deadline = nil
+        timer?.task.cancel()
         timer = nil
     }
 
     private func arm(_ amount: TimeAmount) {
-        timer?.cancel()
-        let channel = self.channel
-        timer = channel.eventLoop.scheduleTask(in: amount) {
+        let newDeadline = NIODeadline.now() + amount
+        deadline = newDeadline
+        if let timer, timer.firesAt <= newDeadline { return }
+        schedule(at: newDeadline)
+    }
+
+    private func schedule(at time: NIODeadline) {
+        timer?.task.cancel()
+        let task = channel.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: time) { [self] in
+            fired()
+        }
+        timer = (task, time)
+    }
+
+    private func fired() {
+        timer = nil
+        guard let deadline else { return }
+        if deadline <= .now() {
             channel.close(promise: nil)
+        } else {
+            schedule(at: deadline)
         }
     }
 }

@@ -13,6 +13,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
     private let connection: ConnectionState
     private var channel: Channel?
     private var timeout: Scheduled<Void>?
+    private var deadline = NIODeadline.now()
     private var retried = false
     private var finished = false
     private var pausedReading = false
@@ -79,12 +80,23 @@ final class ProxyLeg: UpstreamResponseReceiver {
         }
     }
 
-    /// Time to the response head, and then between response chunks, is bounded by the integration timeout.
+    /// Time to the response head, and then between response chunks, is bounded by the integration timeout. Moving
+    /// the deadline only records it; the one scheduled task checks it when it fires and waits again if it moved.
     private func armTimeout() {
-        timeout?.cancel()
-        let loop = pool.eventLoop
-        timeout = loop.assumeIsolated().scheduleTask(in: integration.timeout) { [weak self] in
-            self?.timedOut()
+        deadline = .now() + integration.timeout
+        guard timeout == nil else { return }
+        scheduleTimeout(at: deadline)
+    }
+
+    private func scheduleTimeout(at time: NIODeadline) {
+        timeout = pool.eventLoop.assumeIsolated().scheduleTask(deadline: time) { [weak self] in
+            guard let self else { return }
+            self.timeout = nil
+            if self.deadline <= .now() {
+                self.timedOut()
+            } else {
+                self.scheduleTimeout(at: self.deadline)
+            }
         }
     }
 

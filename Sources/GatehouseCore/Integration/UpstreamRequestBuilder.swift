@@ -71,7 +71,7 @@ struct UpstreamRequestBuilder {
         if let mark = clientURI.firstIndex(of: "?") {
             let query = clientURI[clientURI.index(after: mark)...]
             if !query.isEmpty {
-                uri += (uri.contains("?") ? "&" : "?") + query
+                uri += (uri.utf8.contains(UInt8(ascii: "?")) ? "&" : "?") + query
             }
         }
         return uri

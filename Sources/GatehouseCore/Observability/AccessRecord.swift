@@ -1,4 +1,11 @@
 import Logging
+import Systemd
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// One finished request, as written to the journal (contract section 6) and counted in metrics.
 public struct AccessRecord: Sendable {
@@ -40,6 +47,30 @@ public struct AccessRecord: Sendable {
             "INTEGRATION_LATENCY_MS": .string(integrationLatencyMilliseconds.map(AccessRecord.format) ?? ""),
             "RESPONSE_BYTES": .string(String(responseBytes)),
         ]
+    }
+
+    /// The stderr line for this record: the fields of `metadata`, in the same (sorted) order ``LogLineFormatter``
+    /// prints them, written without building the dictionary.
+    public func line(timestamp: timespec = LogLineFormatter.now()) -> [UInt8] {
+        var line = LogLine(level: .info, message: message, timestamp: timestamp, capacity: 512)
+        line.field("API_ID", apiID ?? "")
+        line.field("CLIENT_CERT_SUBJECT", clientCertSubject ?? "")
+        line.field("CLIENT_CERT_URI", clientCertURI ?? "")
+        line.field("ERROR_TYPE", errorType ?? "")
+        line.field("GATEHOUSE_EVENT", "access")
+        line.field("HTTP_METHOD", method)
+        line.field("INTEGRATION_LATENCY_MS", integrationLatencyMilliseconds.map(AccessRecord.format) ?? "")
+        line.field("LATENCY_MS", AccessRecord.format(latencyMilliseconds))
+        line.field("PATH", path)
+        line.field("PRINCIPAL", principal ?? "")
+        line.field("REQUEST_ID", requestID)
+        line.field("RESPONSE_BYTES", String(responseBytes))
+        line.field("ROUTE_KEY", routeKey ?? "")
+        line.field("SOURCE_IP", sourceIP)
+        line.field("SOURCE_VPCE", sourceVpce ?? "")
+        line.field("STAGE", stage ?? "")
+        line.field("STATUS", String(status))
+        return line.finish()
     }
 
     /// A readable one-line summary for `MESSAGE`.

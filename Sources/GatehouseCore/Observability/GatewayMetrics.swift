@@ -13,18 +13,54 @@ public final class GatewayMetrics: Sendable {
         self.factory = factory
     }
 
+    /// The handles a finished request touches, found with one key and one lock. The integration histogram is made
+    /// on first use, so routes that never call an integration (MOCK, rejections) do not export an empty one.
+    private struct RequestHandles {
+        let requests: Counter
+        let duration: Timer
+        var integrationDuration: Timer?
+    }
+
+    private let requestHandles = NIOLockedValueBox<[String: RequestHandles]>([:])
+
     func requestFinished(_ record: AccessRecord) {
-        let dimensions = [
-            ("api", record.apiID ?? "none"), ("stage", record.stage ?? "none"), ("route", record.routeKey ?? "none"),
-            ("method", GatewayMetrics.boundedMethod(record.method)), ("status", String(record.status)),
-        ]
-        counter("gatehouse_requests_total", dimensions).increment()
-        let routeDimensions = Array(dimensions.prefix(3))
-        timer("gatehouse_request_duration_seconds", routeDimensions)
-            .recordNanoseconds(Int64(record.latencyMilliseconds * 1_000_000))
+        let api = record.apiID ?? "none"
+        let stage = record.stage ?? "none"
+        let route = record.routeKey ?? "none"
+        let method = GatewayMetrics.boundedMethod(record.method)
+        let status = String(record.status)
+        var key = api
+        key.reserveCapacity(api.utf8.count + stage.utf8.count + route.utf8.count + method.utf8.count + 8)
+        key.append("\u{0}")
+        key.append(stage)
+        key.append("\u{0}")
+        key.append(route)
+        key.append("\u{0}")
+        key.append(method)
+        key.append("\u{0}")
+        key.append(status)
+        let needsIntegration = record.integrationLatencyMilliseconds != nil
+        let handles = requestHandles.withLockedValue { cache in
+            if let cached = cache[key], !needsIntegration || cached.integrationDuration != nil {
+                return cached
+            }
+            let routeDimensions = [("api", api), ("stage", stage), ("route", route)]
+            var handles =
+                cache[key]
+                ?? RequestHandles(
+                    requests: counter(
+                        "gatehouse_requests_total", routeDimensions + [("method", method), ("status", status)]),
+                    duration: timer("gatehouse_request_duration_seconds", routeDimensions))
+            if needsIntegration {
+                handles.integrationDuration = timer("gatehouse_integration_duration_seconds", routeDimensions)
+            }
+            cache[key] = handles
+            return handles
+        }
+        handles.requests.increment()
+        handles.duration.recordNanoseconds(Int64(record.latencyMilliseconds * 1_000_000))
         if let integration = record.integrationLatencyMilliseconds {
-            timer("gatehouse_integration_duration_seconds", routeDimensions)
-                .recordNanoseconds(Int64(integration * 1_000_000))
+            handles.integrationDuration?.recordNanoseconds(Int64(integration * 1_000_000))
         }
     }
 

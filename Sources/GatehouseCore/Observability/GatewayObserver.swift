@@ -5,14 +5,17 @@ import Logging
 public final class GatewayObserver: Sendable {
     public let logger: Logger
     public let metrics: GatewayMetrics
+    public let accessLog: AccessLog
 
-    public init(logger: Logger, metrics: GatewayMetrics) {
+    /// - Parameter accessLog: where access records go; through `logger` unless given.
+    public init(logger: Logger, metrics: GatewayMetrics, accessLog: AccessLog? = nil) {
         self.logger = logger
         self.metrics = metrics
+        self.accessLog = accessLog ?? .logger(logger)
     }
 
     func requestFinished(_ record: AccessRecord) {
-        logger.info("\(record.message)", metadata: record.metadata)
+        accessLog.write(record)
         metrics.requestFinished(record)
     }
 

@@ -17,7 +17,8 @@ public struct Router: Sendable {
     private let apisByID: [String: APIDefinition]
     private let apisByHost: [String: APIDefinition]
     private let defaultAPI: APIDefinition?
-    private let region: String
+    /// The two host suffixes after `.execute-api.` that name this region, lower-case.
+    private let executeAPISuffixes: (public: String, vpce: String)
 
     public init(apis: [APIDefinition], region: String) {
         var byID: [String: APIDefinition] = [:]
@@ -29,7 +30,8 @@ public struct Router: Sendable {
         self.apisByID = byID
         self.apisByHost = byHost
         self.defaultAPI = apis.count == 1 ? apis[0] : nil
-        self.region = region.lowercased()
+        let region = region.lowercased()
+        self.executeAPISuffixes = ("\(region).amazonaws.com", "\(region).vpce.amazonaws.com")
     }
 
     /// Picks the API: `x-apigw-api-id` first (as with API Gateway's VPC-endpoint DNS names), then the Host —
@@ -42,9 +44,9 @@ public struct Router: Sendable {
         if let host {
             let name = Router.stripPort(host).lowercased()
             if let api = apisByHost[name] { return api }
-            if let range = name.range(of: ".execute-api.") {
+            if let range = name.firstRange(of: ".execute-api.") {
                 let rest = name[range.upperBound...]
-                guard rest == "\(region).amazonaws.com" || rest == "\(region).vpce.amazonaws.com" else { return nil }
+                guard rest == executeAPISuffixes.public || rest == executeAPISuffixes.vpce else { return nil }
                 let label = name[..<range.lowerBound]
                 let id = label.split(separator: "-", maxSplits: 1).first.map(String.init) ?? ""
                 if let api = apisByID[id] { return api }

@@ -55,7 +55,9 @@ public struct GatewayApplication {
         let registry = PrometheusCollectorRegistry()
         let metrics = GatewayMetrics(factory: GatewayMetrics.prometheusFactory(registry: registry))
         metrics.registerBaseline(listeners: configuration.listeners.filter { !$0.isAdmin }.map(\.name))
-        let observer = GatewayObserver(logger: logger, metrics: metrics)
+        let observer = GatewayObserver(
+            logger: logger, metrics: metrics,
+            accessLog: resolution.destination == .stderr ? .lines(FileDescriptorWriter(fileDescriptor: 2)) : nil)
         let store = SnapshotStore(snapshot)
         let group = MultiThreadedEventLoopGroup(
             numberOfThreads: CPUAffinity.usableCoreCount(fallback: System.coreCount))

@@ -4,8 +4,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Drives each request of one client connection through the gates (`RequestGates`) and its integration, one
-/// exchange at a time: pipelined requests wait, and reading stops while a response is being produced, so a
-/// client cannot queue unbounded work.
+/// exchange at a time: pipelined requests wait, and reading stops while one waits, so a client cannot queue
+/// unbounded work.
 final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -30,7 +30,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let timeouts: ConnectionTimeouts
     private let drainSignal: DrainSignal
     var state: State = .idle
-    /// Parts of pipelined requests that arrived while an earlier request was being answered, in order.
+    /// Parts of pipelined requests that arrived while an earlier request was being answered, in order; reading
+    /// pauses while any wait (see `read(context:)`).
     private var queuedParts: CircularBuffer<HTTPServerRequestPart> = []
     private var drainingQueue = false
     private var readPending = false
@@ -268,8 +269,11 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     // MARK: Outbound and errors
 
+    /// Reading goes on while a response is produced, so a keep-alive connection's read interest is not switched off
+    /// and on for every request (two `epoll_ctl` calls each); it stops once a pipelined request is waiting, so what
+    /// a client can queue is bounded by one read.
     func read(context: ChannelHandlerContext) {
-        if case .responding = state {
+        if case .responding = state, !queuedParts.isEmpty {
             readPending = true
             return
         }

@@ -33,7 +33,7 @@ final class RequestExchange {
     var integrationFinished: NIODeadline?
 
     init(head: HTTPRequestHead, snapshot: GatewaySnapshot) {
-        self.requestID = UUID().uuidString.lowercased()
+        self.requestID = RequestIDGenerator.shared.next()
         self.head = head
         self.snapshot = snapshot
         self.started = .now()

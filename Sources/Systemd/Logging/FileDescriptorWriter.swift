@@ -8,23 +8,34 @@
 ///
 /// One `write` per record keeps concurrent records from interleaving (pipes guarantee it up to `PIPE_BUF`), and
 /// no buffering means nothing is lost when the process is killed.
-struct FileDescriptorWriter: Sendable {
-    let fileDescriptor: Int32
+public struct FileDescriptorWriter: Sendable {
+    public let fileDescriptor: Int32
+
+    public init(fileDescriptor: Int32) {
+        self.fileDescriptor = fileDescriptor
+    }
 
     func writeLine(_ line: String) {
         var line = line
-        line.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR {
-                        continue
-                    }
-                    return  // Nowhere left to report a failing stderr.
+        line.withUTF8 { writeAll($0) }
+    }
+
+    /// Writes a whole line (bytes ending in a newline).
+    public func writeLine(_ line: [UInt8]) {
+        line.withUnsafeBufferPointer { writeAll($0) }
+    }
+
+    private func writeAll(_ buffer: UnsafeBufferPointer<UInt8>) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR {
+                    continue
                 }
-                offset += written
+                return  // Nowhere left to report a failing stderr.
             }
+            offset += written
         }
     }
 }

@@ -1,0 +1,147 @@
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// One log line built straight into UTF-8 bytes: `TIMESTAMP LEVEL MESSAGE key=value key="quoted value"\n`.
+///
+/// This is the whole of the stderr line format; ``LogLineFormatter`` uses it for swift-log records, and the
+/// gateway writes its access records with it directly, without building a `Logger.Metadata` dictionary per request.
+/// Fields must be added in key order so the same record always prints the same way.
+public struct LogLine: Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    /// Starts a line with the timestamp, level and (escaped) message.
+    public init(level: Logger.Level, message: String, timestamp: timespec = LogLineFormatter.now(), capacity: Int = 256)
+    {
+        bytes.reserveCapacity(capacity)
+        Self.appendTimestamp(timestamp, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: level.rawValue.utf8)
+        bytes.append(UInt8(ascii: " "))
+        Self.appendEscaped(message, to: &bytes)
+    }
+
+    /// Appends ` key=value`, the key sanitised and the value quoted when needed.
+    public mutating func field(_ key: String, _ value: String) {
+        bytes.append(UInt8(ascii: " "))
+        Self.appendKey(key, to: &bytes)
+        bytes.append(UInt8(ascii: "="))
+        Self.appendValue(value, to: &bytes)
+    }
+
+    /// The finished line, with its trailing newline.
+    public consuming func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    /// `2026-11-28T14:41:00.123Z`: UTC with milliseconds, sortable and unambiguous.
+    static func appendTimestamp(_ time: timespec, to bytes: inout [UInt8]) {
+        var seconds = time.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        appendDigits(Int(parts.tm_year) + 1900, width: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(Int(parts.tm_mon) + 1, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(Int(parts.tm_mday), width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        appendDigits(Int(parts.tm_hour), width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(Int(parts.tm_min), width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(Int(parts.tm_sec), width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(Int(time.tv_nsec / 1_000_000), width: 3, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// Zero-padded to `width`; wider numbers keep all their digits.
+    private static func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        let value = max(0, value)
+        var divisor = 1
+        var count = 1
+        while divisor <= value / 10 {
+            divisor *= 10
+            count += 1
+        }
+        for _ in count..<max(count, width) {
+            bytes.append(UInt8(ascii: "0"))
+        }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+            divisor /= 10
+        }
+    }
+
+    /// Keys are printed bare: anything that would break `key=value` parsing becomes `_`.
+    static func appendKey(_ key: String, to bytes: inout [UInt8]) {
+        guard !key.isEmpty else {
+            bytes.append(UInt8(ascii: "_"))
+            return
+        }
+        for byte in key.utf8 {
+            let breaksParsing =
+                byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
+            bytes.append(breaksParsing ? UInt8(ascii: "_") : byte)
+        }
+    }
+
+    /// Values are quoted when empty or when they contain spaces, quotes, `=`, backslashes or control characters.
+    /// Scanning UTF-8 bytes finds the same characters as scanning scalars: every byte of a multi-byte scalar is 0x80
+    /// or above.
+    static func appendValue(_ value: String, to bytes: inout [UInt8]) {
+        let needsQuotes =
+            value.isEmpty
+            || value.utf8.contains { byte in
+                byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
+                    || byte == UInt8(ascii: "\\")
+            }
+        guard needsQuotes else {
+            bytes.append(contentsOf: value.utf8)
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(byte)
+            default: appendEscapedControl(byte, to: &bytes)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Messages are not quoted, but control characters are escaped so a record stays on one line.
+    static func appendEscaped(_ message: String, to bytes: inout [UInt8]) {
+        for byte in message.utf8 {
+            appendEscapedControl(byte, to: &bytes)
+        }
+    }
+
+    private static func appendEscapedControl(_ byte: UInt8, to bytes: inout [UInt8]) {
+        let escape: UInt8
+        switch byte {
+        case UInt8(ascii: "\n"): escape = UInt8(ascii: "n")
+        case UInt8(ascii: "\r"): escape = UInt8(ascii: "r")
+        case UInt8(ascii: "\t"): escape = UInt8(ascii: "t")
+        case 0..<0x20, 0x7F:
+            let hex: StaticString = "0123456789abcdef"
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(UInt8(ascii: "x"))
+            bytes.append(hex.utf8Start[Int(byte >> 4)])
+            bytes.append(hex.utf8Start[Int(byte & 0x0F)])
+            return
+        default:
+            bytes.append(byte)
+            return
+        }
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(escape)
+    }
+}
