@@ -70,4 +70,23 @@ import Testing
         let single = Router(apis: [Self.api], region: "us-east-1")
         #expect(single.selectAPI(host: "localhost", apiIDHeader: nil)?.id == "a1b2c3d4e5")
     }
+
+    @Test func executeAPIMarkerIsFoundAfterFalseStarts() {
+        for (name, offset) in [
+            ("a1b2c3d4e5.execute-api.us-east-1.amazonaws.com", 10), (".execute.execute-api.x", 8),
+            ("..execute-api.", 1), (".execute-api.", 0),
+        ] {
+            let range = Router.executeAPIMarker(in: name)
+            #expect(range.map { name.utf8.distance(from: name.startIndex, to: $0.lowerBound) } == offset, "\(name)")
+        }
+        for name in ["", "127.0.0.1", "execute-api.us-east-1.amazonaws.com", ".execute-api", "x.execute-apix."] {
+            #expect(Router.executeAPIMarker(in: name) == nil, "\(name)")
+        }
+        let router = Router(apis: [Self.api, Self.other], region: "us-east-1")
+        #expect(
+            router.selectAPI(host: "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com.evil", apiIDHeader: nil) == nil)
+        #expect(
+            router.selectAPI(host: "A1B2C3D4E5.Execute-Api.US-EAST-1.AmazonAWS.com", apiIDHeader: nil)?.id
+                == "a1b2c3d4e5")
+    }
 }

@@ -7,15 +7,20 @@ import Systemd
 public enum AccessLog: Sendable {
     /// Through swift-log: the journal, or whatever handler the logger has (tests capture records this way).
     case logger(Logger)
-    /// One ``LogLine`` per record, written to a descriptor (standard error) with one `write`.
-    case lines(FileDescriptorWriter)
+    /// One ``LogLine`` per record, on a descriptor (standard error), batched per turn of the event loop.
+    case lines(AccessLineBuffer)
 
     func write(_ record: AccessRecord) {
         switch self {
         case .logger(let logger):
             logger.info("\(record.message)", metadata: record.metadata)
-        case .lines(let writer):
-            writer.writeLine(record.line())
+        case .lines(let buffer):
+            buffer.append(record.line())
         }
+    }
+
+    /// Writes out lines still waiting for their event loop's turn (before the process exits).
+    public func flush() {
+        if case .lines(let buffer) = self { buffer.flush() }
     }
 }

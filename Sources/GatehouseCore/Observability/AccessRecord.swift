@@ -52,7 +52,23 @@ public struct AccessRecord: Sendable {
     /// The stderr line for this record: the fields of `metadata`, in the same (sorted) order ``LogLineFormatter``
     /// prints them, written without building the dictionary.
     public func line(timestamp: timespec = LogLineFormatter.now()) -> [UInt8] {
-        var line = LogLine(level: .info, message: message, timestamp: timestamp, capacity: 512)
+        let latency = AccessRecord.format(latencyMilliseconds)
+        // `message`, written part by part.
+        var line = LogLine(level: .info, message: sourceIP, timestamp: timestamp, capacity: 512)
+        line.appendToMessage(" ")
+        line.appendToMessage(principal ?? "-")
+        line.appendToMessage(" \"")
+        line.appendToMessage(method)
+        line.appendToMessage(" ")
+        line.appendToMessage(path)
+        line.appendToMessage("\" ")
+        line.appendToMessage(String(status))
+        line.appendToMessage(" ")
+        line.appendToMessage(String(responseBytes))
+        line.appendToMessage("B ")
+        line.appendToMessage(latency)
+        line.appendToMessage("ms ")
+        line.appendToMessage(requestID)
         line.field("API_ID", apiID ?? "")
         line.field("CLIENT_CERT_SUBJECT", clientCertSubject ?? "")
         line.field("CLIENT_CERT_URI", clientCertURI ?? "")
@@ -60,7 +76,7 @@ public struct AccessRecord: Sendable {
         line.field("GATEHOUSE_EVENT", "access")
         line.field("HTTP_METHOD", method)
         line.field("INTEGRATION_LATENCY_MS", integrationLatencyMilliseconds.map(AccessRecord.format) ?? "")
-        line.field("LATENCY_MS", AccessRecord.format(latencyMilliseconds))
+        line.field("LATENCY_MS", latency)
         line.field("PATH", path)
         line.field("PRINCIPAL", principal ?? "")
         line.field("REQUEST_ID", requestID)

@@ -44,13 +44,14 @@ public struct Router: Sendable {
         if let host {
             let name = Router.stripPort(host).lowercased()
             if let api = apisByHost[name] { return api }
-            if let range = name.firstRange(of: ".execute-api.") {
+            if let range = Router.executeAPIMarker(in: name) {
                 let rest = name[range.upperBound...]
-                guard rest == executeAPISuffixes.public || rest == executeAPISuffixes.vpce else { return nil }
+                let viaEndpoint = rest == executeAPISuffixes.vpce
+                guard rest == executeAPISuffixes.public || viaEndpoint else { return nil }
                 let label = name[..<range.lowerBound]
                 let id = label.split(separator: "-", maxSplits: 1).first.map(String.init) ?? ""
                 if let api = apisByID[id] { return api }
-                if rest.hasSuffix("vpce.amazonaws.com"), let defaultAPI { return defaultAPI }
+                if viaEndpoint, let defaultAPI { return defaultAPI }
                 return nil
             }
         }
@@ -106,6 +107,25 @@ public struct Router: Sendable {
             return candidate.segments.count > current.segments.count
         }
         return candidate.method != "ANY" && current.method == "ANY"
+    }
+
+    private static let executeAPIMarkerBytes = Array(".execute-api.".utf8)
+
+    /// Where `.execute-api.` occurs in `name`: a byte scan, since most requests carry an IP address or a custom
+    /// name and the generic substring search costs more than the rest of API selection.
+    static func executeAPIMarker(in name: String) -> Range<String.Index>? {
+        let marker = executeAPIMarkerBytes
+        let bytes = name.utf8
+        guard bytes.count >= marker.count else { return nil }
+        var start = bytes.startIndex
+        while let candidate = bytes[start...].firstIndex(of: marker[0]) {
+            guard let end = bytes.index(candidate, offsetBy: marker.count, limitedBy: bytes.endIndex) else {
+                return nil
+            }
+            if bytes[candidate..<end].elementsEqual(marker) { return candidate..<end }
+            start = bytes.index(after: candidate)
+        }
+        return nil
     }
 
     static func stripPort(_ host: String) -> Substring {

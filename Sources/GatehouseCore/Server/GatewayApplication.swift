@@ -57,7 +57,8 @@ public struct GatewayApplication {
         metrics.registerBaseline(listeners: configuration.listeners.filter { !$0.isAdmin }.map(\.name))
         let observer = GatewayObserver(
             logger: logger, metrics: metrics,
-            accessLog: resolution.destination == .stderr ? .lines(FileDescriptorWriter(fileDescriptor: 2)) : nil)
+            accessLog: resolution.destination == .stderr
+                ? .lines(AccessLineBuffer(writer: FileDescriptorWriter(fileDescriptor: 2))) : nil)
         let store = SnapshotStore(snapshot)
         let group = MultiThreadedEventLoopGroup(
             numberOfThreads: CPUAffinity.usableCoreCount(fallback: System.coreCount))
@@ -102,6 +103,7 @@ public struct GatewayApplication {
             break
         }
         watchdog?.cancel()
+        observer.accessLog.flush()
         // Data listeners were closed by the drain; the admin listener answers (503 on /readyz) until here.
         await admin.close()
         logger.info("stopped", metadata: ["GATEHOUSE_EVENT": "stopped"])

@@ -25,6 +25,11 @@ public struct LogLine: Sendable {
         Self.appendEscaped(message, to: &bytes)
     }
 
+    /// Continues the message (escaped like it); only before the first field.
+    public mutating func appendToMessage(_ text: String) {
+        Self.appendEscaped(text, to: &bytes)
+    }
+
     /// Appends ` key=value`, the key sanitised and the value quoted when needed.
     public mutating func field(_ key: String, _ value: String) {
         bytes.append(UInt8(ascii: " "))
