@@ -89,6 +89,13 @@ public struct LogLine: Sendable {
             bytes.append(UInt8(ascii: "_"))
             return
         }
+        let breaks: (UInt8) -> Bool = { byte in
+            byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
+        }
+        if !key.utf8.contains(where: breaks) {
+            bytes.append(contentsOf: key.utf8)
+            return
+        }
         for byte in key.utf8 {
             let breaksParsing =
                 byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
@@ -124,6 +131,10 @@ public struct LogLine: Sendable {
 
     /// Messages are not quoted, but control characters are escaped so a record stays on one line.
     static func appendEscaped(_ message: String, to bytes: inout [UInt8]) {
+        if !message.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            bytes.append(contentsOf: message.utf8)
+            return
+        }
         for byte in message.utf8 {
             appendEscapedControl(byte, to: &bytes)
         }
