@@ -7,7 +7,8 @@
 # Tunables (environment): DURATION (s per load run, default 10), CONNECTIONS (keep-alive, 32),
 #   HANDSHAKE_CONNECTIONS (new-connection mode, 16), AB_REQUESTS (100000), HOLD_COUNTS ("1000 10000"),
 #   HOLD_SECONDS (5), PROXY_CPU (1), LOAD_CPU (0), PORT_BASE (18000), SKIP_BUILD=1, KEEP_WORK=1,
-#   ONLY ("gatehouse nginx haproxy upstream": the targets to measure), WORK (scratch dir), RESULTS (markdown out).
+#   ONLY ("gatehouse nginx haproxy upstream": the targets to measure), WORK (scratch dir), RESULTS (markdown out),
+#   ROUNDS (3: keep-alive runs per target, interleaved across targets; the table shows the median).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,6 +26,7 @@ HOLD_SECONDS=${HOLD_SECONDS:-5}
 PROXY_CPU=${PROXY_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 PORT_BASE=${PORT_BASE:-18000}
+ROUNDS=${ROUNDS:-3}
 ONLY=${ONLY:-"upstream nginx haproxy gatehouse"}
 RESULTS=${RESULTS:-}
 
@@ -32,7 +34,9 @@ upstream_port=$((PORT_BASE + 80))
 gatehouse_port=$((PORT_BASE + 443))
 nginx_port=$((PORT_BASE + 444))
 haproxy_port=$((PORT_BASE + 445))
+gatehouse_sigv4_port=$((PORT_BASE + 446))
 admin_port=$((PORT_BASE + 901))
+sigv4_admin_port=$((PORT_BASE + 902))
 api_id=benchapi01
 request_path=/prod/bench
 bench_akid=AKIDBENCH000000000001
@@ -128,9 +132,9 @@ json_field() {  # file expression -> value (python expression over `r`, the pars
         || echo -
 }
 
-# Writes the Gatehouse configuration; $1 = NONE or AWS_IAM.
+# Writes the Gatehouse configuration; $1 = NONE or AWS_IAM, $2 = port, $3 = admin port.
 write_gatehouse_config() {
-    local auth=$1 file=$work/gatehouse-${1,,}.yaml
+    local auth=$1 port=$2 admin=$3 file=$work/gatehouse-${1,,}.yaml
     {
         cat <<YAML
 region: us-east-1
@@ -140,7 +144,7 @@ limits:
   max_connections: 20000
 listeners:
   - name: https
-    bind: 127.0.0.1:$gatehouse_port
+    bind: 127.0.0.1:$port
     tls:
       certificate: $pki/server.pem
       private_key: $pki/server-key.pem
@@ -148,7 +152,7 @@ listeners:
     allow_sources: [127.0.0.0/8]
   - name: admin
     admin: true
-    bind: 127.0.0.1:$admin_port
+    bind: 127.0.0.1:$admin
 YAML
         if [ "$auth" = AWS_IAM ]; then
             cat <<YAML
@@ -174,50 +178,68 @@ YAML
     echo "$file"
 }
 
-gatehouse_pid=
-start_gatehouse() {  # $1 = NONE | AWS_IAM
+declare -A gatehouse_pids
+start_gatehouse() {  # $1 = target name, $2 = NONE | AWS_IAM, $3 = port, $4 = admin port
     local config
-    config=$(write_gatehouse_config "$1")
+    config=$(write_gatehouse_config "$2" "$3" "$4")
     "$gatehouse" validate --config "$config" >/dev/null || die "gatehouse validate rejected $config"
     # Gatehouse writes one access record per request (nginx and HAProxy here log nothing); keep it off the terminal.
-    taskset -c "$PROXY_CPU" "$gatehouse" serve --config "$config" >"$work/gatehouse-$1.log" 2>&1 &
-    gatehouse_pid=$!
-    started_pids+=("$gatehouse_pid")
-    wait_port "$gatehouse_port" || { tail -20 "$work/gatehouse-$1.log" >&2; die "gatehouse did not start"; }
-}
-stop_gatehouse() {
-    [ -n "$gatehouse_pid" ] || return 0
-    kill "$gatehouse_pid" 2>/dev/null || true
-    wait "$gatehouse_pid" 2>/dev/null || true
-    gatehouse_pid=
+    taskset -c "$PROXY_CPU" "$gatehouse" serve --config "$config" >"$work/gatehouse-$2.log" 2>&1 &
+    gatehouse_pids[$1]=$!
+    started_pids+=("$!")
+    wait_port "$3" || { tail -20 "$work/gatehouse-$2.log" >&2; die "gatehouse did not start"; }
 }
 
 # The process whose memory is measured: the one holding the connections.
 proxy_pid() {
     case $1 in
-    gatehouse*) echo "$gatehouse_pid" ;;
+    gatehouse*) echo "${gatehouse_pids[$1]:-}" ;;
     nginx) pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -1 ;;  # the worker, not the master
     haproxy) cat "$work/haproxy/haproxy.pid" ;;
     esac
 }
 
 declare -A result
-# Runs the measurements against one target. $1 = name, $2 = URL, then extra gatehouse-load arguments.
+declare -A rounds
+# One keep-alive run against one target, appended to its list of rounds. $1 = name, $2 = URL, then extra
+# gatehouse-load arguments.
+keepalive_round() {
+    local name=$1 url=$2 round=$3
+    shift 3
+    local extra=("$@") out=$work/$name
+    mkdir -p "$out"
+    log "$name: keep-alive round $round of $ROUNDS, $CONNECTIONS connections, ${DURATION}s"
+    taskset -c "$LOAD_CPU" "$load" -c "$CONNECTIONS" -d "$DURATION" --json "${extra[@]}" "$url" \
+        >"$out/keepalive-$round.json" || log "$name: keep-alive run reported no successful request"
+    rounds[$name]+=" $(json_field "$out/keepalive-$round.json" 'round(r["requests_per_second"])')"
+}
+
+# The keep-alive columns from the rounds: the median run's requests/s, p99 and errors. $1 = name.
+summarize_rounds() {
+    local name=$1 out=$work/$1
+    local median
+    median=$(python3 -c '
+import json, sys
+runs = []
+for path in sys.argv[1:]:
+    try:
+        runs.append((json.load(open(path))["requests_per_second"], path))
+    except Exception:
+        pass
+runs.sort()
+print(runs[(len(runs) - 1) // 2][1] if runs else "")' "$out"/keepalive-*.json)
+    [ -n "$median" ] || return 0
+    result[$name.rps]=$(json_field "$median" 'round(r["requests_per_second"])')
+    result[$name.p99]=$(json_field "$median" '(r.get("latency_microseconds") or {}).get("p99", "-")')
+    result[$name.errors]=$(json_field "$median" 'sum(r["errors"].values())')
+}
+
+# The other measurements against one target: handshakes and ab. $1 = name, $2 = URL, then extra arguments.
 measure() {
     local name=$1 url=$2
     shift 2
     local extra=("$@") out=$work/$name
     mkdir -p "$out"
-
-    log "$name: warm-up"
-    taskset -c "$LOAD_CPU" "$load" -c "$CONNECTIONS" -d 2 "${extra[@]}" "$url" >/dev/null 2>&1 || true
-
-    log "$name: keep-alive, $CONNECTIONS connections, ${DURATION}s"
-    taskset -c "$LOAD_CPU" "$load" -c "$CONNECTIONS" -d "$DURATION" --json "${extra[@]}" "$url" >"$out/keepalive.json" \
-        || log "$name: keep-alive run reported no successful request"
-    result[$name.rps]=$(json_field "$out/keepalive.json" 'round(r["requests_per_second"])')
-    result[$name.p99]=$(json_field "$out/keepalive.json" '(r.get("latency_microseconds") or {}).get("p99", "-")')
-    result[$name.errors]=$(json_field "$out/keepalive.json" 'sum(r["errors"].values())')
 
     if [[ $url == https://* ]] && [[ $name != gatehouse-sigv4 ]]; then
         log "$name: new mTLS connection per request, $HANDSHAKE_CONNECTIONS connections, ${DURATION}s"
@@ -274,51 +296,78 @@ measure_memory() {
     done
 }
 
-# --- 4. upstream and reference proxies -------------------------------------------------------------------------
+# --- 4. upstream and every proxy, started together ---------------------------------------------------------------
+# All targets run side by side (the idle ones cost nothing) so that the keep-alive runs can be interleaved: on a
+# shared machine the capacity drifts over minutes, and runs of one target back to back would put that drift into
+# the ratios.
 log "starting the upstream (nginx returning 200 ok) on core $LOAD_CPU"
 taskset -c "$LOAD_CPU" bash "$reference" upstream "$upstream_port" "$work/upstream"
 wait_port "$upstream_port" || die "upstream did not start"
 
 url_for() { echo "$1://127.0.0.1:$2$request_path"; }
 
+targets=()
+declare -A target_url
+declare -A target_extra
+add_target() {  # name url extra-arguments...
+    local name=$1 url=$2
+    shift 2
+    targets+=("$name")
+    target_url[$name]=$url
+    target_extra[$name]="$*"
+}
 if wants upstream; then
-    measure upstream "$(url_for http "$upstream_port")"
+    add_target upstream "$(url_for http "$upstream_port")"
 fi
-
 if wants nginx; then
     log "starting nginx on core $PROXY_CPU"
     taskset -c "$PROXY_CPU" bash "$reference" nginx "$nginx_port" "$upstream_port" "$pki" "$work/nginx"
     wait_port "$nginx_port" || die "nginx did not start"
     fresh_rss nginx
-    measure nginx "$(url_for https "$nginx_port")" "${tls_args[@]}"
-    measure_memory nginx "$(url_for https "$nginx_port")"
-    bash "$reference" stop "$work/nginx"
+    add_target nginx "$(url_for https "$nginx_port")" "${tls_args[@]}"
 fi
-
 if wants haproxy; then
     log "starting HAProxy on core $PROXY_CPU"
     taskset -c "$PROXY_CPU" bash "$reference" haproxy "$haproxy_port" "$upstream_port" "$pki" "$work/haproxy"
     wait_port "$haproxy_port" || die "haproxy did not start"
     fresh_rss haproxy
-    measure haproxy "$(url_for https "$haproxy_port")" "${tls_args[@]}"
-    measure_memory haproxy "$(url_for https "$haproxy_port")"
-    bash "$reference" stop "$work/haproxy"
+    add_target haproxy "$(url_for https "$haproxy_port")" "${tls_args[@]}"
 fi
-
 if wants gatehouse; then
     log "starting Gatehouse (authorization NONE) on core $PROXY_CPU"
-    start_gatehouse NONE
+    start_gatehouse gatehouse NONE "$gatehouse_port" "$admin_port"
     fresh_rss gatehouse
-    measure gatehouse "$(url_for https "$gatehouse_port")" "${tls_args[@]}"
-    measure_memory gatehouse "$(url_for https "$gatehouse_port")"
-    stop_gatehouse
-
+    add_target gatehouse "$(url_for https "$gatehouse_port")" "${tls_args[@]}"
     log "starting Gatehouse (AWS_IAM, every request SigV4-signed) on core $PROXY_CPU"
-    start_gatehouse AWS_IAM
-    SKIP_AB=1 measure gatehouse-sigv4 "$(url_for https "$gatehouse_port")" "${tls_args[@]}" \
+    start_gatehouse gatehouse-sigv4 AWS_IAM "$gatehouse_sigv4_port" "$sigv4_admin_port"
+    add_target gatehouse-sigv4 "$(url_for https "$gatehouse_sigv4_port")" "${tls_args[@]}" \
         --sigv4 "$bench_akid:$bench_secret" --region us-east-1
-    stop_gatehouse
 fi
+
+# Arguments are file paths, flags and the fixed SigV4 key: word splitting of the stored string is safe.
+for name in "${targets[@]}"; do
+    log "$name: warm-up"
+    # shellcheck disable=SC2086
+    taskset -c "$LOAD_CPU" "$load" -c "$CONNECTIONS" -d 2 ${target_extra[$name]} "${target_url[$name]}" \
+        >/dev/null 2>&1 || true
+done
+for round in $(seq 1 "$ROUNDS"); do
+    for name in "${targets[@]}"; do
+        # shellcheck disable=SC2086
+        keepalive_round "$name" "${target_url[$name]}" "$round" ${target_extra[$name]}
+    done
+done
+for name in "${targets[@]}"; do
+    summarize_rounds "$name"
+done
+
+for name in "${targets[@]}"; do
+    # shellcheck disable=SC2086
+    measure "$name" "${target_url[$name]}" ${target_extra[$name]}
+    if [[ $name == nginx || $name == haproxy || $name == gatehouse ]]; then
+        measure_memory "$name" "${target_url[$name]}"
+    fi
+done
 
 # --- 5. table -------------------------------------------------------------------------------------------------
 cell() { echo "${result[$1]:--}"; }
@@ -347,7 +396,7 @@ row() {  # name label
 
 {
     echo "Gatehouse benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
-    echo "proxy on core $PROXY_CPU, load and upstream on core $LOAD_CPU; ${DURATION}s per run; keep-alive -c $CONNECTIONS, new-connection -c $HANDSHAKE_CONNECTIONS, ab -n $AB_REQUESTS; ratios to nginx."
+    echo "proxy on core $PROXY_CPU, load and upstream on core $LOAD_CPU; ${DURATION}s per run; keep-alive -c $CONNECTIONS (median of $ROUNDS interleaved rounds), new-connection -c $HANDSHAKE_CONNECTIONS, ab -n $AB_REQUESTS; ratios to nginx."
     echo
     header="| target | keep-alive req/s | p99 µs | ab -k req/s | new mTLS handshakes/s | RSS fresh MB |"
     rule="|---|---|---|---|---|---|"
@@ -360,6 +409,12 @@ row() {  # name label
     if wants gatehouse; then
         row gatehouse "Gatehouse, SigV4 off (NONE)"
         row gatehouse-sigv4 "Gatehouse, SigV4 on (AWS_IAM)"
+        echo
+        echo "Keep-alive req/s in each round, in the order run:"
+        echo
+        for name in "${targets[@]}"; do
+            echo "- $name:${rounds[$name]:-}"
+        done
         if [[ ${result[gatehouse.rps]:-} =~ ^[0-9]+$ && ${result[gatehouse-sigv4.rps]:-} =~ ^[0-9]+$ ]]; then
             echo
             python3 -c "import sys; a,b=map(int,sys.argv[1:]); print(f'SigV4 on/off: {b/a:.2f}× the keep-alive throughput ({b} vs {a} req/s).')" \

@@ -4,18 +4,17 @@ import NIOHTTP1
 /// header named in `Connection` stop here, and so does whatever the caller reserves for itself.
 enum EndToEndHeaders {
     /// RFC 9110 §7.6.1 hop-by-hop headers, plus the non-standard ones proxies also drop.
-    static let hopByHop: Set<String> = [
+    static let hopByHop = HeaderNameSet([
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
         "proxy-authenticate", "proxy-authorization",
-    ]
+    ])
 
     /// Appends to `output` the headers of `input` that are end-to-end and not in `reserved` (lower-case names).
-    static func copy(_ input: HTTPHeaders, into output: inout HTTPHeaders, except reserved: Set<String>) {
+    static func copy(_ input: HTTPHeaders, into output: inout HTTPHeaders, except reserved: HeaderNameSet) {
         let connection = input[canonicalForm: "connection"]
-        let named = connection.isEmpty ? [] : Set(connection.map { $0.lowercased() })
+        let named = connection.isEmpty ? nil : HeaderNameSet(connection.map(String.init))
         for (name, value) in input {
-            let lower = name.lowercased()
-            if hopByHop.contains(lower) || reserved.contains(lower) || named.contains(lower) { continue }
+            if hopByHop.contains(name) || reserved.contains(name) || named?.contains(name) == true { continue }
             output.add(name: name, value: value)
         }
     }

@@ -18,7 +18,7 @@ struct UpstreamRequestBuilder {
     ]
 
     /// Computed once: every client header Gatehouse drops or replaces itself.
-    static let reservedRequestHeaders = identityHeaders.union(consumed)
+    static let reservedRequestHeaders = HeaderNameSet(identityHeaders.union(consumed))
 
     static func build(
         client head: HTTPRequestHead, integration: ProxyTarget, match: RouteMatch, requestID: String,

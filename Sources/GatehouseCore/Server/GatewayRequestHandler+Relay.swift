@@ -6,7 +6,7 @@ extension GatewayRequestHandler {
     // MARK: Answers relayed from the upstream
 
     /// The upstream's own request id never replaces Gatehouse's.
-    static let reservedResponseHeaders: Set<String> = ["x-amzn-requestid"]
+    static let reservedResponseHeaders = HeaderNameSet(["x-amzn-requestid"])
 
     func relayHead(_ head: HTTPResponseHead, exchange: RequestExchange) {
         guard let context else { return }

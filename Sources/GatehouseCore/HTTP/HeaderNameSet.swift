@@ -1,0 +1,31 @@
+/// A fixed set of header names matched case-insensitively without lower-casing or hashing the name looked up.
+///
+/// Every header of every request and response is checked against the hop-by-hop and reserved sets on its way
+/// through the proxy; `lowercased()` plus a `Set` lookup per header cost more than the rest of the copy. Names are
+/// grouped by length, so a lookup compares bytes with the one or two names of the same length, if any.
+struct HeaderNameSet: Sendable {
+    /// Lower-case names as bytes, indexed by their length.
+    private let namesByLength: [[[UInt8]]]
+
+    init<Names: Sequence<String>>(_ names: Names) {
+        var byLength: [[[UInt8]]] = []
+        for name in names {
+            let bytes = Array(name.lowercased().utf8)
+            while byLength.count <= bytes.count { byLength.append([]) }
+            if !byLength[bytes.count].contains(bytes) { byLength[bytes.count].append(bytes) }
+        }
+        namesByLength = byLength
+    }
+
+    func contains(_ name: String) -> Bool {
+        let length = name.utf8.count
+        guard length < namesByLength.count else { return false }
+        let candidates = namesByLength[length]
+        guard !candidates.isEmpty else { return false }
+        return candidates.contains { candidate in
+            zip(name.utf8, candidate).allSatisfy { byte, lower in
+                byte == lower || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == lower)
+            }
+        }
+    }
+}
