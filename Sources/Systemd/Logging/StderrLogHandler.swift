@@ -34,6 +34,7 @@ public struct StderrLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let merged = LogRecordMetadata.merge(handler: metadata, provider: metadataProvider, event: event)
-        writer.writeLine(formatter.formatBytes(level: event.level, message: event.message.description, metadata: merged))
+        writer.writeLine(
+            formatter.formatBytes(level: event.level, message: event.message.description, metadata: merged))
     }
 }
