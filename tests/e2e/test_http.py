@@ -85,6 +85,32 @@ def test_pipelined_requests_answered_in_order(gw):
     assert c.json()["path"].endswith("/third")
 
 
+def test_pipelined_requests_stop_being_read_while_one_is_answered(gw):
+    """A client pipelining without end while its first request waits on a slow upstream must find the gateway
+    stops reading: what it can push is bounded by the kernel's socket buffers plus one read, not by what it sends."""
+    m = h.marker()
+    conn = h.RawConn(gw)
+    sock = conn.sock
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
+        conn.send(head("GET", f"/prod/{m}/slow/3000"))
+        time.sleep(0.3)  # the slow request is with the upstream
+        one = head("GET", "/prod/ping", "X-Pad: " + "p" * 2000)
+        batch = one * 32  # 64 KiB a send
+        offered, accepted = 48 * 1024 * 1024, 0
+        sock.settimeout(0.5)
+        deadline = time.monotonic() + 2.0
+        while accepted < offered and time.monotonic() < deadline:
+            try:
+                sock.sendall(batch)
+            except (socket.timeout, ssl.SSLWantWriteError):
+                break
+            accepted += len(batch)
+    finally:
+        conn.close()
+    assert accepted < 16 * 1024 * 1024, f"the gateway took {accepted} bytes of pipelined requests while answering one"
+
+
 def test_http10_keep_alive_is_honoured(gw):
     conn = h.RawConn(gw)
     try:
