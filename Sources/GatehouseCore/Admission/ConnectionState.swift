@@ -9,6 +9,8 @@ import NIOConcurrencyHelpers
 public final class ConnectionState: Sendable {
     public let listener: String
     public let sourceIP: IPAddress
+    /// `sourceIP` as text, made once: every request writes it to `X-Forwarded-For` and the access record.
+    public let sourceIPText: String
     public let network: SourceNetwork?
     private let identityBox = NIOLockedValueBox<ClientIdentity?>(nil)
     private let rejectionReported = NIOLockedValueBox(false)
@@ -16,6 +18,7 @@ public final class ConnectionState: Sendable {
     public init(listener: String, sourceIP: IPAddress, network: SourceNetwork?) {
         self.listener = listener
         self.sourceIP = sourceIP
+        self.sourceIPText = sourceIP.description
         self.network = network
     }
 

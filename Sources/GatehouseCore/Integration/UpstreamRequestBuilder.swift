@@ -33,7 +33,7 @@ struct UpstreamRequestBuilder {
         {
             headers.add(name: "content-length", value: String(bodyLength))
         }
-        headers.add(name: "x-forwarded-for", value: connection.sourceIP.description)
+        headers.add(name: "x-forwarded-for", value: connection.sourceIPText)
         headers.add(name: "x-forwarded-proto", value: "https")
         if let host = head.headers.first(name: "host") {
             headers.add(name: "x-forwarded-host", value: host)

@@ -55,7 +55,7 @@ final class RequestExchange {
         let match = admitted?.match ?? rejectedMatch
         return AccessRecord(
             requestID: requestID,
-            sourceIP: connection.sourceIP.description,
+            sourceIP: connection.sourceIPText,
             sourceVpce: connection.network?.id,
             clientCertSubject: connection.clientIdentity?.subject,
             clientCertURI: connection.clientIdentity?.uris.first,

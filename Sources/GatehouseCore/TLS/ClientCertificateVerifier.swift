@@ -36,7 +36,7 @@ struct ClientCertificateVerifier: Sendable {
     ) {
         connection.markHandshakeRejectionReported()
         observer.handshakeRejected(
-            listener: connection.listener, sourceIP: connection.sourceIP.description, reason: reason, detail: detail)
+            listener: connection.listener, sourceIP: connection.sourceIPText, reason: reason, detail: detail)
         promise.succeed(.failed)
     }
 }

@@ -46,7 +46,7 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
         if !verified, connection.clientIdentity == nil, !connection.handshakeRejectionReported {
             connection.markHandshakeRejectionReported()
             observer.handshakeRejected(
-                listener: connection.listener, sourceIP: connection.sourceIP.description,
+                listener: connection.listener, sourceIP: connection.sourceIPText,
                 reason: HandshakeFailureReason.classify(error), detail: String(describing: error))
         }
         if error is NIOSSLError || !verified {
@@ -76,7 +76,7 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
                         loopBound.value.release(context: contextBound.value)
                     case .failure(let rejection):
                         loopBound.value.observer.handshakeRejected(
-                            listener: connection.listener, sourceIP: connection.sourceIP.description,
+                            listener: connection.listener, sourceIP: connection.sourceIPText,
                             reason: rejection.reason, detail: "resumed session: " + rejection.message)
                         channel.close(promise: nil)
                     }
