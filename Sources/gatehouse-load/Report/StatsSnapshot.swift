@@ -32,6 +32,19 @@ struct StatsSnapshot: Sendable {
         _ = latency.record(min(micros, Self.highestTrackableMicroseconds))
     }
 
+    /// Counts a response: a success below 400, else an error of its class with the start of the body as sample.
+    mutating func recordResponse(status: UInt, bodySample: String?) {
+        responses += 1
+        switch status {
+        case ..<400:
+            successes += 1
+        case 400..<500:
+            recordError(.status4xx, "\(status) \(bodySample ?? "")")
+        default:
+            recordError(.status5xx, "\(status) \(bodySample ?? "")")
+        }
+    }
+
     mutating func recordError(_ kind: ErrorKind, _ message: @autoclosure () -> String) {
         errors[kind, default: 0] += 1
         if errorSamples[kind] == nil {

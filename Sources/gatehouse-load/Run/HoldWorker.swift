@@ -149,15 +149,7 @@ extension HoldWorker: ConnectionDelegate {
         bodySample: String?
     ) {
         guard isOpening(connection) else { return }
-        stats.snapshot.responses += 1
-        switch status.code {
-        case ..<400:
-            stats.snapshot.successes += 1
-        case 400..<500:
-            stats.snapshot.recordError(.status4xx, "\(status.code) \(bodySample ?? "")")
-        default:
-            stats.snapshot.recordError(.status5xx, "\(status.code) \(bodySample ?? "")")
-        }
+        stats.snapshot.recordResponse(status: status.code, bodySample: bodySample)
         if keepAlive {
             hold()
         } else {

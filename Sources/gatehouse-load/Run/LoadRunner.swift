@@ -12,14 +12,8 @@ struct LoadRunner: Sendable {
     /// Runs `connections` closed-loop workers for `duration` (or until the `-n` budget is spent, whichever comes
     /// first). Keep-alive connections are opened before the clock starts.
     func run(connections: Int, duration: TimeAmount) async throws -> LoadReport {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        do {
-            let report = try await run(on: group, connections: connections, duration: duration)
-            try await group.shutdownGracefully()
-            return report
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
+        try await withEventLoops { group in
+            try await run(on: group, connections: connections, duration: duration)
         }
     }
 
@@ -34,16 +28,20 @@ struct LoadRunner: Sendable {
         sendRequest: Bool,
         onHeld: @Sendable (Int) throws -> Void
     ) async throws -> LoadReport {
+        try await withEventLoops { group in
+            try await hold(
+                on: group, count: count, concurrency: concurrency, duration: duration, sendRequest: sendRequest,
+                onHeld: onHeld)
+        }
+    }
+
+    /// Runs `body` on a fresh event-loop group that is shut down afterwards, whether `body` succeeded or threw.
+    private func withEventLoops(
+        _ body: (MultiThreadedEventLoopGroup) async throws -> LoadReport
+    ) async throws -> LoadReport {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         do {
-            let report = try await hold(
-                on: group,
-                count: count,
-                concurrency: concurrency,
-                duration: duration,
-                sendRequest: sendRequest,
-                onHeld: onHeld
-            )
+            let report = try await body(group)
             try await group.shutdownGracefully()
             return report
         } catch {

@@ -192,15 +192,7 @@ extension LoadWorker: ConnectionDelegate {
         guard isCurrent(connection), let requestStart else { return }
         self.requestStart = nil
         stats.snapshot.recordLatency(nanoseconds: (NIODeadline.now() - requestStart).nanoseconds)
-        stats.snapshot.responses += 1
-        switch status.code {
-        case ..<400:
-            stats.snapshot.successes += 1
-        case 400..<500:
-            stats.snapshot.recordError(.status4xx, "\(status.code) \(bodySample ?? "")")
-        default:
-            stats.snapshot.recordError(.status5xx, "\(status.code) \(bodySample ?? "")")
-        }
+        stats.snapshot.recordResponse(status: status.code, bodySample: bodySample)
         if !settings.keepAlive || !keepAlive {
             dropConnection()
         }
