@@ -107,6 +107,7 @@ let package = Package(
         .executableTarget(
             name: "gatehouse-load",
             dependencies: [
+                "IPNetwork",
                 "Systemd",
                 "SigV4",
                 .product(name: "NIOCore", package: "swift-nio"),

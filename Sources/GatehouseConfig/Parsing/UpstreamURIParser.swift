@@ -1,3 +1,5 @@
+import IPNetwork
+
 /// Parses an expanded integration URI into an upstream and a path template:
 /// `http://host[:port][/path]` or `unix:/socket/path[:/path]`. Placeholders `{name}` and `{proxy}` must name
 /// parameters of the route.
@@ -62,36 +64,21 @@ enum UpstreamURIParser {
     }
 
     private static func parseAuthority(_ authority: Substring) -> Result<Upstream, ValueError> {
-        guard !authority.contains("@") else {
-            return .failure(ValueError("user information is not allowed"))
+        let split: URLAuthority
+        switch URLAuthority.split(authority) {
+        case .success(let parts): split = parts
+        case .failure(.userInformation): return .failure(ValueError("user information is not allowed"))
+        case .failure(.unterminatedBracket): return .failure(ValueError("unterminated \"[\" in host"))
+        case .failure(.textAfterBracket): return .failure(ValueError("unexpected text after \"]\""))
+        case .failure(.emptyHost): return .failure(ValueError("invalid host \"\""))
         }
-        var host: Substring
-        var portText: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else {
-                return .failure(ValueError("unterminated \"[\" in host"))
-            }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else {
-                    return .failure(ValueError("unexpected text after \"]\""))
-                }
-                portText = after.dropFirst()
-            }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = authority[..<colon]
-            portText = authority[authority.index(after: colon)...]
-        } else {
-            host = authority
-        }
-        guard !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.:_".contains($0)) })
-        else {
+        let host = split.host
+        guard host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.:_".contains($0)) }) else {
             return .failure(ValueError("invalid host \"\(host)\""))
         }
         var port = 80
-        if let portText {
-            guard let value = Int(portText), (1...65535).contains(value) else {
+        if let portText = split.portText {
+            guard let value = URLAuthority.port(portText) else {
                 return .failure(ValueError("invalid port \"\(portText)\" (1-65535)"))
             }
             port = value

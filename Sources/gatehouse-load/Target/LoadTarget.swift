@@ -1,3 +1,4 @@
+import IPNetwork
 import NIOCore
 
 /// Where the load goes: the parsed target URL, restricted to loopback addresses.
@@ -51,33 +52,19 @@ struct LoadTarget: Sendable, Equatable {
         if target.contains("#") {
             target = String(target[..<target.firstIndex(of: "#")!])
         }
-        guard !authority.contains("@") else {
-            throw .invalidURL(url, reason: "user information in the URL is not supported")
+        let split: URLAuthority
+        switch URLAuthority.split(authority) {
+        case .success(let parts): split = parts
+        case .failure(.userInformation): throw .invalidURL(url, reason: "user information in the URL is not supported")
+        case .failure(.unterminatedBracket): throw .invalidURL(url, reason: "unterminated IPv6 literal")
+        case .failure(.textAfterBracket): throw .invalidURL(url, reason: "junk after the IPv6 literal")
+        case .failure(.emptyHost): throw .invalidURL(url, reason: "no host")
         }
-
-        var host: Substring
-        var portText: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else {
-                throw .invalidURL(url, reason: "unterminated IPv6 literal")
-            }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw .invalidURL(url, reason: "junk after the IPv6 literal") }
-                portText = after.dropFirst()
-            }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = authority[..<colon]
-            portText = authority[authority.index(after: colon)...]
-        } else {
-            host = authority
-        }
-        guard !host.isEmpty else { throw .invalidURL(url, reason: "no host") }
+        let host = split.host
 
         let port: Int
-        if let portText {
-            guard let value = Int(portText), (1...65535).contains(value) else {
+        if let portText = split.portText {
+            guard let value = URLAuthority.port(portText) else {
                 throw .invalidURL(url, reason: "the port must be a number from 1 to 65535")
             }
             port = value
@@ -98,42 +85,18 @@ struct LoadTarget: Sendable, Equatable {
     }
 
     /// Maps the URL host to a loopback IP literal, or refuses it. No DNS lookup is made: `localhost` is the only
-    /// name accepted, and it means 127.0.0.1.
+    /// name accepted, and it means 127.0.0.1. Addresses are read by `IPNetwork`, with its strict dotted quad.
     static func loopbackAddress(for host: String) throws(LoadError) -> String {
         let lowered = host.lowercased()
         if lowered == "localhost" || lowered == "localhost." {
             return "127.0.0.1"
         }
-        if let octets = ipv4Octets(lowered) {
-            guard octets[0] == 127 else { throw .notLoopback(host) }
-            return octets.map(String.init).joined(separator: ".")
+        guard let address = IPAddress(lowered) else {
+            if lowered.contains(":") { throw .invalidURL(host, reason: "not a valid IPv6 address") }
+            throw .notLoopback(host)
         }
-        if lowered.contains(":") {
-            // Only ::1 (in any spelling NIO accepts) and IPv4-mapped 127/8 are loopback.
-            guard let address = try? SocketAddress(ipAddress: lowered, port: 0), case .v6(let v6) = address else {
-                throw .invalidURL(host, reason: "not a valid IPv6 address")
-            }
-            let bytes = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
-            let isLoopback = bytes[0..<15].allSatisfy { $0 == 0 } && bytes[15] == 1
-            let isMappedLoopback =
-                bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff && bytes[12] == 127
-            guard isLoopback || isMappedLoopback else { throw .notLoopback(host) }
-            return lowered
-        }
-        throw .notLoopback(host)
-    }
-
-    /// Parses strict dotted-quad IPv4 (four decimal parts, each 0...255, no leading zeros).
-    private static func ipv4Octets(_ text: String) -> [Int]? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var octets: [Int] = []
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber),
-                let value = Int(part), value <= 255, part == "0" || !part.hasPrefix("0")
-            else { return nil }
-            octets.append(value)
-        }
-        return octets
+        // 127.0.0.0/8, ::1 and IPv4-mapped 127.0.0.0/8.
+        guard address.isLoopback else { throw .notLoopback(host) }
+        return lowered.contains(":") ? lowered : address.description
     }
 }
