@@ -11,10 +11,15 @@ enum EndToEndHeaders {
 
     /// Appends to `output` the headers of `input` that are end-to-end and not in `reserved` (lower-case names).
     static func copy(_ input: HTTPHeaders, into output: inout HTTPHeaders, except reserved: HeaderNameSet) {
-        let connection = input[canonicalForm: "connection"]
-        let named = connection.isEmpty ? nil : HeaderNameSet(connection.map(String.init))
+        // Names listed in `Connection` are compared in place: most messages name one or two, and a set built per
+        // message would cost more than the comparisons.
+        let named = input[canonicalForm: "connection"]
         for (name, value) in input {
-            if hopByHop.contains(name) || reserved.contains(name) || named?.contains(name) == true { continue }
+            if hopByHop.contains(name) || reserved.contains(name)
+                || named.contains(where: { HeaderNameSet.equalIgnoringASCIICase($0.utf8, name.utf8) })
+            {
+                continue
+            }
             output.add(name: name, value: value)
         }
     }

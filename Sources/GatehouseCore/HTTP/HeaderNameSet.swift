@@ -20,12 +20,15 @@ struct HeaderNameSet: Sendable {
     func contains(_ name: String) -> Bool {
         let length = name.utf8.count
         guard length < namesByLength.count else { return false }
-        let candidates = namesByLength[length]
-        guard !candidates.isEmpty else { return false }
-        return candidates.contains { candidate in
-            zip(name.utf8, candidate).allSatisfy { byte, lower in
-                byte == lower || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == lower)
-            }
-        }
+        return namesByLength[length].contains { Self.equalIgnoringASCIICase(name.utf8, $0) }
+    }
+
+    /// Header names compare case-insensitively in ASCII only (RFC 9110 §5.1): `A`–`Z` fold to `a`–`z`, nothing else.
+    static func equalIgnoringASCIICase<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { folded($0) == folded($1) }
+    }
+
+    private static func folded(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 }
