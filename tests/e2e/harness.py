@@ -647,13 +647,8 @@ class Gateway:
             return ""
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        if self.proc:
+            terminate(self.proc)
         if self in ACTIVE_GATEWAYS:
             ACTIVE_GATEWAYS.remove(self)
         with contextlib.suppress(Exception):
@@ -664,6 +659,33 @@ class Gateway:
 # TLS clients
 
 _CTX_CACHE: dict = {}
+
+
+def terminate(proc: subprocess.Popen, timeout: float = 10) -> int:
+    """SIGTERM, then SIGKILL if the process has not exited within `timeout`; returns its exit status."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+    return proc.returncode
+
+
+def read_until_eof(sock) -> bytes:
+    """Everything the peer sends until it closes the connection."""
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
+def admin_listener(name: str = "admin") -> dict:
+    """An admin listener (/metrics, /healthz, /readyz) on a free loopback port."""
+    return {"name": name, "admin": True, "bind": f"127.0.0.1:{free_port()}"}
 
 
 def client_context(

@@ -18,7 +18,6 @@ import json
 import os
 import select
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -99,13 +98,8 @@ class Journald:
         raise RuntimeError("the systemd-journald started for the tests did not answer within 15 s")
 
     def close(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        if self.proc is not None:
+            h.terminate(self.proc)
         self.proc = None
 
     @staticmethod
@@ -252,23 +246,12 @@ class SocketHolder:
 
     def close(self) -> None:
         for proc in self.generations:
-            stop(proc)
+            h.terminate(proc)
         for log in self._logs:
             with contextlib.suppress(Exception):
                 log.close()
         with contextlib.suppress(OSError):
             self.sock.close()
-
-
-def stop(proc: subprocess.Popen, timeout: float = 10) -> int:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-    return proc.returncode
 
 
 def wait_ready(port: int, pki: h.PKI, proc: subprocess.Popen | None = None, timeout: float = 20) -> bool:
@@ -288,13 +271,7 @@ def ping(port: int, pki: h.PKI, path: str = "/prod/ping", timeout: float = h.IO_
     ctx = h.client_context(pki, "alice")
     with h.tls_connect(port, ctx, timeout=timeout) as s:
         s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    return h.parse_response_bytes(data)
+        return h.parse_response_bytes(h.read_until_eof(s))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -308,6 +285,15 @@ class Outcome:
     gen: str | None = None  # which gateway generation answered (the "gen" of the mock's JSON body)
     reused: bool = False  # sent on a keep-alive connection that had already carried a request
     closing: bool = False  # the answer said `Connection: close`
+
+
+def served_by(outcomes: list[Outcome]) -> dict[str, int]:
+    """How many requests each gateway generation answered successfully."""
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        if o.ok:
+            counts[o.gen] = counts.get(o.gen, 0) + 1
+    return counts
 
 
 class _UnansweredOnReusedConnection(Exception):
@@ -356,11 +342,7 @@ class RequestLoop:
         return [o for o in self.outcomes if not o.ok]
 
     def served_by(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for o in self.outcomes:
-            if o.ok:
-                counts[o.gen] = counts.get(o.gen, 0) + 1
-        return counts
+        return served_by(self.outcomes)
 
     def _run(self) -> None:
         conn: h.RawConn | None = None

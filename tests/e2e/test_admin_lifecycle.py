@@ -20,7 +20,7 @@ def config(pki, upstream, body='{"v":1}'):
         pki,
         listeners=[
             h.https_listener(pki, allow_sources=["127.0.0.0/29"]),
-            {"name": "admin", "admin": True, "bind": f"127.0.0.1:{h.free_port()}"},
+            h.admin_listener(),
         ],
         apis=[
             {

@@ -16,7 +16,7 @@ import pytest
 
 import harness as h
 from harness import ALICE, OTHER_SOURCE, WORKER
-from systemd_support import Journald, journal_stream_socket, stop
+from systemd_support import Journald, journal_stream_socket
 
 API = "j0urnald01"
 ACCESS_FIELDS = [
@@ -214,9 +214,9 @@ def test_log_target_auto_with_journal_stream(journald, pki, upstream, tmp_path):
         # and not, in addition, as a text line on the stderr stream
         text_lines = Journald.entries({"SYSLOG_IDENTIFIER": "gatehouse-e2e-stderr", "_PID": str(proc.pid)})
         assert not [x for x in text_lines if resp.request_id in x.get("MESSAGE", "")], text_lines
-        assert stop(proc) == 0, "gatehouse did not exit 0 on SIGTERM"
+        assert h.terminate(proc) == 0, "gatehouse did not exit 0 on SIGTERM"
     finally:
-        stop(proc)
+        h.terminate(proc)
 
 
 def test_log_target_auto_with_a_foreign_journal_stream_logs_to_stderr(journald, pki, upstream, tmp_path):

@@ -41,7 +41,7 @@ def config(pki, upstream, **extra):
         listeners=[
             # 127.0.0.0/29 admits 127.0.0.1 but not OTHER_SOURCE (127.0.0.9)
             h.https_listener(pki, allow_sources=["127.0.0.0/29"]),
-            {"name": "admin", "admin": True, "bind": f"127.0.0.1:{h.free_port()}"},
+            h.admin_listener(),
         ],
         apis=[
             {

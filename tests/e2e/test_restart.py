@@ -43,7 +43,7 @@ from systemd_support import (
     SocketHolder,
     SupervisorStatus,
     listening_socket,
-    stop,
+    served_by,
     wait_ready,
 )
 
@@ -81,6 +81,22 @@ def write_generation(gw: h.Gateway, upstream, port: int, gen: int) -> None:
     gw.write_files()
 
 
+def held_socket(tmp_path, pki, upstream) -> tuple[SocketHolder, int]:
+    """A listening socket on a free port, held across gateway generations, and its port."""
+    sock = listening_socket()
+    port = sock.getsockname()[1]
+    gw = h.Gateway(tmp_path, generation_config(pki, upstream, port, 0), pki)
+    return SocketHolder(gw, sock), port
+
+
+def spawn_generation(holder: SocketHolder, upstream, port: int, gen: int) -> subprocess.Popen:
+    """Writes generation `gen`'s config and starts it on the held socket; returns once it answers."""
+    write_generation(holder.gw, upstream, port, gen)
+    proc = holder.spawn()
+    assert wait_ready(port, holder.gw.pki, proc), holder.log(gen)
+    return proc
+
+
 class Clients:
     """CLIENTS request loops at once, so the restart surely lands while some connection is being set up."""
 
@@ -108,11 +124,7 @@ class Clients:
         return [o for o in self.outcomes if not o.ok]
 
     def served_by(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for o in self.outcomes:
-            if o.ok:
-                counts[o.gen] = counts.get(o.gen, 0) + 1
-        return counts
+        return served_by(self.outcomes)
 
     def wait_served(self, gen: str, n: int, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout
@@ -160,22 +172,17 @@ def slow_request_in_flight(gw_pki, port: int, upstream, results: list) -> thread
 
 @pytest.mark.parametrize("keep_alive", [False, True], ids=["new-connections", "keep-alive"])
 def test_restart_on_a_held_socket_loses_no_request(tmp_path, pki, upstream, keep_alive):
-    sock = listening_socket()
-    port = sock.getsockname()[1]
-    gw = h.Gateway(tmp_path, generation_config(pki, upstream, port, 0), pki)
-    holder = SocketHolder(gw, sock)
+    holder, port = held_socket(tmp_path, pki, upstream)
     loop = None
     try:
-        write_generation(gw, upstream, port, 0)
-        old = holder.spawn()
-        assert wait_ready(port, pki, old), holder.log(0)
+        old = spawn_generation(holder, upstream, port, 0)
         loop = Clients(port, pki, keep_alive).start()
         assert loop.wait_for(BEFORE), f"the loop got no answers: {loop.outcomes[-3:]}"
         slow: list = []
         slow_thread = slow_request_in_flight(pki, port, upstream, slow)
 
         # the restart: SIGTERM the old process and start the next on the same socket
-        write_generation(gw, upstream, port, 1)
+        write_generation(holder.gw, upstream, port, 1)
         old.send_signal(signal.SIGTERM)
         new = holder.spawn()
         assert old.wait(timeout=15) == 0, f"the old gatehouse did not exit 0 after draining:\n{holder.log(0)}"
@@ -253,7 +260,7 @@ def test_restart_under_systemd_socket_activate_loses_no_request(tmp_path, pki, u
     finally:
         if loop is not None:
             loop.stop()
-        stop(proc)
+        h.terminate(proc)
         for e in status.events():  # never leave a generation behind
             if e["event"] == "spawned":
                 with_pid_gone(e["pid"])
@@ -288,7 +295,7 @@ def test_socket_activate_alone_does_not_restart(tmp_path, pki, upstream):
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection((h.LOOPBACK, port), timeout=2).close()
     finally:
-        stop(proc)
+        h.terminate(proc)
         err.close()
 
 
@@ -297,15 +304,10 @@ def test_connection_accepted_before_sigterm_gets_its_answer(tmp_path, pki, upstr
     done) sends its request just after SIGTERM. Nothing can move that connection to the next process, so the old one
     must answer it (with `Connection: close`) before exiting: closing it unanswered fails a request that reached
     the service, which a client cannot tell from a crash."""
-    sock = listening_socket()
-    port = sock.getsockname()[1]
-    gw = h.Gateway(tmp_path, generation_config(pki, upstream, port, 0), pki)
-    holder = SocketHolder(gw, sock)
+    holder, port = held_socket(tmp_path, pki, upstream)
     conn = None
     try:
-        write_generation(gw, upstream, port, 0)
-        old = holder.spawn()
-        assert wait_ready(port, pki, old), holder.log(0)
+        old = spawn_generation(holder, upstream, port, 0)
         conn = h.RawConn.__new__(h.RawConn)
         conn.sock, conn.buf = h.tls_connect(port, h.client_context(pki, "alice")), b""
         old.send_signal(signal.SIGTERM)

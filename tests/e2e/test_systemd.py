@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 import harness as h
+from systemd_support import ping
 
 SOCKET_ACTIVATE = "/usr/bin/systemd-socket-activate"
 
@@ -50,29 +51,6 @@ def wait_port(port, proc, timeout=20):
     return False
 
 
-def ping(gw_like, port):
-    ctx = h.client_context(gw_like.pki, "alice")
-    with h.tls_connect(port, ctx) as s:
-        s.sendall(b"GET /prod/ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    return h.parse_response_bytes(data)
-
-
-def stop(proc):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def test_socket_activation_uses_the_passed_socket_by_name(tmp_path, pki):
     cfg = ping_config(pki)
     configured = cfg["listeners"][0]["bind"]
@@ -87,12 +65,12 @@ def test_socket_activation_uses_the_passed_socket_by_name(tmp_path, pki):
     )
     try:
         assert wait_port(passed_port, proc), (tmp_path / "stderr").read_text()
-        resp = ping(gw, passed_port)
+        resp = ping(passed_port, gw.pki)
         assert resp.status == 200, (resp, (tmp_path / "stderr").read_text())
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection((h.LOOPBACK, configured_port), timeout=2).close()
     finally:
-        stop(proc)
+        h.terminate(proc)
         err.close()
 
 
@@ -115,7 +93,7 @@ def test_socket_of_unknown_name_is_an_error(tmp_path, pki):
                 time.sleep(0.05)
         _, err = proc.communicate(timeout=20)
     except subprocess.TimeoutExpired:
-        stop(proc)
+        h.terminate(proc)
         pytest.fail("gatehouse accepted a passed socket with an unknown name")
     assert proc.returncode == 1, err
     assert "mystery" in err, err
@@ -149,7 +127,7 @@ def test_notify_ready_reloading_stopping(tmp_path, pki):
     try:
         assert drain("READY=1"), f"no READY=1; got {messages}"
         assert wait_port(gw.port(), proc)
-        assert ping(gw, gw.port()).status == 200
+        assert ping(gw.port(), gw.pki).status == 200
         assert any("STATUS=" in m for m in messages) or drain("STATUS=", 2), messages
 
         messages.clear()
@@ -165,6 +143,6 @@ def test_notify_ready_reloading_stopping(tmp_path, pki):
         assert drain("STOPPING=1"), f"no STOPPING=1 on SIGTERM; got {messages}"
         assert proc.wait(timeout=10) == 0
     finally:
-        stop(proc)
+        h.terminate(proc)
         err.close()
         sock.close()
