@@ -319,20 +319,16 @@ add_target() {  # name url extra-arguments...
 if wants upstream; then
     add_target upstream "$(url_for http "$upstream_port")"
 fi
-if wants nginx; then
-    log "starting nginx on core $PROXY_CPU"
-    taskset -c "$PROXY_CPU" bash "$reference" nginx "$nginx_port" "$upstream_port" "$pki" "$work/nginx"
-    wait_port "$nginx_port" || die "nginx did not start"
-    fresh_rss nginx
-    add_target nginx "$(url_for https "$nginx_port")" "${tls_args[@]}"
-fi
-if wants haproxy; then
-    log "starting HAProxy on core $PROXY_CPU"
-    taskset -c "$PROXY_CPU" bash "$reference" haproxy "$haproxy_port" "$upstream_port" "$pki" "$work/haproxy"
-    wait_port "$haproxy_port" || die "haproxy did not start"
-    fresh_rss haproxy
-    add_target haproxy "$(url_for https "$haproxy_port")" "${tls_args[@]}"
-fi
+start_reference() {  # nginx|haproxy port: one of ../shared/bench's reference proxies, as a target
+    local kind=$1 port=$2
+    log "starting $kind on core $PROXY_CPU"
+    taskset -c "$PROXY_CPU" bash "$reference" "$kind" "$port" "$upstream_port" "$pki" "$work/$kind"
+    wait_port "$port" || die "$kind did not start"
+    fresh_rss "$kind"
+    add_target "$kind" "$(url_for https "$port")" "${tls_args[@]}"
+}
+wants nginx && start_reference nginx "$nginx_port"
+wants haproxy && start_reference haproxy "$haproxy_port"
 if wants gatehouse; then
     log "starting Gatehouse (authorization NONE) on core $PROXY_CPU"
     start_gatehouse gatehouse NONE "$gatehouse_port" "$admin_port"
