@@ -688,6 +688,32 @@ def admin_listener(name: str = "admin") -> dict:
     return {"name": name, "admin": True, "bind": f"127.0.0.1:{free_port()}"}
 
 
+def admin_config(pki: PKI, upstream_url: str, *, api_id: str, name: str, ping_body: str = '{"pong":true}',
+                 **extra) -> dict:
+    """A gateway with an admin listener and one AWS_IAM API: `GET /ping` (NONE, MOCK answering `ping_body`),
+    `GET /open/{proxy+}` (NONE, proxied) and `ANY /{proxy+}` (signed, proxied). 127.0.0.0/29 admits 127.0.0.1
+    but not OTHER_SOURCE (127.0.0.9)."""
+    return base_config(
+        pki,
+        listeners=[https_listener(pki, allow_sources=["127.0.0.0/29"]), admin_listener()],
+        apis=[
+            {
+                "id": api_id,
+                "name": name,
+                "authorization": "AWS_IAM",
+                "stages": {"prod": {}},
+                "routes": [
+                    {"route": "GET /ping", "authorization": "NONE", "integration": mock(200, ping_body)},
+                    {"route": "GET /open/{proxy+}", "authorization": "NONE",
+                     "integration": proxy(upstream_url + "/open/{proxy}")},
+                    {"route": "ANY /{proxy+}", "integration": proxy(upstream_url + "/{proxy}")},
+                ],
+            }
+        ],
+        **extra,
+    )
+
+
 def client_context(
     pki: PKI,
     client: str | None = "alice",

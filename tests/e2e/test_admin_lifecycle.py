@@ -16,27 +16,7 @@ API = "adm1nap001"
 
 
 def config(pki, upstream, body='{"v":1}'):
-    return h.base_config(
-        pki,
-        listeners=[
-            h.https_listener(pki, allow_sources=["127.0.0.0/29"]),
-            h.admin_listener(),
-        ],
-        apis=[
-            {
-                "id": API,
-                "name": "admin",
-                "authorization": "AWS_IAM",
-                "stages": {"prod": {}},
-                "routes": [
-                    {"route": "GET /ping", "authorization": "NONE", "integration": h.mock(200, body)},
-                    {"route": "ANY /{proxy+}", "integration": h.proxy(upstream.url + "/{proxy}")},
-                    {"route": "GET /open/{proxy+}", "authorization": "NONE",
-                     "integration": h.proxy(upstream.url + "/open/{proxy}")},
-                ],
-            }
-        ],
-    )
+    return h.admin_config(pki, upstream.url, api_id=API, name="admin", ping_body=body)
 
 
 def admin_get(gw, path, timeout=5):

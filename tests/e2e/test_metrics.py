@@ -36,28 +36,7 @@ SIGNED = "ANY /{proxy+}"
 
 
 def config(pki, upstream, **extra):
-    return h.base_config(
-        pki,
-        listeners=[
-            # 127.0.0.0/29 admits 127.0.0.1 but not OTHER_SOURCE (127.0.0.9)
-            h.https_listener(pki, allow_sources=["127.0.0.0/29"]),
-            h.admin_listener(),
-        ],
-        apis=[
-            {
-                "id": API,
-                "name": "metrics",
-                "authorization": "AWS_IAM",
-                "stages": {"prod": {}},
-                "routes": [
-                    {"route": PING, "authorization": "NONE", "integration": h.mock(200, '{"pong":true}')},
-                    {"route": OPEN, "authorization": "NONE", "integration": h.proxy(upstream.url + "/open/{proxy}")},
-                    {"route": SIGNED, "integration": h.proxy(upstream.url + "/{proxy}")},
-                ],
-            }
-        ],
-        **extra,
-    )
+    return h.admin_config(pki, upstream.url, api_id=API, name="metrics", **extra)
 
 
 # ------------------------------------------------------------------------------------------- scraping
