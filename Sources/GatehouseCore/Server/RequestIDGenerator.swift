@@ -46,8 +46,6 @@ final class RequestIDGenerator: Sendable {
             pool.bytes.withUnsafeBytes { source in
                 target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[pool.next..<pool.next + target.count]))
             }
-            // Used bytes are wiped so an id can never be handed out twice.
-            for index in pool.next..<pool.next + target.count { pool.bytes[index] = 0 }
             pool.next += target.count
             return true
         }

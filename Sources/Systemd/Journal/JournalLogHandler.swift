@@ -63,7 +63,7 @@ public struct JournalLogHandler: LogHandler {
             var fallbackMetadata = merged
             fallbackMetadata["journal_error"] = .string(ErrnoText.describe(result))
             fallback.writeLine(
-                LogLineFormatter().format(level: event.level, message: message, metadata: fallbackMetadata)
+                LogLineFormatter().formatBytes(level: event.level, message: message, metadata: fallbackMetadata)
             )
         }
     }

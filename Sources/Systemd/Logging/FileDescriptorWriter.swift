@@ -15,11 +15,6 @@ public struct FileDescriptorWriter: Sendable {
         self.fileDescriptor = fileDescriptor
     }
 
-    func writeLine(_ line: String) {
-        var line = line
-        line.withUTF8 { writeAll($0) }
-    }
-
     /// Writes a whole line (bytes ending in a newline).
     public func writeLine(_ line: [UInt8]) {
         line.withUnsafeBufferPointer { writeAll($0) }

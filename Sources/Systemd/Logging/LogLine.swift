@@ -97,9 +97,7 @@ public struct LogLine: Sendable {
             return
         }
         for byte in key.utf8 {
-            let breaksParsing =
-                byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
-            bytes.append(breaksParsing ? UInt8(ascii: "_") : byte)
+            bytes.append(breaks(byte) ? UInt8(ascii: "_") : byte)
         }
     }
 

@@ -68,11 +68,4 @@ public struct LogLineFormatter: Sendable {
         LogLine.appendValue(value, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
-
-    /// A message as printed: control characters escaped.
-    static func escaped(_ message: String) -> String {
-        var bytes: [UInt8] = []
-        LogLine.appendEscaped(message, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }
