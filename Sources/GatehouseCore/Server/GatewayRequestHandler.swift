@@ -37,8 +37,6 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var readPending = false
     /// Whether a request has begun on this connection; one that has not is still owed an answer on drain.
     private var startedAnyRequest = false
-    /// Drain began: the next request is the last on this connection.
-    private var quiescing = false
     var context: ChannelHandlerContext?
     var proxy: ProxyLeg?
 
@@ -122,7 +120,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         timeouts.headReceived()
         let exchange = RequestExchange(head: head, snapshot: store.current)
         startedAnyRequest = true
-        if quiescing || drainSignal.isDraining { exchange.keepAlive = false }
+        if drainSignal.isDraining { exchange.keepAlive = false }
         let gates = RequestGates(snapshot: exchange.snapshot, connection: connection)
         if let error = gates.checkFraming(head) {
             answerEarly(exchange, error: error, context: context)
@@ -255,8 +253,9 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch state {
         case .idle where !startedAnyRequest:
             // Accepted before the drain but no request read yet: its client has sent (or is sending) one to this
-            // process, so it is answered, with `Connection: close`, within header_timeout and drain_timeout.
-            quiescing = true
+            // process, so it is answered within header_timeout and drain_timeout — with `Connection: close`, since
+            // the drain signal is up before this event is sent.
+            break
         case .idle:
             state = .lingering
             context.close(promise: nil)

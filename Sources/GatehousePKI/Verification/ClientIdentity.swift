@@ -13,6 +13,9 @@ public struct ClientIdentity: Sendable, Hashable {
     public let dnsNames: [String]
     /// Lowercase hex SHA-256 of the leaf's DER encoding (the certificate fingerprint).
     public let sha256Hex: String
+    /// The identity as Envoy's `X-Forwarded-Client-Cert` element, made once per handshake (see
+    /// ``formatXForwardedClientCert(sha256Hex:subject:uris:dnsNames:)``): every request on the connection carries it upstream.
+    public let xForwardedClientCert: String
 
     /// Computes the identity of a leaf certificate without any trust decision.
     ///
@@ -65,6 +68,8 @@ public struct ClientIdentity: Sendable, Hashable {
             let digits = Array("0123456789abcdef")
             return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
         }.joined()
+        self.xForwardedClientCert = Self.formatXForwardedClientCert(
+            sha256Hex: sha256Hex, subject: subject, uris: uris, dnsNames: dnsNames)
     }
 
     /// The identity as Envoy's `X-Forwarded-Client-Cert` element:
@@ -74,10 +79,12 @@ public struct ClientIdentity: Sendable, Hashable {
     /// XFCC escape. `URI=` and `DNS=` repeat once per SAN in certificate order and are absent when the certificate has
     /// none; a URI or DNS value containing `,`, `;`, `=` or `"` is quoted with `"` escaped as `\"`, as the XFCC
     /// grammar asks (Envoy writes them bare, which would make the header unparsable).
-    public var xForwardedClientCert: String {
-        var parts = ["Hash=\(self.sha256Hex)", "Subject=\"\(self.subject)\""]
-        parts += self.uris.map { "URI=\(Self.quotedIfNeeded($0))" }
-        parts += self.dnsNames.map { "DNS=\(Self.quotedIfNeeded($0))" }
+    private static func formatXForwardedClientCert(
+        sha256Hex: String, subject: String, uris: [String], dnsNames: [String]
+    ) -> String {
+        var parts = ["Hash=\(sha256Hex)", "Subject=\"\(subject)\""]
+        parts += uris.map { "URI=\(quotedIfNeeded($0))" }
+        parts += dnsNames.map { "DNS=\(quotedIfNeeded($0))" }
         return parts.joined(separator: ";")
     }
 
