@@ -26,73 +26,60 @@ public struct AccessRecord: Sendable {
     public var integrationLatencyMilliseconds: Double?
     public var responseBytes: Int
 
-    /// The journald fields, named exactly as the contract lists them.
-    public var metadata: Logger.Metadata {
-        [
-            "GATEHOUSE_EVENT": "access",
-            "REQUEST_ID": .string(requestID),
-            "SOURCE_IP": .string(sourceIP),
-            "SOURCE_VPCE": .string(sourceVpce ?? ""),
-            "CLIENT_CERT_SUBJECT": .string(clientCertSubject ?? ""),
-            "CLIENT_CERT_URI": .string(clientCertURI ?? ""),
-            "PRINCIPAL": .string(principal ?? ""),
-            "API_ID": .string(apiID ?? ""),
-            "STAGE": .string(stage ?? ""),
-            "ROUTE_KEY": .string(routeKey ?? ""),
-            "HTTP_METHOD": .string(method),
-            "PATH": .string(path),
-            "STATUS": .string(String(status)),
-            "ERROR_TYPE": .string(errorType ?? ""),
-            "LATENCY_MS": .string(AccessRecord.format(latencyMilliseconds)),
-            "INTEGRATION_LATENCY_MS": .string(integrationLatencyMilliseconds.map(AccessRecord.format) ?? ""),
-            "RESPONSE_BYTES": .string(String(responseBytes)),
-        ]
+    /// Calls `body` with each contract field (section 6) in key order: the one list both the journal entry
+    /// (`metadata`) and the stderr line (`line`) are made from.
+    public func forEachField(_ body: (_ name: String, _ value: String) -> Void) {
+        body("API_ID", apiID ?? "")
+        body("CLIENT_CERT_SUBJECT", clientCertSubject ?? "")
+        body("CLIENT_CERT_URI", clientCertURI ?? "")
+        body("ERROR_TYPE", errorType ?? "")
+        body("GATEHOUSE_EVENT", "access")
+        body("HTTP_METHOD", method)
+        body("INTEGRATION_LATENCY_MS", integrationLatencyMilliseconds.map(AccessRecord.format) ?? "")
+        body("LATENCY_MS", AccessRecord.format(latencyMilliseconds))
+        body("PATH", path)
+        body("PRINCIPAL", principal ?? "")
+        body("REQUEST_ID", requestID)
+        body("RESPONSE_BYTES", String(responseBytes))
+        body("ROUTE_KEY", routeKey ?? "")
+        body("SOURCE_IP", sourceIP)
+        body("SOURCE_VPCE", sourceVpce ?? "")
+        body("STAGE", stage ?? "")
+        body("STATUS", String(status))
     }
 
-    /// The stderr line for this record: the fields of `metadata`, in the same (sorted) order ``LogLineFormatter``
-    /// prints them, written without building the dictionary.
+    /// Calls `body` with the parts of the readable summary, in order:
+    /// `SOURCE PRINCIPAL "METHOD PATH" STATUS BYTESB LATENCYms REQUEST_ID`.
+    func forEachMessagePart(_ body: (String) -> Void) {
+        for part in [
+            sourceIP, " ", principal ?? "-", " \"", method, " ", path, "\" ", String(status), " ",
+            String(responseBytes), "B ", AccessRecord.format(latencyMilliseconds), "ms ", requestID,
+        ] {
+            body(part)
+        }
+    }
+
+    /// The journald fields, named exactly as the contract lists them.
+    public var metadata: Logger.Metadata {
+        var metadata: Logger.Metadata = [:]
+        forEachField { name, value in metadata[name] = .string(value) }
+        return metadata
+    }
+
+    /// The stderr line for this record: the same line ``LogLineFormatter`` prints for `message` and `metadata`,
+    /// written without building the dictionary.
     public func line(timestamp: timespec = LogLineFormatter.now()) -> [UInt8] {
-        let latency = AccessRecord.format(latencyMilliseconds)
-        // `message`, written part by part.
-        var line = LogLine(level: .info, message: sourceIP, timestamp: timestamp, capacity: 512)
-        line.appendToMessage(" ")
-        line.appendToMessage(principal ?? "-")
-        line.appendToMessage(" \"")
-        line.appendToMessage(method)
-        line.appendToMessage(" ")
-        line.appendToMessage(path)
-        line.appendToMessage("\" ")
-        line.appendToMessage(String(status))
-        line.appendToMessage(" ")
-        line.appendToMessage(String(responseBytes))
-        line.appendToMessage("B ")
-        line.appendToMessage(latency)
-        line.appendToMessage("ms ")
-        line.appendToMessage(requestID)
-        line.field("API_ID", apiID ?? "")
-        line.field("CLIENT_CERT_SUBJECT", clientCertSubject ?? "")
-        line.field("CLIENT_CERT_URI", clientCertURI ?? "")
-        line.field("ERROR_TYPE", errorType ?? "")
-        line.field("GATEHOUSE_EVENT", "access")
-        line.field("HTTP_METHOD", method)
-        line.field("INTEGRATION_LATENCY_MS", integrationLatencyMilliseconds.map(AccessRecord.format) ?? "")
-        line.field("LATENCY_MS", latency)
-        line.field("PATH", path)
-        line.field("PRINCIPAL", principal ?? "")
-        line.field("REQUEST_ID", requestID)
-        line.field("RESPONSE_BYTES", String(responseBytes))
-        line.field("ROUTE_KEY", routeKey ?? "")
-        line.field("SOURCE_IP", sourceIP)
-        line.field("SOURCE_VPCE", sourceVpce ?? "")
-        line.field("STAGE", stage ?? "")
-        line.field("STATUS", String(status))
+        var line = LogLine(level: .info, message: "", timestamp: timestamp, capacity: 512)
+        forEachMessagePart { line.appendToMessage($0) }
+        forEachField { line.field($0, $1) }
         return line.finish()
     }
 
     /// A readable one-line summary for `MESSAGE`.
     public var message: String {
-        "\(sourceIP) \(principal ?? "-") \"\(method) \(path)\" \(status) \(responseBytes)B "
-            + "\(AccessRecord.format(latencyMilliseconds))ms \(requestID)"
+        var message = ""
+        forEachMessagePart { message += $0 }
+        return message
     }
 
     static func format(_ milliseconds: Double) -> String {
