@@ -5,75 +5,48 @@ import NIOCore
 /// `idle_timeout` runs while a keep-alive connection waits for its next request. Confined to the channel's
 /// event loop.
 ///
-/// One timer per connection, re-armed lazily: moving a deadline only records it, and the scheduled task, when it
-/// fires, closes the connection or schedules itself again for the deadline then in force. A keep-alive request
-/// moves the deadline three times; scheduling and cancelling a task each time cost more than the request's routing.
+/// One ``LazyDeadlineTimer`` per connection carries both clocks.
 final class ConnectionTimeouts {
-    private let channel: Channel
+    private enum Phase {
+        case waitingForHead
+        case inExchange
+        case idle
+    }
+
     private let headerTimeout: TimeAmount
     private let idleTimeout: TimeAmount
-    /// When the connection is closed unless something moves it; nil while a request is being handled.
-    private var deadline: NIODeadline?
-    private var waitingForHead = true
-    /// The pending task and when it fires; it never fires later than `deadline`.
-    private var timer: (task: Scheduled<Void>, firesAt: NIODeadline)?
+    private var phase = Phase.waitingForHead
+    private let timer: LazyDeadlineTimer
 
     init(channel: Channel, headerTimeout: TimeAmount, idleTimeout: TimeAmount) {
-        self.channel = channel
         self.headerTimeout = headerTimeout
         self.idleTimeout = idleTimeout
+        self.timer = LazyDeadlineTimer(eventLoop: channel.eventLoop) { channel.close(promise: nil) }
     }
 
     func connectionStarted() {
-        waitingForHead = true
-        arm(headerTimeout)
+        phase = .waitingForHead
+        timer.set(in: headerTimeout)
     }
 
     func bytesReceived() {
-        guard !waitingForHead, deadline != nil else { return }
-        waitingForHead = true
-        arm(headerTimeout)
+        guard case .idle = phase else { return }
+        phase = .waitingForHead
+        timer.set(in: headerTimeout)
     }
 
     func headReceived() {
-        waitingForHead = false
-        deadline = nil
+        phase = .inExchange
+        timer.clear()
     }
 
     func exchangeFinished() {
-        waitingForHead = false
-        arm(idleTimeout)
+        phase = .idle
+        timer.set(in: idleTimeout)
     }
 
     func cancel() {
-        deadline = nil
-        timer?.task.cancel()
-        timer = nil
-    }
-
-    private func arm(_ amount: TimeAmount) {
-        let newDeadline = NIODeadline.now() + amount
-        deadline = newDeadline
-        if let timer, timer.firesAt <= newDeadline { return }
-        schedule(at: newDeadline)
-    }
-
-    private func schedule(at time: NIODeadline) {
-        timer?.task.cancel()
-        let task = channel.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: time) { [self] in
-            fired()
-        }
-        timer = (task, time)
-    }
-
-    private func fired() {
-        timer = nil
-        guard let deadline else { return }
-        if deadline <= .now() {
-            channel.close(promise: nil)
-        } else {
-            schedule(at: deadline)
-        }
+        timer.cancel()
     }
 }
 

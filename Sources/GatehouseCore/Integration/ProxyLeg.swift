@@ -12,8 +12,8 @@ final class ProxyLeg: UpstreamResponseReceiver {
     private let pool: UpstreamConnectionPool
     private let connection: ConnectionState
     private var channel: Channel?
-    private var timeout: Scheduled<Void>?
-    private var deadline = NIODeadline.now()
+    /// Time to the response head, and then between response chunks, is bounded by the integration timeout.
+    private lazy var timeout = LazyDeadlineTimer(eventLoop: pool.eventLoop) { [weak self] in self?.timedOut() }
     private var retried = false
     private var finished = false
     private var pausedReading = false
@@ -80,24 +80,8 @@ final class ProxyLeg: UpstreamResponseReceiver {
         }
     }
 
-    /// Time to the response head, and then between response chunks, is bounded by the integration timeout. Moving
-    /// the deadline only records it; the one scheduled task checks it when it fires and waits again if it moved.
     private func armTimeout() {
-        deadline = .now() + integration.timeout
-        guard timeout == nil else { return }
-        scheduleTimeout(at: deadline)
-    }
-
-    private func scheduleTimeout(at time: NIODeadline) {
-        timeout = pool.eventLoop.assumeIsolated().scheduleTask(deadline: time) { [weak self] in
-            guard let self else { return }
-            self.timeout = nil
-            if self.deadline <= .now() {
-                self.timedOut()
-            } else {
-                self.scheduleTimeout(at: self.deadline)
-            }
-        }
+        timeout.set(in: integration.timeout)
     }
 
     private func timedOut() {
@@ -134,7 +118,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
     func upstreamResponseEnd() {
         guard !finished else { return }
         finished = true
-        timeout?.cancel()
+        timeout.cancel()
         exchange.integrationFinished = .now()
         if pausedReading { try? channel?.syncOptions?.setOption(ChannelOptions.autoRead, value: true) }
         channel = nil
@@ -174,7 +158,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
 
     private func detach(closeChannel: Bool) {
         finished = true
-        timeout?.cancel()
+        timeout.cancel()
         exchange.integrationFinished = .now()
         if let channel, let upstreamHandler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) {
             upstreamHandler.receiver = nil
