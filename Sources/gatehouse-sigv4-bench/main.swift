@@ -13,6 +13,10 @@ import SigV4
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
 let arguments = CommandLine.arguments

@@ -16,9 +16,4 @@ public struct SigV4Request: Sendable {
         self.query = query
         self.headers = headers
     }
-
-    /// The value of the first header named `name` (ASCII case-insensitive).
-    func header(_ name: String) -> String? {
-        headers.first { ASCII.equalsIgnoringCase($0.name, name) }?.value
-    }
 }

@@ -7,11 +7,6 @@ struct RawQuery: Sendable {
         text = query ?? ""
     }
 
-    /// True when the query has no pair (absent, empty or only `&`).
-    var isEmpty: Bool {
-        UTF8Bytes.with(text) { bytes in !bytes.contains { $0 != ASCII.ampersand } }
-    }
-
     /// The query's length in bytes, to size the canonical request.
     var byteCount: Int { text.utf8.count }
 

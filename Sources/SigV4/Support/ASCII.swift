@@ -28,13 +28,6 @@ enum ASCII {
         byte &- 0x41 < 26 ? byte | 0x20 : byte
     }
 
-    /// ASCII case-insensitive equality of two UTF-8 strings (header names).
-    static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
-        // The length check first: most header names differ in length, and it is O(1) for native strings.
-        guard lhs.utf8.count == rhs.utf8.count else { return false }
-        return UTF8Bytes.with(lhs) { left in UTF8Bytes.with(rhs) { right in equalsIgnoringCase(left, right) } }
-    }
-
     /// ASCII case-insensitive equality of two byte buffers.
     static func equalsIgnoringCase(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
         guard lhs.count == rhs.count else { return false }

@@ -55,10 +55,6 @@ struct ByteWriter {
         UTF8Bytes.with(text) { append($0) }
     }
 
-    mutating func append(_ text: Substring) {
-        UTF8Bytes.with(text) { append($0) }
-    }
-
     /// `bytes` with ASCII letters lowercased (header names).
     mutating func appendLowercased(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count <= buffer.count - count else {
