@@ -21,13 +21,3 @@ import Testing
         #expect(error.jsonBody == #"{"message":"a \"quoted\" \\ line\nnext\u0001"}"#)
     }
 }
-
-@Suite struct MockHeaderSafetyTests {
-    @Test func refusesHeaderInjection() {
-        #expect(SnapshotBuilder.isSafeHeader(name: "content-type", value: "application/json"))
-        #expect(!SnapshotBuilder.isSafeHeader(name: "x-a", value: "ok\r\nSet-Cookie: evil"))
-        #expect(!SnapshotBuilder.isSafeHeader(name: "bad name", value: "v"))
-        #expect(!SnapshotBuilder.isSafeHeader(name: "", value: "v"))
-        #expect(!SnapshotBuilder.isSafeHeader(name: "x", value: "a\u{0}b"))
-    }
-}

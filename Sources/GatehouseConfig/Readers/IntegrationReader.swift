@@ -95,13 +95,7 @@ struct IntegrationReader {
         let status = context.integer(fields, "status", default: 200, range: 100...599)
         var headers: [MockIntegrationConfiguration.Header] = []
         for header in context.stringMap(fields, "headers") {
-            let validName =
-                !header.key.isEmpty
-                && header.key.unicodeScalars.allSatisfy {
-                    $0.isASCII && $0.value > 0x20 && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0)
-                }
-            let validValue = !header.value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
-            guard validName, validValue else {
+            guard HTTPFieldSyntax.isValidName(header.key), HTTPFieldSyntax.isValidValue(header.value) else {
                 context.report("invalid header \"\(header.key)\" in \"headers\" \(fields.owner)", at: header.node)
                 continue
             }

@@ -26,17 +26,6 @@ public enum SnapshotBuilder {
         }
         var apis: [APIDefinition] = []
         for api in configuration.apis {
-            for route in api.routes {
-                guard case .mock(let mock) = route.integration else { continue }
-                for header in mock.headers where !isSafeHeader(name: header.name, value: header.value) {
-                    problems.append(
-                        ConfigurationProblem(
-                            location: route.location,
-                            message:
-                                "route \"\(route.key)\" of API \(api.id): MOCK header \"\(header.name)\" is not a valid "
-                                + "HTTP header (token name, no CR, LF or NUL in the value)"))
-                }
-            }
             var policy: ResourcePolicy?
             if let source = api.policy {
                 do {
@@ -148,18 +137,6 @@ public enum SnapshotBuilder {
             }
         }
         return stages
-    }
-
-    /// Gatehouse writes MOCK headers as configured, without NIO's outbound validation: they are checked here.
-    static func isSafeHeader(name: String, value: String) -> Bool {
-        let tokenPunctuation = Set("!#$%&'*+-.^_`|~".utf8)
-        let nameIsToken =
-            !name.isEmpty
-            && name.utf8.allSatisfy { byte in
-                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                    || tokenPunctuation.contains(byte)
-            }
-        return nameIsToken && !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
     }
 
     private static func hostHeader(_ upstream: Upstream) -> String {
