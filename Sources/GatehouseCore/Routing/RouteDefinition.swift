@@ -1,5 +1,6 @@
 import GatehouseConfig
 import NIOCore
+import NIOHTTP1
 
 /// How a route authenticates its callers.
 public enum RouteAuthorization: String, Sendable {
@@ -62,15 +63,18 @@ public struct ProxyTarget: Sendable {
     }
 }
 
-/// A `MOCK` integration: the answer is fixed in the configuration.
+/// A `MOCK` integration: the answer is fixed in the configuration, so its head and body are built once, here.
 public struct MockResponse: Sendable {
-    public let status: Int
-    public let headers: [(String, String)]
-    public let body: String
+    public let status: HTTPResponseStatus
+    /// The configured headers plus `content-length`.
+    public let headers: HTTPHeaders
+    public let body: ByteBuffer
 
     public init(status: Int, headers: [(String, String)], body: String) {
-        self.status = status
-        self.headers = headers
-        self.body = body
+        self.status = HTTPResponseStatus(statusCode: status)
+        self.body = ByteBuffer(string: body)
+        var fields = HTTPHeaders(headers)
+        fields.replaceOrAdd(name: "content-length", value: String(self.body.readableBytes))
+        self.headers = fields
     }
 }

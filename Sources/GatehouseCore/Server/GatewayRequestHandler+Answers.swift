@@ -28,32 +28,27 @@ extension GatewayRequestHandler {
 
     func writeError(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
         exchange.errorType = error.errorType
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "x-amzn-ErrorType", value: error.errorType)
+        let body = context.channel.allocator.buffer(string: error.jsonBody)
+        let headers: HTTPHeaders = [
+            "content-type": "application/json", "x-amzn-ErrorType": error.errorType,
+            "content-length": String(body.readableBytes),
+        ]
         write(
-            exchange, status: error.status, headers: headers, body: error.jsonBody,
-            closing: error.closesConnection, context: context)
+            exchange, status: error.status, headers: headers, body: body, closing: error.closesConnection,
+            context: context)
     }
 
     func answerMock(_ exchange: RequestExchange, mock: MockResponse, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        for (name, value) in mock.headers { headers.add(name: name, value: value) }
-        write(
-            exchange, status: HTTPResponseStatus(statusCode: mock.status), headers: headers, body: mock.body,
-            closing: false, context: context)
+        write(exchange, status: mock.status, headers: mock.headers, body: mock.body, closing: false, context: context)
         exchange.responseComplete = true
         finishIfDone(exchange, context: context)
     }
 
+    /// Writes a whole answer; `headers` already carry `content-length`.
     func write(
-        _ exchange: RequestExchange, status: HTTPResponseStatus, headers: HTTPHeaders, body: String, closing: Bool,
-        context: ChannelHandlerContext
+        _ exchange: RequestExchange, status: HTTPResponseStatus, headers: HTTPHeaders, body buffer: ByteBuffer,
+        closing: Bool, context: ChannelHandlerContext
     ) {
-        var headers = headers
-        var buffer = context.channel.allocator.buffer(capacity: body.utf8.count)
-        buffer.writeString(body)
-        headers.replaceOrAdd(name: "content-length", value: String(buffer.readableBytes))
         if closing { exchange.keepAlive = false }
         let head = responseHead(for: exchange, status: status, headers: headers, hasLength: true)
         exchange.status = Int(status.code)
