@@ -18,32 +18,35 @@ public enum SigV4Canonical {
         presigned: Bool = false,
         normalizePath: Bool = true
     ) -> String {
-        var out: [UInt8] = []
-        CanonicalRequestBuilder.appendPrefix(
-            method: method,
-            path: path,
-            query: RawQuery(query),
-            excludeSignature: presigned,
-            headers: headers,
-            signedHeaders: signedHeaders,
-            normalizePath: normalizePath,
-            to: &out
-        )
+        let rawQuery = RawQuery(query)
+        let list = signedHeaders.joined(separator: ";")
+        let capacity = CanonicalRequestBuilder.prefixCapacity(
+            method: method, path: path, query: rawQuery, headers: headers, signedHeaderBytes: list.utf8.count)
+        var out = ByteWriter.collect(capacity: capacity) { writer in
+            UTF8Bytes.with(list) { names in
+                CanonicalRequestBuilder.writePrefix(
+                    method: method, path: path, query: rawQuery, excludeSignature: presigned, headers: headers,
+                    signedHeaders: names, lowercaseNames: false, normalizePath: normalizePath, to: &writer)
+            }
+        }
         out.append(contentsOf: payloadHash.utf8)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// The canonical URI alone: normalized (unless told not to) and URI-encoded, `%` included.
     public static func canonicalURI(path: String, normalize: Bool = true) -> String {
-        var out: [UInt8] = []
-        CanonicalRequestBuilder.appendCanonicalURI(path: path, normalize: normalize, to: &out)
+        let out = ByteWriter.collect(capacity: 3 * path.utf8.count + 4) {
+            CanonicalRequestBuilder.writeCanonicalURI(path: path, normalize: normalize, to: &$0)
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
     /// The canonical query alone.
     public static func canonicalQuery(_ query: String?, presigned: Bool = false) -> String {
-        var out: [UInt8] = []
-        RawQuery(query).appendCanonical(excludeSignature: presigned, to: &out)
+        let rawQuery = RawQuery(query)
+        let out = ByteWriter.collect(capacity: 4 * rawQuery.byteCount) {
+            rawQuery.writeCanonical(excludeSignature: presigned, to: &$0)
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -55,9 +58,10 @@ public enum SigV4Canonical {
         credentialScope: String,
         canonicalRequest: String
     ) -> String {
-        var out: [UInt8] = []
-        appendStringToSignPrefix(
-            algorithm: algorithm, timestamp: timestamp, scope: TextSlice(credentialScope), to: &out)
+        let scope = TextSlice(credentialScope)
+        var out = ByteWriter.collect(capacity: 48 + scope.count) {
+            writeStringToSignPrefix(algorithm: algorithm, timestamp: timestamp, scope: scope, to: &$0)
+        }
         Hex.append(SHA256.hash(data: Array(canonicalRequest.utf8)), to: &out)
         return String(decoding: out, as: UTF8.self)
     }
@@ -65,17 +69,6 @@ public enum SigV4Canonical {
     /// The lowercase hex SHA-256 of `bytes`, the payload hash of a body.
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
         Hex.string(SHA256.hash(data: bytes))
-    }
-
-    static func appendStringToSignPrefix(
-        algorithm: SigV4Algorithm,
-        timestamp: String,
-        scope: TextSlice,
-        to out: inout [UInt8]
-    ) {
-        out += ByteWriter.collect(capacity: 48 + scope.count) {
-            writeStringToSignPrefix(algorithm: algorithm, timestamp: timestamp, scope: scope, to: &$0)
-        }
     }
 
     /// `ALGORITHM\nTIMESTAMP\nSCOPE\n`.

@@ -1,32 +1,6 @@
 /// Builds the pieces of a SigV4 canonical request into a byte buffer. The verifier and the signer both use it, so
 /// what we sign and what we verify cannot drift apart.
 enum CanonicalRequestBuilder {
-    /// `METHOD\nURI\nQUERY\nHEADERS\n\nSIGNED_HEADERS\n` — everything but the payload hash line.
-    /// - Parameter signedHeaders: lowercase header names, in signing order.
-    static func appendPrefix(
-        method: String,
-        path: String,
-        query: RawQuery,
-        excludeSignature: Bool,
-        headers: [(name: String, value: String)],
-        signedHeaders: [String],
-        normalizePath: Bool,
-        to out: inout [UInt8]
-    ) {
-        let list = signedHeaders.joined(separator: ";")
-        let capacity = prefixCapacity(
-            method: method, path: path, query: query, headers: headers, signedHeaderBytes: list.utf8.count
-        )
-        out += ByteWriter.collect(capacity: capacity) { writer in
-            UTF8Bytes.with(list) { names in
-                writePrefix(
-                    method: method, path: path, query: query, excludeSignature: excludeSignature, headers: headers,
-                    signedHeaders: names, lowercaseNames: false, normalizePath: normalizePath, to: &writer
-                )
-            }
-        }
-    }
-
     /// An upper bound of the prefix's length: URI and query bytes may triple when escaped, each signed header
     /// line holds at most every header value, and the names appear twice.
     static func prefixCapacity(
@@ -67,12 +41,6 @@ enum CanonicalRequestBuilder {
     /// The path normalized (unless `normalize` is false, the S3 rule kept for the test suites) and URI-encoded
     /// with `/` kept. The wire path is already percent-encoded, so `%` becomes `%25`: AWS encodes non-S3 paths
     /// twice, and so do the SDKs.
-    static func appendCanonicalURI(path: String, normalize: Bool, to out: inout [UInt8]) {
-        out += ByteWriter.collect(capacity: 3 * path.utf8.count + 4) {
-            writeCanonicalURI(path: path, normalize: normalize, to: &$0)
-        }
-    }
-
     static func writeCanonicalURI(path: String, normalize: Bool, to out: inout ByteWriter) {
         UTF8Bytes.with(path) { bytes in
             if bytes.isEmpty {

@@ -40,15 +40,9 @@ struct RawQuery: Sendable {
         }
     }
 
-    /// Appends the canonical query: each name and value decoded then re-encoded, pairs sorted by encoded name then
-    /// encoded value, `X-Amz-Signature` left out for presigned requests.
-    func appendCanonical(excludeSignature: Bool, to out: inout [UInt8]) {
-        out += ByteWriter.collect(capacity: 4 * byteCount) {
-            writeCanonical(excludeSignature: excludeSignature, to: &$0)
-        }
-    }
-
-    /// `appendCanonical` into a writer: pairs are encoded into a scratch buffer on the stack and sorted as ranges.
+    /// Writes the canonical query: each name and value decoded then re-encoded, pairs sorted by encoded name then
+    /// encoded value, `X-Amz-Signature` left out for presigned requests. Pairs are encoded into a scratch buffer on
+    /// the stack and sorted as ranges.
     func writeCanonical(excludeSignature: Bool, to out: inout ByteWriter) {
         guard !text.isEmpty else { return }
         UTF8Bytes.with(text) { bytes in
