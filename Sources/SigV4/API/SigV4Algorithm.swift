@@ -6,23 +6,11 @@ public enum SigV4Algorithm: String, Sendable, Hashable {
     case ecdsaP256SHA256 = "AWS4-ECDSA-P256-SHA256"
 }
 
-extension SigV4Algorithm {
+extension SigV4Algorithm: CaseIterable {
     /// The algorithm named by the bytes of an `Authorization` scheme, compared without building a String.
     init?(scheme: UnsafeBufferPointer<UInt8>) {
-        if ASCII.equals(scheme, "AWS4-HMAC-SHA256") {
-            self = .hmacSHA256
-        } else if ASCII.equals(scheme, "AWS4-ECDSA-P256-SHA256") {
-            self = .ecdsaP256SHA256
-        } else {
-            return nil
-        }
-    }
-
-    /// The name as it appears on the first line of the string to sign.
-    var name: StaticString {
-        switch self {
-        case .hmacSHA256: return "AWS4-HMAC-SHA256"
-        case .ecdsaP256SHA256: return "AWS4-ECDSA-P256-SHA256"
-        }
+        guard let match = Self.allCases.first(where: { UTF8Bytes.with($0.rawValue) { ASCII.equals(scheme, $0) } })
+        else { return nil }
+        self = match
     }
 }

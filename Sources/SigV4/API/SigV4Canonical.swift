@@ -78,7 +78,7 @@ public enum SigV4Canonical {
         scope: TextSlice,
         to out: inout ByteWriter
     ) {
-        out.append(algorithm.name)
+        out.append(algorithm.rawValue)
         out.append(ASCII.newline)
         out.append(timestamp)
         out.append(ASCII.newline)

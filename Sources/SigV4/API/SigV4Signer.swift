@@ -109,9 +109,11 @@ public struct SigV4Signer: Sendable {
         }
         for (index, (name, value)) in parameters.enumerated() {
             if index > 0 { encoded.append(ASCII.ampersand) }
-            URIEncoding.append(name.utf8, keepSlash: false, to: &encoded)
-            encoded.append(ASCII.equals)
-            URIEncoding.append(value.utf8, keepSlash: false, to: &encoded)
+            encoded += ByteWriter.collect(capacity: 3 * (name.utf8.count + value.utf8.count) + 1) { writer in
+                UTF8Bytes.with(name) { URIEncoding.write($0, keepSlash: false, to: &writer) }
+                writer.append(ASCII.equals)
+                UTF8Bytes.with(value) { URIEncoding.write($0, keepSlash: false, to: &writer) }
+            }
         }
         let query = String(decoding: encoded, as: UTF8.self)
         let canonical = SigV4Canonical.canonicalRequest(

@@ -15,19 +15,6 @@ enum URIEncoding {
         nibble < 10 ? 0x30 + nibble : 0x37 + nibble
     }
 
-    /// Appends `bytes` URI-encoded to `out`; `/` is kept when `keepSlash` is true.
-    static func append<S: Sequence>(_ bytes: S, keepSlash: Bool, to out: inout [UInt8]) where S.Element == UInt8 {
-        for byte in bytes {
-            if isUnreserved(byte) || (keepSlash && byte == ASCII.slash) {
-                out.append(byte)
-            } else {
-                out.append(ASCII.percent)
-                out.append(upperDigit(byte >> 4))
-                out.append(upperDigit(byte & 0x0f))
-            }
-        }
-    }
-
     /// `bytes` URI-encoded into a writer; `/` is kept when `keepSlash` is true. A run that needs no escaping is
     /// copied whole.
     static func write(_ bytes: UnsafeBufferPointer<UInt8>, keepSlash: Bool, to out: inout ByteWriter) {
