@@ -148,6 +148,8 @@ def test_http10_without_keep_alive_is_closed_after_response(gw):
         pytest.param(["Content-Length: 5, 6"], b"hello!", id="content-length-list"),
         pytest.param(["X-Folded: first", " second"], b"", id="obs-fold-space"),
         pytest.param(["X-Folded: first", "\tsecond"], b"", id="obs-fold-tab"),
+        pytest.param(["Host: second.example"], b"", id="two-hosts"),
+        pytest.param(["HOST: localhost"], b"", id="two-hosts-same-value"),
     ],
 )
 def test_malformed_framing_is_400_and_closed(gw, upstream, headers, body):

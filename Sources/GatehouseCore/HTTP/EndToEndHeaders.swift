@@ -11,16 +11,48 @@ enum EndToEndHeaders {
 
     /// Appends to `output` the headers of `input` that are end-to-end and not in `reserved` (lower-case names).
     static func copy(_ input: HTTPHeaders, into output: inout HTTPHeaders, except reserved: HeaderNameSet) {
-        // Names listed in `Connection` are compared in place: most messages name one or two, and a set built per
-        // message would cost more than the comparisons.
-        let named = input[canonicalForm: "connection"]
+        // Names listed in `Connection` are compared in place, without building a list: most messages send none, or
+        // only `keep-alive`, which names a header dropped anyway.
+        let namesOthers = input.contains { name, value in
+            connection.contains(name) && anyToken(of: value) { !connectionOptions.contains(bytes: $0) }
+        }
         for (name, value) in input {
-            if hopByHop.contains(name) || reserved.contains(name)
-                || named.contains(where: { HeaderNameSet.equalIgnoringASCIICase($0.utf8, name.utf8) })
-            {
+            if hopByHop.contains(name) || reserved.contains(name) || (namesOthers && isNamedInConnection(name, input)) {
                 continue
             }
             output.add(name: name, value: value)
         }
+    }
+
+    private static let connection = HeaderNameSet(["connection"])
+    /// `Connection` options that name a header already dropped as hop-by-hop.
+    private static let connectionOptions = HeaderNameSet(["keep-alive"])
+
+    private static func isNamedInConnection(_ name: String, _ input: HTTPHeaders) -> Bool {
+        input.contains { header, value in
+            connection.contains(header) && anyToken(of: value) { HeaderNameSet.equalIgnoringASCIICase($0, name.utf8) }
+        }
+    }
+
+    /// Whether `predicate` holds for any element of a list-valued header (RFC 9110 §5.6.1): the comma-separated
+    /// elements without surrounding spaces or tabs, empty ones skipped. Walks the bytes in place.
+    static func anyToken(of value: String, where predicate: (Substring.UTF8View) -> Bool) -> Bool {
+        let bytes = value[...].utf8
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+            var first = start
+            var last = end
+            while first < last, isListSpace(bytes[first]) { first = bytes.index(after: first) }
+            while first < last, isListSpace(bytes[bytes.index(before: last)]) { last = bytes.index(before: last) }
+            if first < last, predicate(bytes[first..<last]) { return true }
+            guard end < bytes.endIndex else { break }
+            start = bytes.index(after: end)
+        }
+        return false
+    }
+
+    private static func isListSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 }

@@ -18,9 +18,13 @@ struct HeaderNameSet: Sendable {
     }
 
     func contains(_ name: String) -> Bool {
-        let length = name.utf8.count
+        contains(bytes: name.utf8)
+    }
+
+    func contains<Name: Collection<UInt8>>(bytes name: Name) -> Bool {
+        let length = name.count
         guard length < namesByLength.count else { return false }
-        return namesByLength[length].contains { Self.equalIgnoringASCIICase(name.utf8, $0) }
+        return namesByLength[length].contains { Self.equalIgnoringASCIICase(name, $0) }
     }
 
     /// Header names compare case-insensitively in ASCII only (RFC 9110 §5.1): `A`–`Z` fold to `a`–`z`, nothing else.

@@ -12,16 +12,19 @@ final class ProxyLeg: UpstreamResponseReceiver {
     private let pool: UpstreamConnectionPool
     private let connection: ConnectionState
     private var channel: Channel?
-    /// Time to the response head, and then between response chunks, is bounded by the integration timeout.
-    private lazy var timeout = LazyDeadlineTimer(eventLoop: pool.eventLoop) { [weak self] in self?.timedOut() }
+    /// Time to the response head, and then between response chunks, is bounded by the integration timeout. The
+    /// timer is the client connection's, shared by its successive legs, so that a keep-alive connection does not
+    /// schedule and cancel a task per request; on expiry it calls the current leg's `timedOut()`.
+    private let deadline: LazyDeadlineTimer
     private var retried = false
     private var finished = false
     private var pausedReading = false
 
     init(
         handler: GatewayRequestHandler, exchange: RequestExchange, integration: ProxyTarget,
-        pool: UpstreamConnectionPool, connection: ConnectionState
+        pool: UpstreamConnectionPool, connection: ConnectionState, deadline: LazyDeadlineTimer
     ) {
+        self.deadline = deadline
         self.handler = handler
         self.exchange = exchange
         self.integration = integration
@@ -62,11 +65,6 @@ final class ProxyLeg: UpstreamResponseReceiver {
             return
         }
         upstreamHandler.prepareForExchange(receiver: self)
-        let pool = self.pool
-        let address = integration.upstream
-        upstreamHandler.onResponseComplete = { reusable in
-            if reusable { pool.release(channel, to: address) } else { channel.close(promise: nil) }
-        }
         let head = UpstreamRequestBuilder.build(
             client: exchange.head, integration: integration, match: admitted.match, requestID: exchange.requestID,
             connection: connection, principal: exchange.principal, bodyLength: exchange.body?.readableBytes ?? 0)
@@ -81,10 +79,10 @@ final class ProxyLeg: UpstreamResponseReceiver {
     }
 
     private func armTimeout() {
-        timeout.set(in: integration.timeout)
+        deadline.set(in: integration.timeout)
     }
 
-    private func timedOut() {
+    func timedOut() {
         guard !finished else { return }
         let started = exchange.status != 0
         detach(closeChannel: true)
@@ -118,7 +116,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
     func upstreamResponseEnd() {
         guard !finished else { return }
         finished = true
-        timeout.cancel()
+        deadline.clear()
         exchange.integrationFinished = .now()
         if pausedReading { try? channel?.syncOptions?.setOption(ChannelOptions.autoRead, value: true) }
         channel = nil
@@ -158,11 +156,10 @@ final class ProxyLeg: UpstreamResponseReceiver {
 
     private func detach(closeChannel: Bool) {
         finished = true
-        timeout.cancel()
+        deadline.clear()
         exchange.integrationFinished = .now()
         if let channel, let upstreamHandler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) {
             upstreamHandler.receiver = nil
-            upstreamHandler.onResponseComplete = nil
         }
         if closeChannel { channel?.close(promise: nil) }
         channel = nil

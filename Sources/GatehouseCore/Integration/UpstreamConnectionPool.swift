@@ -7,7 +7,14 @@ import NIOPosix
 /// connection share a thread and never need locks. Only used from its own event loop.
 final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `eventLoop`, checked by preconditions
     let eventLoop: any EventLoop
-    private var idle: [Upstream: [Channel]] = [:]
+    /// Idle connections per upstream, most recently used last. A class per upstream, so that taking and returning a
+    /// connection changes its list in place instead of copying an array out of the dictionary and back (which
+    /// allocated twice per request).
+    private final class IdleList {
+        var channels: [Channel] = []
+    }
+
+    private var idle: [Upstream: IdleList] = [:]
     private let maxIdlePerUpstream: Int
 
     init(eventLoop: any EventLoop, maxIdlePerUpstream: Int = 128) {
@@ -18,8 +25,8 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
     /// A live pooled connection, or nil when a new one must be made.
     func takeIdle(_ address: Upstream) -> Channel? {
         eventLoop.preconditionInEventLoop()
-        while var channels = idle[address], let channel = channels.popLast() {
-            idle[address] = channels
+        guard let list = idle[address] else { return nil }
+        while let channel = list.channels.popLast() {
             if channel.isActive { return channel }
         }
         return nil
@@ -34,7 +41,7 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
                     // Every header sent upstream was parsed (and so validated) by llhttp on the client leg, or is
                     // Gatehouse's own: NIO's outbound validator would check them a second time per request.
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler(pool: self, address: address))
                 }
             }
         switch address {
@@ -51,19 +58,24 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
     /// Returns a connection after a complete response, when the upstream allows reuse.
     func release(_ channel: Channel, to address: Upstream) {
         eventLoop.preconditionInEventLoop()
-        var channels = idle[address, default: []]
-        channels.removeAll { !$0.isActive }
-        guard channel.isActive, channels.count < maxIdlePerUpstream else {
+        let list: IdleList
+        if let existing = idle[address] {
+            list = existing
+        } else {
+            list = IdleList()
+            idle[address] = list
+        }
+        if list.channels.contains(where: { !$0.isActive }) { list.channels.removeAll { !$0.isActive } }
+        guard channel.isActive, list.channels.count < maxIdlePerUpstream else {
             channel.close(promise: nil)
             return
         }
-        channels.append(channel)
-        idle[address] = channels
+        list.channels.append(channel)
     }
 
     /// Closes every pooled connection (drain); returns the close futures.
     func closeAll() -> [EventLoopFuture<Void>] {
-        let closes = idle.values.joined().map { $0.close() }
+        let closes = idle.values.flatMap(\.channels).map { $0.close() }
         idle.removeAll()
         return closes
     }

@@ -1,17 +1,25 @@
+import GatehouseConfig
 import NIOCore
 import NIOHTTP1
 
 /// The last handler of an upstream connection: hands response parts to the exchange using the connection, and
-/// tells the pool whether the connection can be reused.
+/// after a complete response returns the connection to its pool, or closes it when the upstream does not allow
+/// reuse.
 final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
 
-    /// The exchange currently using this connection; nil while pooled.
+    /// The exchange currently using this connection; nil while pooled, and once an exchange gave it up.
     weak var receiver: (any UpstreamResponseReceiver)?
     private(set) var responseStarted = false
     /// Whether the upstream allows another request on this connection after the current response.
     private(set) var reusable = true
-    var onResponseComplete: ((Bool) -> Void)?
+    private let pool: UpstreamConnectionPool
+    private let address: Upstream
+
+    init(pool: UpstreamConnectionPool, address: Upstream) {
+        self.pool = pool
+        self.address = address
+    }
 
     func prepareForExchange(receiver: any UpstreamResponseReceiver) {
         self.receiver = receiver
@@ -27,12 +35,18 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .body(let buffer):
             receiver?.upstreamResponseBody(buffer)
         case .end:
-            let receiver = self.receiver
+            guard let receiver else {
+                // Nobody asked: a response on an idle connection, or one an exchange gave up on.
+                context.close(promise: nil)
+                return
+            }
             self.receiver = nil
-            let completion = onResponseComplete
-            onResponseComplete = nil
-            completion?(reusable && context.channel.isActive)
-            receiver?.upstreamResponseEnd()
+            if reusable && context.channel.isActive {
+                pool.release(context.channel, to: address)
+            } else {
+                context.close(promise: nil)
+            }
+            receiver.upstreamResponseEnd()
         }
     }
 
@@ -55,7 +69,6 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         reusable = false
         guard let receiver else { return }
         self.receiver = nil
-        onResponseComplete = nil
         receiver.upstreamFailed(error, responseStarted: responseStarted)
     }
 }

@@ -19,10 +19,15 @@ public struct NormalizedPath: Sendable, Equatable {
     /// Normalizes the path part of a request target (everything before `?`).
     public init(rawPath: Substring) throws(Problem) {
         guard rawPath.first == "/" else { throw .notOriginForm }
+        let bytes = rawPath.utf8
         var segments: [String] = []
+        segments.reserveCapacity(4)
         var trailingSlash = false
-        for raw in rawPath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst() {
-            let segment = try NormalizedPath.decode(raw)
+        // Segments are the runs between slashes, walked in place (no array of slices per request).
+        var start = bytes.index(after: bytes.startIndex)
+        while true {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
+            let segment = try NormalizedPath.decode(bytes[start..<end])
             trailingSlash = false
             switch segment {
             case "", ".":
@@ -33,6 +38,8 @@ public struct NormalizedPath: Sendable, Equatable {
             default:
                 segments.append(segment)
             }
+            guard end < bytes.endIndex else { break }
+            start = bytes.index(after: end)
         }
         if segments.isEmpty { trailingSlash = false }
         self.segments = segments

@@ -65,16 +65,26 @@ extension GatewayRequestHandler {
         for exchange: RequestExchange, status: HTTPResponseStatus, headers: HTTPHeaders, hasLength: Bool
     ) -> HTTPResponseHead {
         var headers = headers
-        headers.replaceOrAdd(name: "x-amzn-RequestId", value: exchange.requestID)
+        Self.set(&headers, "x-amzn-RequestId", exchange.requestID)
         let version = exchange.head.version
         if version.major == 1 && version.minor == 0 && !hasLength {
             exchange.keepAlive = false
         }
         if !exchange.keepAlive {
-            headers.replaceOrAdd(name: "connection", value: "close")
+            Self.set(&headers, "connection", "close")
         } else if version.major == 1 && version.minor == 0 {
-            headers.replaceOrAdd(name: "connection", value: "keep-alive")
+            Self.set(&headers, "connection", "keep-alive")
         }
         return HTTPResponseHead(version: version.minor == 0 ? .http1_0 : .http1_1, status: status, headers: headers)
+    }
+
+    /// `replaceOrAdd`, without its removal pass (which allocates) when the name is absent — as it always is for
+    /// relayed heads, whose copies of these headers were dropped on the way in.
+    private static func set(_ headers: inout HTTPHeaders, _ name: String, _ value: String) {
+        if headers.contains(name: name) {
+            headers.replaceOrAdd(name: name, value: value)
+        } else {
+            headers.add(name: name, value: value)
+        }
     }
 }

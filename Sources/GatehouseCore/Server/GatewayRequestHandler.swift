@@ -39,6 +39,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var startedAnyRequest = false
     var context: ChannelHandlerContext?
     var proxy: ProxyLeg?
+    /// The integration timeout of the current upstream call; one timer for all the calls of the connection.
+    private var upstreamDeadline: LazyDeadlineTimer?
 
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
@@ -54,15 +56,18 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        upstreamDeadline = LazyDeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.proxy?.timedOut() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        upstreamDeadline?.cancel()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         proxy?.abandon()
         proxy = nil
+        upstreamDeadline?.cancel()
         context.fireChannelInactive()
     }
 
@@ -144,7 +149,9 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
                 exchange.body = context.channel.allocator.buffer(capacity: length)
             }
             state = .receiving(exchange)
-            if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            if head.headers.contains(name: "expect"),
+                head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" })
+            {
                 let interim = HTTPResponseHead(version: head.version, status: .continue)
                 context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
             }
@@ -202,9 +209,10 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .mock(let mock):
             answerMock(exchange, mock: mock, context: context)
         case .httpProxy(let integration):
+            guard let upstreamDeadline else { return }
             let leg = ProxyLeg(
                 handler: self, exchange: exchange, integration: integration,
-                pool: pools.pool(for: context.eventLoop), connection: connection)
+                pool: pools.pool(for: context.eventLoop), connection: connection, deadline: upstreamDeadline)
             proxy = leg
             leg.start()
         }

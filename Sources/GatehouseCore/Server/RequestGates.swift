@@ -21,6 +21,17 @@ struct RequestGates {
 
     /// Gate 3 (framing and limits on the head): smuggling-prone framing is refused outright.
     func checkFraming(_ head: HTTPRequestHead) -> GatewayError? {
+        // Most requests have neither framing header and one Host: one pass over the names, no value lists built.
+        var framed = false
+        var hosts = 0
+        for (name, _) in head.headers {
+            if Self.framingHeaders.contains(name) {
+                framed = true
+                break
+            }
+            if Self.host.contains(name) { hosts += 1 }
+        }
+        if !framed { return hosts > 1 ? .badRequest("Multiple Host headers") : nil }
         let lengths = head.headers[canonicalForm: "content-length"]
         let transferEncodings = head.headers[canonicalForm: "transfer-encoding"]
         if !lengths.isEmpty && !transferEncodings.isEmpty {
@@ -41,6 +52,9 @@ struct RequestGates {
         }
         return nil
     }
+
+    private static let framingHeaders = HeaderNameSet(["content-length", "transfer-encoding"])
+    private static let host = HeaderNameSet(["host"])
 
     /// A head refused by gate 4 or 5a; the route, when one matched, is kept for the access record and metrics.
     struct Rejection: Error {
