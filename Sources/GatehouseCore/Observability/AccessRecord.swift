@@ -26,44 +26,58 @@ public struct AccessRecord: Sendable {
     public var integrationLatencyMilliseconds: Double?
     public var responseBytes: Int
 
-    /// Calls `body` with each contract field (section 6) in key order: the one list both the journal entry
-    /// (`metadata`) and the stderr line (`line`) are made from.
-    public func forEachField(_ body: (_ name: String, _ value: String) -> Void) {
-        body("API_ID", apiID ?? "")
-        body("CLIENT_CERT_SUBJECT", clientCertSubject ?? "")
-        body("CLIENT_CERT_URI", clientCertURI ?? "")
-        body("ERROR_TYPE", errorType ?? "")
-        body("GATEHOUSE_EVENT", "access")
-        body("HTTP_METHOD", method)
-        body("INTEGRATION_LATENCY_MS", integrationLatencyMilliseconds.map(AccessRecord.format) ?? "")
-        body("LATENCY_MS", AccessRecord.format(latencyMilliseconds))
-        body("PATH", path)
-        body("PRINCIPAL", principal ?? "")
-        body("REQUEST_ID", requestID)
-        body("RESPONSE_BYTES", String(responseBytes))
-        body("ROUTE_KEY", routeKey ?? "")
-        body("SOURCE_IP", sourceIP)
-        body("SOURCE_VPCE", sourceVpce ?? "")
-        body("STAGE", stage ?? "")
-        body("STATUS", String(status))
+    /// Hands `sink` each contract field (section 6) in key order: the one list both the journal entry (`metadata`)
+    /// and the stderr line (`line`) are made from. Numbers are passed as numbers, so the line writes their digits
+    /// without making strings of them.
+    func forEachField<Sink: AccessFieldSink>(into sink: inout Sink) {
+        sink.field("API_ID", apiID ?? "")
+        sink.field("CLIENT_CERT_SUBJECT", clientCertSubject ?? "")
+        sink.field("CLIENT_CERT_URI", clientCertURI ?? "")
+        sink.field("ERROR_TYPE", errorType ?? "")
+        sink.field("GATEHOUSE_EVENT", "access")
+        sink.field("HTTP_METHOD", method)
+        if let integrationLatencyMilliseconds {
+            sink.field("INTEGRATION_LATENCY_MS", thousandths: Self.thousandths(integrationLatencyMilliseconds))
+        } else {
+            sink.field("INTEGRATION_LATENCY_MS", "")
+        }
+        sink.field("LATENCY_MS", thousandths: Self.thousandths(latencyMilliseconds))
+        sink.field("PATH", path)
+        sink.field("PRINCIPAL", principal ?? "")
+        sink.field("REQUEST_ID", requestID)
+        sink.field("RESPONSE_BYTES", integer: responseBytes)
+        sink.field("ROUTE_KEY", routeKey ?? "")
+        sink.field("SOURCE_IP", sourceIP)
+        sink.field("SOURCE_VPCE", sourceVpce ?? "")
+        sink.field("STAGE", stage ?? "")
+        sink.field("STATUS", integer: status)
     }
 
     /// Calls `body` with the parts of the readable summary, in order:
     /// `SOURCE PRINCIPAL "METHOD PATH" STATUS BYTESB LATENCYms REQUEST_ID`.
     func forEachMessagePart(_ body: (String) -> Void) {
-        for part in [
-            sourceIP, " ", principal ?? "-", " \"", method, " ", path, "\" ", String(status), " ",
-            String(responseBytes), "B ", AccessRecord.format(latencyMilliseconds), "ms ", requestID,
-        ] {
-            body(part)
-        }
+        body(sourceIP)
+        body(" ")
+        body(principal ?? "-")
+        body(" \"")
+        body(method)
+        body(" ")
+        body(path)
+        body("\" ")
+        body(String(status))
+        body(" ")
+        body(String(responseBytes))
+        body("B ")
+        body(LogLine.decimalText(thousandths: Self.thousandths(latencyMilliseconds)))
+        body("ms ")
+        body(requestID)
     }
 
     /// The journald fields, named exactly as the contract lists them.
     public var metadata: Logger.Metadata {
-        var metadata: Logger.Metadata = [:]
-        forEachField { name, value in metadata[name] = .string(value) }
-        return metadata
+        var sink = MetadataSink()
+        forEachField(into: &sink)
+        return sink.metadata
     }
 
     /// The stderr line for this record: the same line ``LogLineFormatter`` prints for `message` and `metadata`,
@@ -71,7 +85,7 @@ public struct AccessRecord: Sendable {
     public func line(timestamp: timespec = LogLineFormatter.now()) -> [UInt8] {
         var line = LogLine(level: .info, message: "", timestamp: timestamp, capacity: 512)
         forEachMessagePart { line.appendToMessage($0) }
-        forEachField { line.field($0, $1) }
+        forEachField(into: &line)
         return line.finish()
     }
 
@@ -82,8 +96,35 @@ public struct AccessRecord: Sendable {
         return message
     }
 
-    static func format(_ milliseconds: Double) -> String {
-        let scaled = (milliseconds * 1000).rounded() / 1000
-        return String(scaled)
+    /// Milliseconds are logged to the microsecond.
+    static func thousandths(_ milliseconds: Double) -> Int {
+        guard milliseconds.isFinite, milliseconds.magnitude < 1e12 else { return 0 }
+        return Int((milliseconds * 1000).rounded())
+    }
+}
+
+/// Where ``AccessRecord/forEachField(into:)`` puts the fields.
+protocol AccessFieldSink {
+    mutating func field(_ name: StaticString, _ value: String)
+    mutating func field(_ name: StaticString, integer: Int)
+    mutating func field(_ name: StaticString, thousandths: Int)
+}
+
+extension LogLine: AccessFieldSink {}
+
+/// Fields as swift-log metadata, for the journal (and for log handlers in tests).
+private struct MetadataSink: AccessFieldSink {
+    var metadata: Logger.Metadata = [:]
+
+    mutating func field(_ name: StaticString, _ value: String) {
+        metadata[name.description] = .string(value)
+    }
+
+    mutating func field(_ name: StaticString, integer: Int) {
+        metadata[name.description] = .string(String(integer))
+    }
+
+    mutating func field(_ name: StaticString, thousandths: Int) {
+        metadata[name.description] = .string(LogLine.decimalText(thousandths: thousandths))
     }
 }

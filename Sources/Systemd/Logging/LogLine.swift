@@ -38,6 +38,62 @@ public struct LogLine: Sendable {
         Self.appendValue(value, to: &bytes)
     }
 
+    /// Appends ` key=value` for a key known to be plain (letters, digits, `_`): the key is copied without the
+    /// sanitising scan. For the fixed field names of records written per request.
+    public mutating func field(_ key: StaticString, _ value: String) {
+        appendPlainKey(key)
+        Self.appendValue(value, to: &bytes)
+    }
+
+    /// Appends ` key=N` in decimal digits, for a plain key (see ``field(_:_:)-(StaticString,_)``).
+    public mutating func field(_ key: StaticString, integer: Int) {
+        appendPlainKey(key)
+        Self.appendInteger(integer, to: &bytes)
+    }
+
+    /// Appends ` key=D`, where D is `thousandths / 1000` as a decimal with one to three fractional digits (see
+    /// ``decimalText(thousandths:)``), for a plain key.
+    public mutating func field(_ key: StaticString, thousandths: Int) {
+        appendPlainKey(key)
+        Self.appendDecimal(thousandths: thousandths, to: &bytes)
+    }
+
+    /// `1250` → `1.25`, `12000` → `12.0`, `4` → `0.004`: thousandths as a decimal with trailing zeros dropped but
+    /// one fractional digit kept — how Swift prints a `Double` of that value, without formatting a `Double`.
+    public static func decimalText(thousandths: Int) -> String {
+        var bytes: [UInt8] = []
+        appendDecimal(thousandths: thousandths, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private mutating func appendPlainKey(_ key: StaticString) {
+        bytes.append(UInt8(ascii: " "))
+        key.withUTF8Buffer { key in
+            assert(key.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "=") && $0 != UInt8(ascii: "\"") })
+            bytes.append(contentsOf: key)
+        }
+        bytes.append(UInt8(ascii: "="))
+    }
+
+    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(value.magnitude, width: 1, to: &bytes)
+    }
+
+    static func appendDecimal(thousandths: Int, to bytes: inout [UInt8]) {
+        if thousandths < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = thousandths.magnitude
+        appendDigits(magnitude / 1000, width: 1, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        var fraction = magnitude % 1000
+        var width = 3
+        while width > 1 && fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        appendDigits(fraction, width: width, to: &bytes)
+    }
+
     /// The finished line, with its trailing newline.
     public consuming func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "\n"))
@@ -67,8 +123,11 @@ public struct LogLine: Sendable {
 
     /// Zero-padded to `width`; wider numbers keep all their digits.
     private static func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        let value = max(0, value)
-        var divisor = 1
+        appendDigits(UInt(max(0, value)), width: width, to: &bytes)
+    }
+
+    private static func appendDigits(_ value: UInt, width: Int, to bytes: inout [UInt8]) {
+        var divisor: UInt = 1
         var count = 1
         while divisor <= value / 10 {
             divisor *= 10
@@ -78,7 +137,7 @@ public struct LogLine: Sendable {
             bytes.append(UInt8(ascii: "0"))
         }
         while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: (value / divisor) % 10))
             divisor /= 10
         }
     }
@@ -105,12 +164,18 @@ public struct LogLine: Sendable {
     /// Scanning UTF-8 bytes finds the same characters as scanning scalars: every byte of a multi-byte scalar is 0x80
     /// or above.
     static func appendValue(_ value: String, to bytes: inout [UInt8]) {
-        let needsQuotes =
-            value.isEmpty
-            || value.utf8.contains { byte in
-                byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
-                    || byte == UInt8(ascii: "\\")
-            }
+        let breaks: (UInt8) -> Bool = { byte in
+            byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
+                || byte == UInt8(ascii: "\\")
+        }
+        // Native strings are scanned and copied as one contiguous buffer.
+        let copiedPlain = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard !utf8.isEmpty, !utf8.contains(where: breaks) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copiedPlain == true { return }
+        let needsQuotes = value.isEmpty || value.utf8.contains(where: breaks)
         guard needsQuotes else {
             bytes.append(contentsOf: value.utf8)
             return
@@ -129,6 +194,12 @@ public struct LogLine: Sendable {
 
     /// Messages are not quoted, but control characters are escaped so a record stays on one line.
     static func appendEscaped(_ message: String, to bytes: inout [UInt8]) {
+        let copiedPlain = message.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copiedPlain == true { return }
         if !message.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             bytes.append(contentsOf: message.utf8)
             return
