@@ -89,4 +89,14 @@ import Testing
             router.selectAPI(host: "A1B2C3D4E5.Execute-Api.US-EAST-1.AmazonAWS.com", apiIDHeader: nil)?.id
                 == "a1b2c3d4e5")
     }
+
+    @Test(arguments: [
+        ("orders.internal:8443", "orders.internal"), ("orders.internal", "orders.internal"),
+        ("127.0.0.1:28443", "127.0.0.1"), ("[::1]:443", "::1"), ("[::1]", "::1"), ("::1", "::1"),
+        ("fe80::1:2", "fe80::1:2"), ("[broken:443", "[broken"), ("", ""), (":443", ""),
+        ("ünïcode.example:1", "ünïcode.example"),
+    ])
+    func hostPortIsStripped(host: String, name: String) {
+        #expect(Router.stripPort(host) == name[...])
+    }
 }

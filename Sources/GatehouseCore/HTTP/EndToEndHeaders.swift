@@ -10,7 +10,10 @@ enum EndToEndHeaders {
     ])
 
     /// Appends to `output` the headers of `input` that are end-to-end and not in `reserved` (lower-case names).
-    static func copy(_ input: HTTPHeaders, into output: inout HTTPHeaders, except reserved: HeaderNameSet) {
+    ///
+    /// The output is a plain list, made into `HTTPHeaders` once it is complete: `HTTPHeaders.add` re-checks every
+    /// name (ASCII, `Connection`), and these names were parsed by llhttp or are Gatehouse's own.
+    static func copy(_ input: HTTPHeaders, into output: inout [(String, String)], except reserved: HeaderNameSet) {
         // Names listed in `Connection` are compared in place, without building a list: most messages send none, or
         // only `keep-alive`, which names a header dropped anyway.
         let namesOthers = input.contains { name, value in
@@ -20,7 +23,7 @@ enum EndToEndHeaders {
             if hopByHop.contains(name) || reserved.contains(name) || (namesOthers && isNamedInConnection(name, input)) {
                 continue
             }
-            output.add(name: name, value: value)
+            output.append((name, value))
         }
     }
 

@@ -24,32 +24,32 @@ struct UpstreamRequestBuilder {
         client head: HTTPRequestHead, integration: ProxyTarget, match: RouteMatch, requestID: String,
         connection: ConnectionState, principal: CallerPrincipal?, bodyLength: Int
     ) -> HTTPRequestHead {
-        var headers = HTTPHeaders()
+        var headers: [(String, String)] = []
         headers.reserveCapacity(head.headers.count + 8)
-        headers.add(name: "host", value: integration.hostHeader)
+        headers.append(("host", integration.hostHeader))
         EndToEndHeaders.copy(head.headers, into: &headers, except: reservedRequestHeaders)
         if bodyLength > 0 || head.headers.contains(name: "content-length")
             || head.headers.contains(name: "transfer-encoding")
         {
-            headers.add(name: "content-length", value: String(bodyLength))
+            headers.append(("content-length", String(bodyLength)))
         }
-        headers.add(name: "x-forwarded-for", value: connection.sourceIPText)
-        headers.add(name: "x-forwarded-proto", value: "https")
+        headers.append(("x-forwarded-for", connection.sourceIPText))
+        headers.append(("x-forwarded-proto", "https"))
         if let host = head.headers.first(name: "host") {
-            headers.add(name: "x-forwarded-host", value: host)
+            headers.append(("x-forwarded-host", host))
         }
         if let identity = connection.clientIdentity {
-            headers.add(name: "x-forwarded-client-cert", value: identity.xForwardedClientCert)
+            headers.append(("x-forwarded-client-cert", identity.xForwardedClientCert))
         }
         if let principal {
-            headers.add(name: "x-gatehouse-principal", value: principal.arn)
+            headers.append(("x-gatehouse-principal", principal.arn))
         }
         if let network = connection.network {
-            headers.add(name: "x-gatehouse-source-vpce", value: network.id)
+            headers.append(("x-gatehouse-source-vpce", network.id))
         }
-        headers.add(name: "x-request-id", value: requestID)
+        headers.append(("x-request-id", requestID))
         let uri = upstreamTarget(template: integration.pathTemplate, parameters: match.parameters, clientURI: head.uri)
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: HTTPHeaders(headers))
     }
 
     /// The path from the integration template with `{name}` filled from the route (each segment re-encoded), and

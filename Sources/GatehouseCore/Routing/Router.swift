@@ -128,11 +128,16 @@ public struct Router: Sendable {
         return nil
     }
 
+    /// The host without its port: `[v6]:port` → `v6`, `name:port` → `name`; a bare IPv6 address (two colons or
+    /// more) is kept whole. Scans bytes: every delimiter here is ASCII.
     static func stripPort(_ host: String) -> Substring {
-        if host.hasPrefix("["), let end = host.firstIndex(of: "]") {
-            return host[host.index(after: host.startIndex)..<end]
+        let bytes = host.utf8
+        if bytes.first == UInt8(ascii: "["), let end = bytes.firstIndex(of: UInt8(ascii: "]")) {
+            return host[bytes.index(after: bytes.startIndex)..<end]
         }
-        if let colon = host.lastIndex(of: ":"), host.firstIndex(of: ":") == colon {
+        if let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+            !bytes[bytes.index(after: colon)...].contains(UInt8(ascii: ":"))
+        {
             return host[..<colon]
         }
         return host[...]

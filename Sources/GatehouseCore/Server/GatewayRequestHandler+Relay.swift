@@ -10,9 +10,10 @@ extension GatewayRequestHandler {
 
     func relayHead(_ head: HTTPResponseHead, exchange: RequestExchange) {
         guard let context else { return }
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + 2)
-        EndToEndHeaders.copy(head.headers, into: &headers, except: Self.reservedResponseHeaders)
+        var relayed: [(String, String)] = []
+        relayed.reserveCapacity(head.headers.count + 2)
+        EndToEndHeaders.copy(head.headers, into: &relayed, except: Self.reservedResponseHeaders)
+        let headers = HTTPHeaders(relayed)
         exchange.status = Int(head.status.code)
         let hasLength = headers.contains(name: "content-length") || !Self.allowsBody(head.status, exchange.head.method)
         context.write(

@@ -7,6 +7,10 @@ import NIOTLS
 /// Sits behind the TLS handler. A resumed TLS session skips the verification callback, so when the handshake
 /// completes without a verified identity the peer certificate is checked again here (revocation and
 /// `allowed_clients` included) before any request byte is passed on. Also reports failed handshakes.
+///
+/// Once the identity is verified the gate leaves the pipeline, so that the connection's reads do not pass through
+/// it: what it would still do — close on a TLS error — the request handler does for every error that is not an
+/// HTTP parse error.
 final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -27,9 +31,11 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
         if case TLSUserEvent.handshakeCompleted = event {
             if connection.clientIdentity != nil {
                 verified = true
-            } else {
-                reverifyResumedSession(context: context)
+                context.fireUserInboundEventTriggered(event)
+                context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+                return
             }
+            reverifyResumedSession(context: context)
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -91,5 +97,6 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
         held = []
         for buffer in pending { context.fireChannelRead(wrapInboundOut(buffer)) }
         if !pending.isEmpty { context.fireChannelReadComplete() }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }
