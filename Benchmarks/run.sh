@@ -241,7 +241,7 @@ measure() {
     local extra=("$@") out=$work/$name
     mkdir -p "$out"
 
-    if [[ $url == https://* ]] && [[ $name != gatehouse-sigv4 ]]; then
+    if [[ $url == https://* ]] && [[ $name != gatehouse-sigv4 && $name != gatehouse-signed ]]; then
         log "$name: new mTLS connection per request, $HANDSHAKE_CONNECTIONS connections, ${DURATION}s"
         taskset -c "$LOAD_CPU" "$load" --new-connection -c "$HANDSHAKE_CONNECTIONS" -d "$DURATION" --json \
             "${extra[@]}" "$url" >"$out/handshake.json" || log "$name: handshake run reported no success"
@@ -249,7 +249,7 @@ measure() {
         result[$name.hs_errors]=$(json_field "$out/handshake.json" 'sum(r["errors"].values())')
     fi
 
-    if [ "${SKIP_AB:-0}" != 1 ] && [[ $name != gatehouse-sigv4 ]]; then
+    if [ "${SKIP_AB:-0}" != 1 ] && [[ $name != gatehouse-sigv4 && $name != gatehouse-signed ]]; then
         log "$name: ab -k -c $CONNECTIONS -n $AB_REQUESTS"
         local ab_tls=()
         [[ $url == https://* ]] && ab_tls=(-E "$work/ab-client.pem")
@@ -334,6 +334,10 @@ if wants gatehouse; then
     start_gatehouse gatehouse NONE "$gatehouse_port" "$admin_port"
     fresh_rss gatehouse
     add_target gatehouse "$(url_for https "$gatehouse_port")" "${tls_args[@]}"
+    # The same signed requests to the NONE route: SigV4 verification off, everything else (the larger request the
+    # client sends) equal, so that the comparison with the AWS_IAM route isolates what verifying costs.
+    add_target gatehouse-signed "$(url_for https "$gatehouse_port")" "${tls_args[@]}" \
+        --sigv4 "$bench_akid:$bench_secret" --region us-east-1
     log "starting Gatehouse (AWS_IAM, every request SigV4-signed) on core $PROXY_CPU"
     start_gatehouse gatehouse-sigv4 AWS_IAM "$gatehouse_sigv4_port" "$sigv4_admin_port"
     add_target gatehouse-sigv4 "$(url_for https "$gatehouse_sigv4_port")" "${tls_args[@]}" \
@@ -403,19 +407,25 @@ row() {  # name label
     wants nginx && row nginx "nginx $(nginx -v 2>&1 | sed 's|.*/||')"
     wants haproxy && row haproxy "HAProxy $(haproxy -v | head -1 | awk '{print $3}')"
     if wants gatehouse; then
-        row gatehouse "Gatehouse, SigV4 off (NONE)"
-        row gatehouse-sigv4 "Gatehouse, SigV4 on (AWS_IAM)"
+        row gatehouse "Gatehouse (NONE)"
+        row gatehouse-signed "Gatehouse, signed requests, SigV4 off (NONE)"
+        row gatehouse-sigv4 "Gatehouse, signed requests, SigV4 on (AWS_IAM)"
         echo
         echo "Keep-alive req/s in each round, in the order run:"
         echo
         for name in "${targets[@]}"; do
             echo "- $name:${rounds[$name]:-}"
         done
-        if [[ ${result[gatehouse.rps]:-} =~ ^[0-9]+$ && ${result[gatehouse-sigv4.rps]:-} =~ ^[0-9]+$ ]]; then
-            echo
-            python3 -c "import sys; a,b=map(int,sys.argv[1:]); print(f'SigV4 on/off: {b/a:.2f}× the keep-alive throughput ({b} vs {a} req/s).')" \
-                "${result[gatehouse.rps]}" "${result[gatehouse-sigv4.rps]}"
-        fi
+        onoff() {  # off-key on-key text
+            [[ ${result[$1.rps]:-} =~ ^[0-9]+$ && ${result[$2.rps]:-} =~ ^[0-9]+$ ]] || return 0
+            python3 -c "import sys; a,b=map(int,sys.argv[1:3]); print(f'{sys.argv[3]}: {b/a:.2f}× the keep-alive throughput ({b} vs {a} req/s).')" \
+                "${result[$1.rps]}" "${result[$2.rps]}" "$3"
+        }
+        echo
+        onoff gatehouse-signed gatehouse-sigv4 "SigV4 verification on/off, the same signed requests"
+        echo
+        onoff gatehouse gatehouse-sigv4 "Signed and verified against unsigned requests"
+        true
     fi
 } | tee "$work/results.md"
 [ -n "$RESULTS" ] && cp "$work/results.md" "$RESULTS"
