@@ -353,6 +353,8 @@ class _UpstreamHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/octet-stream")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
+            if self.command == "HEAD":
+                return
             for off in range(0, n, 65536):
                 chunk = data[off : off + 65536]
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
@@ -380,9 +382,12 @@ class _UpstreamHandler(http.server.BaseHTTPRequestHandler):
 
     def _send(self, status: int, data: bytes, ctype: str):
         self.send_response(status)
+        self.send_header("X-Upstream", "e2e")
+        if status in (204, 304):  # no body, and (204) no Content-Length (RFC 9110 §8.6)
+            self.end_headers()
+            return
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("X-Upstream", "e2e")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)

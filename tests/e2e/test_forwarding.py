@@ -288,6 +288,36 @@ def test_large_streaming_response_intact(gw):
     assert hashlib.sha256(resp.body).digest() == hashlib.sha256(h.pattern_bytes(n)).digest()
 
 
+@pytest.mark.parametrize(
+    "method, path, status, length, coding",
+    [
+        pytest.param("HEAD", "bytes/1000", 200, "1000", None, id="head-fixed-length"),
+        # A HEAD answer may say how the GET would be framed (RFC 9112 §6.1), but sends no chunks, not even the last.
+        pytest.param("HEAD", "stream/1000", 200, None, "chunked", id="head-chunked-upstream"),
+        pytest.param("GET", "status/204", 204, None, None, id="no-content"),
+        pytest.param("GET", "status/304", 304, None, None, id="not-modified"),
+    ],
+)
+def test_bodyless_responses_keep_the_connection_in_step(gw, method, path, status, length, coding):
+    # These answers carry no body whatever their framing headers say; a relay that sent one (or a chunked
+    # terminator) would be read as the start of the next response on the connection.
+    m = h.marker()
+    conn = h.RawConn(gw)
+    try:
+        conn.send(f"{method} /prod/{m}/{path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        resp = conn.read_response(head=True)
+        assert resp.status == status, resp
+        assert resp.header("content-length") == length, resp
+        assert resp.header("transfer-encoding") == coding, resp
+        h.assert_request_id(resp)
+        conn.send(f"GET /prod/{m}/bytes/7 HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        following = conn.read_response()
+        assert following.status == 200, following
+        assert following.body == h.pattern_bytes(7)
+    finally:
+        conn.close()
+
+
 # ---------------------------------------------------------------------------------------------- failures
 
 

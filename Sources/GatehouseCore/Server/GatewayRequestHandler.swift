@@ -142,9 +142,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             answerEarly(exchange, error: rejection.error, context: context)
         case .success(let admitted):
             exchange.admitted = admitted
-            if admitted.pendingSignature?.needsBodyHash == true {
-                exchange.hasher = SHA256()
-            }
+            exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > 0 {
                 exchange.body = context.channel.allocator.buffer(capacity: length)
             }
@@ -168,7 +166,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
                 answerEarly(exchange, error: .requestTooLong, context: context)
                 return
             }
-            if exchange.hasher != nil {
+            if exchange.hashesBody && buffer.readableBytes > 0 {
+                if exchange.hasher == nil { exchange.hasher = SHA256() }
                 buffer.withUnsafeReadableBytes { exchange.hasher!.update(bufferPointer: $0) }
             }
             if exchange.body == nil {

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SigV4
 
 /// One request/response exchange on a client connection: what the gates decided and what was sent back, for
 /// the answer and the access record.
@@ -20,6 +21,9 @@ final class RequestExchange {
     var normalizedPath: NormalizedPath?
     var body: ByteBuffer?
     var bodyBytes = 0
+    /// Whether the signature covers the body's hash: the body is then hashed as it arrives.
+    var hashesBody = false
+    /// Made on the first body byte, so that bodiless requests (most GETs) hash nothing.
     var hasher: SHA256?
     var principal: CallerPrincipal?
 
@@ -43,8 +47,9 @@ final class RequestExchange {
 
     /// The hex SHA-256 of the body as received, when the signature needs it.
     func bodyDigestHex() -> String? {
-        guard let hasher else { return nil }
-        return hasher.finalize().hexString
+        guard hashesBody else { return nil }
+        guard let hasher else { return SigV4Canonical.emptyPayloadHash }
+        return SigV4Canonical.payloadHash(of: hasher.finalize())
     }
 
     func accessRecord(connection: ConnectionState) -> AccessRecord {
@@ -70,17 +75,5 @@ final class RequestExchange {
             latencyMilliseconds: Double((now - started).nanoseconds) / 1_000_000,
             integrationLatencyMilliseconds: integration,
             responseBytes: responseBytes)
-    }
-}
-
-extension Sequence where Element == UInt8 {
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        for byte in self {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

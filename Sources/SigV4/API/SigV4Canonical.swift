@@ -71,6 +71,11 @@ public enum SigV4Canonical {
         Hex.string(SHA256.hash(data: bytes))
     }
 
+    /// The payload hash of a body hashed as it streamed in.
+    public static func payloadHash(of digest: SHA256.Digest) -> String {
+        Hex.string(digest)
+    }
+
     /// `ALGORITHM\nTIMESTAMP\nSCOPE\n`.
     static func writeStringToSignPrefix(
         algorithm: SigV4Algorithm,
