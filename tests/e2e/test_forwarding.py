@@ -346,6 +346,25 @@ def test_upstream_within_timeout_is_served(gw):
     assert resp.status == 200, resp
 
 
+def test_each_call_on_a_keep_alive_connection_gets_its_own_integration_timeout(gw):
+    # One deadline timer serves all the upstream calls of a client connection and is moved lazily: a call that
+    # finished must not leave a deadline that cuts the next one short, and a slow call must not outlive its own.
+    conn = h.RawConn(gw)
+    try:
+        for ms, status in [(300, 200), (3000, 504), (350, 200), (3000, 504), (100, 200)]:
+            start = time.monotonic()
+            conn.send(f"GET /prod/slow/{ms} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+            resp = conn.read_response()
+            elapsed = time.monotonic() - start
+            assert resp.status == status, (ms, resp)
+            if status == 504:
+                assert 0.45 <= elapsed < 2.5, f"504 after {elapsed:.2f}s with timeout_ms 500"
+            else:
+                assert elapsed >= ms / 1000 * 0.9, f"{ms} ms upstream answered after {elapsed:.2f}s"
+    finally:
+        conn.close()
+
+
 def test_gateway_keeps_serving_after_failures(gw):
     h.request(gw, "GET", "/prod/down")
     h.request(gw, "GET", "/prod/slow/3000")
