@@ -292,8 +292,8 @@ def test_large_streaming_response_intact(gw):
     "method, path, status, length, coding",
     [
         pytest.param("HEAD", "bytes/1000", 200, "1000", None, id="head-fixed-length"),
-        # A HEAD answer may say how the GET would be framed (RFC 9112 §6.1), but sends no chunks, not even the last.
-        pytest.param("HEAD", "stream/1000", 200, None, "chunked", id="head-chunked-upstream"),
+        # The upstream's Transfer-Encoding is hop-by-hop, and a HEAD answer sends no chunks, not even the last one.
+        pytest.param("HEAD", "stream/1000", 200, None, None, id="head-chunked-upstream"),
         pytest.param("GET", "status/204", 204, None, None, id="no-content"),
         pytest.param("GET", "status/304", 304, None, None, id="not-modified"),
     ],
@@ -316,6 +316,58 @@ def test_bodyless_responses_keep_the_connection_in_step(gw, method, path, status
         assert following.body == h.pattern_bytes(7)
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("size", [1000, 70_000], ids=["one-small-chunk", "chunks-over-the-join-limit"])
+def test_chunked_upstream_body_is_rechunked_for_http11(gw, size):
+    m = h.marker()
+    conn = h.RawConn(gw)
+    try:
+        conn.send(f"GET /prod/{m}/stream/{size} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        resp = conn.read_response()
+        assert resp.status == 200, resp
+        assert resp.header("transfer-encoding") == "chunked" and resp.header("content-length") is None, resp
+        assert resp.body == h.pattern_bytes(size)
+        conn.send(f"GET /prod/{m}/bytes/5 HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        assert conn.read_response().body == h.pattern_bytes(5)  # the last chunk ended the body exactly
+    finally:
+        conn.close()
+
+
+def test_chunked_upstream_body_runs_until_close_for_http10(gw):
+    # HTTP/1.0 has no chunked coding: the body is delimited by closing the connection, which the head announces.
+    m = h.marker()
+    conn = h.RawConn(gw)
+    try:
+        conn.send(f"GET /prod/{m}/stream/3000 HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n".encode())
+        resp = conn.read_response()
+        assert resp.status == 200, resp
+        assert resp.version == "HTTP/1.0", resp
+        assert resp.header("transfer-encoding") is None and resp.header("content-length") is None, resp
+        assert (resp.header("connection") or "").lower() == "close", resp
+        assert resp.body == h.pattern_bytes(3000)
+    finally:
+        conn.close()
+
+
+def test_expect_100_continue_gets_the_interim_answer_before_the_body(gw, upstream):
+    m = h.marker()
+    conn = h.RawConn(gw)
+    try:
+        body = b"sent after 100 Continue"
+        conn.send(
+            f"POST /prod/{m} HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode()
+        )
+        interim = conn.read_response(head=True)
+        assert interim.status == 100, interim
+        conn.send(body)
+        resp = conn.read_response()
+        assert resp.status == 200, resp
+        h.assert_request_id(resp)
+    finally:
+        conn.close()
+    assert upstream.one(m).body == body
 
 
 # ---------------------------------------------------------------------------------------------- failures

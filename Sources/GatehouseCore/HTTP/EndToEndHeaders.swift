@@ -9,11 +9,14 @@ enum EndToEndHeaders {
         "proxy-authenticate", "proxy-authorization",
     ])
 
-    /// Appends to `output` the headers of `input` that are end-to-end and not in `reserved` (lower-case names).
+    /// Calls `body` with each header of `input` that is end-to-end and not in `reserved` (lower-case names), in order.
     ///
-    /// The output is a plain list, made into `HTTPHeaders` once it is complete: `HTTPHeaders.add` re-checks every
-    /// name (ASCII, `Connection`), and these names were parsed by llhttp or are Gatehouse's own.
-    static func copy(_ input: HTTPHeaders, into output: inout [(String, String)], except reserved: HeaderNameSet) {
+    /// Callers write what they are given straight to where it goes (a list made into `HTTPHeaders` once, or a
+    /// response head's bytes): `HTTPHeaders.add` would re-check every name (ASCII, `Connection`), and these names
+    /// were parsed by llhttp or are Gatehouse's own.
+    static func forEach(
+        _ input: HTTPHeaders, except reserved: HeaderNameSet, _ body: (_ name: String, _ value: String) -> Void
+    ) {
         // Names listed in `Connection` are compared in place, without building a list: most messages send none, or
         // only `keep-alive`, which names a header dropped anyway.
         let namesOthers = input.contains { name, value in
@@ -23,7 +26,7 @@ enum EndToEndHeaders {
             if hopByHop.contains(name) || reserved.contains(name) || (namesOthers && isNamedInConnection(name, input)) {
                 continue
             }
-            output.append((name, value))
+            body(name, value)
         }
     }
 

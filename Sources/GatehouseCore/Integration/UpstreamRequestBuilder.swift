@@ -27,7 +27,7 @@ struct UpstreamRequestBuilder {
         var headers: [(String, String)] = []
         headers.reserveCapacity(head.headers.count + 8)
         headers.append(("host", integration.hostHeader))
-        EndToEndHeaders.copy(head.headers, into: &headers, except: reservedRequestHeaders)
+        EndToEndHeaders.forEach(head.headers, except: reservedRequestHeaders) { headers.append(($0, $1)) }
         if bodyLength > 0 || head.headers.contains(name: "content-length")
             || head.headers.contains(name: "transfer-encoding")
         {

@@ -50,41 +50,82 @@ extension GatewayRequestHandler {
         closing: Bool, context: ChannelHandlerContext
     ) {
         if closing { exchange.keepAlive = false }
-        let head = responseHead(for: exchange, status: status, headers: headers, hasLength: true)
-        exchange.status = Int(status.code)
+        var writer = beginHead(exchange, status: status, hasContentLength: true, context: context)
+        for (name, value) in headers where !Self.gatewayResponseHeaders.contains(name) {
+            writer.add(name, value)
+        }
         exchange.responseBytes = buffer.readableBytes
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if exchange.head.method != .HEAD && buffer.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange))), promise: nil)
+        writeBody(buffer, exchange: exchange, context: context)
+        writeEnd(exchange, context: context)
     }
 
-    /// The client-facing head: request id, and the connection semantics the client asked for.
-    func responseHead(
-        for exchange: RequestExchange, status: HTTPResponseStatus, headers: HTTPHeaders, hasLength: Bool
-    ) -> HTTPResponseHead {
-        var headers = headers
-        Self.set(&headers, "x-amzn-RequestId", exchange.requestID)
+    // MARK: Bytes on the wire
+
+    /// Headers only Gatehouse sets on its answers: a configured MOCK header of these names is not sent, so that the
+    /// request id and the framing are never given twice or contradicted.
+    static let gatewayResponseHeaders = HeaderNameSet([
+        "x-amzn-requestid", "connection", "keep-alive", "transfer-encoding",
+    ])
+
+    /// Starts a client response head; the body's framing is decided here and, for an HTTP/1.0 client, whether the
+    /// connection can stay open (only with a length, or without a body).
+    func beginHead(
+        _ exchange: RequestExchange, status: HTTPResponseStatus, hasContentLength: Bool, context: ChannelHandlerContext
+    ) -> ResponseHeadWriter {
         let version = exchange.head.version
-        if version.major == 1 && version.minor == 0 && !hasLength {
-            exchange.keepAlive = false
-        }
-        if !exchange.keepAlive {
-            Self.set(&headers, "connection", "close")
-        } else if version.major == 1 && version.minor == 0 {
-            Self.set(&headers, "connection", "keep-alive")
-        }
-        return HTTPResponseHead(version: version.minor == 0 ? .http1_0 : .http1_1, status: status, headers: headers)
+        exchange.framing = ResponseBodyFraming(
+            status: status, requestMethod: exchange.head.method, version: version,
+            hasContentLength: hasContentLength)
+        if exchange.framing == .untilClose { exchange.keepAlive = false }
+        exchange.status = Int(status.code)
+        return ResponseHeadWriter(allocator: context.channel.allocator, version: version, status: status)
     }
 
-    /// `replaceOrAdd`, without its removal pass (which allocates) when the name is absent — as it always is for
-    /// relayed heads, whose copies of these headers were dropped on the way in.
-    private static func set(_ headers: inout HTTPHeaders, _ name: String, _ value: String) {
-        if headers.contains(name: name) {
-            headers.replaceOrAdd(name: name, value: value)
-        } else {
-            headers.add(name: name, value: value)
+    /// Ends a head with Gatehouse's own headers: the request id, and the connection semantics the client asked for.
+    func endHead(_ writer: inout ResponseHeadWriter, _ exchange: RequestExchange) -> ByteBuffer {
+        writer.add("x-amzn-RequestId", exchange.requestID)
+        let version = exchange.head.version
+        if !exchange.keepAlive {
+            writer.add("connection", "close")
+        } else if version.major == 1 && version.minor == 0 {
+            writer.add("connection", "keep-alive")
         }
+        return writer.finish(framing: exchange.framing)
+    }
+
+    /// Chunks up to this size are sent with their framing in one buffer (one TLS record); larger ones as three
+    /// writes, so the body is not copied.
+    static let joinedChunkLimit = 4096
+
+    func writeBody(_ buffer: ByteBuffer, exchange: RequestExchange, context: ChannelHandlerContext) {
+        switch exchange.framing {
+        case .none:
+            return
+        case .fixed, .untilClose:
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+        case .chunked:
+            let count = buffer.readableBytes
+            guard count > 0 else { return }
+            var header = ResponseHeadWriter.chunkHeader(count, allocator: context.channel.allocator)
+            if count <= Self.joinedChunkLimit {
+                var chunk = buffer
+                header.writeBuffer(&chunk)
+                header.writeStaticString("\r\n")
+                context.write(wrapOutboundOut(.byteBuffer(header)), promise: nil)
+            } else {
+                context.write(wrapOutboundOut(.byteBuffer(header)), promise: nil)
+                context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+                context.write(wrapOutboundOut(.byteBuffer(ResponseHeadWriter.chunkEnd)), promise: nil)
+            }
+        }
+    }
+
+    /// Ends the body (the last chunk, when chunked) and sends everything written.
+    func writeEnd(_ exchange: RequestExchange, context: ChannelHandlerContext) {
+        if exchange.framing == .chunked {
+            context.write(wrapOutboundOut(.byteBuffer(ResponseHeadWriter.lastChunk)), promise: nil)
+        }
+        context.flush()
     }
 }

@@ -10,22 +10,17 @@ extension GatewayRequestHandler {
 
     func relayHead(_ head: HTTPResponseHead, exchange: RequestExchange) {
         guard let context else { return }
-        var relayed: [(String, String)] = []
-        relayed.reserveCapacity(head.headers.count + 2)
-        EndToEndHeaders.copy(head.headers, into: &relayed, except: Self.reservedResponseHeaders)
-        let headers = HTTPHeaders(relayed)
-        exchange.status = Int(head.status.code)
-        let hasLength = headers.contains(name: "content-length") || !Self.allowsBody(head.status, exchange.head.method)
-        context.write(
-            wrapOutboundOut(
-                .head(responseHead(for: exchange, status: head.status, headers: headers, hasLength: hasLength))),
-            promise: nil)
+        var writer = beginHead(
+            exchange, status: head.status, hasContentLength: head.headers.contains(name: "content-length"),
+            context: context)
+        EndToEndHeaders.forEach(head.headers, except: Self.reservedResponseHeaders) { writer.add($0, $1) }
+        context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange))), promise: nil)
     }
 
     func relayBody(_ buffer: ByteBuffer, exchange: RequestExchange) -> Bool {
         guard let context else { return false }
         exchange.responseBytes += buffer.readableBytes
-        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        writeBody(buffer, exchange: exchange, context: context)
         return context.channel.isWritable
     }
 
@@ -36,7 +31,7 @@ extension GatewayRequestHandler {
     func relayEnd(exchange: RequestExchange) {
         guard let context else { return }
         proxy = nil
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        writeEnd(exchange, context: context)
         exchange.responseComplete = true
         finishIfDone(exchange, context: context)
     }
@@ -56,13 +51,5 @@ extension GatewayRequestHandler {
         state = .lingering
         observer.requestFinished(exchange.accessRecord(connection: connection))
         context.close(promise: nil)
-    }
-
-    static func allowsBody(_ status: HTTPResponseStatus, _ method: HTTPMethod) -> Bool {
-        if method == .HEAD { return false }
-        switch status.code {
-        case 100..<200, 204, 304: return false
-        default: return true
-        }
     }
 }

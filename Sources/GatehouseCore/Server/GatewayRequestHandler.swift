@@ -8,8 +8,9 @@ import NIOHTTP1
 /// unbounded work.
 final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    /// Responses leave as bytes (`ResponseHeadWriter`): there is no HTTP encoder in the pipeline.
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     enum State {
         case idle
@@ -41,6 +42,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     var proxy: ProxyLeg?
     /// The integration timeout of the current upstream call; one timer for all the calls of the connection.
     private var upstreamDeadline: LazyDeadlineTimer?
+
+    static let continueHead = ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")
 
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
@@ -150,8 +153,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             if head.headers.contains(name: "expect"),
                 head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" })
             {
-                let interim = HTTPResponseHead(version: head.version, status: .continue)
-                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.byteBuffer(Self.continueHead)), promise: nil)
             }
         }
     }

@@ -149,12 +149,9 @@ public final class GatewayServer: Sendable {
         try sync.addHandler(
             ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
         try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
-        // Response headers are relayed from an upstream whose response llhttp parsed, or are Gatehouse's own, so
-        // NIO's outbound header validation is not run a second time.
-        try sync.configureHTTPServerPipeline(
-            withPipeliningAssistance: false, withServerUpgrade: nil, withErrorHandling: false,
-            withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
-            withDecoderLimitConfiguration: decoderLimits)
+        // Requests are parsed by NIO (llhttp); responses are written as bytes by the request handler
+        // (`ResponseHeadWriter`), so there is no response encoder.
+        try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(limitConfiguration: decoderLimits)))
         try sync.addHandler(
             GatewayRequestHandler(
                 store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts,

@@ -31,6 +31,8 @@ final class RequestExchange {
     var responseComplete = false
 
     var status = 0
+    /// How the response's body is framed, decided with its head.
+    var framing = ResponseBodyFraming.none
     var errorType: String?
     var responseBytes = 0
     var integrationStarted: NIODeadline?

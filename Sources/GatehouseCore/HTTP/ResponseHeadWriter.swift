@@ -1,0 +1,73 @@
+import NIOCore
+import NIOHTTP1
+
+/// How the body of one client response travels (RFC 9112 §6.3), decided once from the request and the response
+/// head.
+enum ResponseBodyFraming: Equatable {
+    /// No body whatever the headers say: a response to HEAD, a 1xx, 204 or 304. Body bytes are dropped.
+    case none
+    /// `content-length` is given: the bytes pass as they are.
+    case fixed
+    /// HTTP/1.1 without a length: chunked, ended by the last chunk.
+    case chunked
+    /// HTTP/1.0 without a length: the body ends when the connection closes.
+    case untilClose
+
+    init(status: HTTPResponseStatus, requestMethod: HTTPMethod, version: HTTPVersion, hasContentLength: Bool) {
+        let code = status.code
+        if requestMethod == .HEAD || (100..<200).contains(code) || code == 204 || code == 304 {
+            self = .none
+        } else if hasContentLength {
+            self = .fixed
+        } else if version.major == 1 && version.minor == 0 {
+            self = .untilClose
+        } else {
+            self = .chunked
+        }
+    }
+}
+
+/// Writes a client response head straight into bytes: the status line, then the headers as they are handed over,
+/// then the framing header and the blank line.
+///
+/// Relayed heads are written from the upstream's parsed headers without an `HTTPHeaders` in between, and no
+/// `HTTPServerResponsePart` is boxed through the pipeline. Names and values come from llhttp (the upstream's head),
+/// from configuration checked against the RFC 9110 token rule (MOCK), or from Gatehouse itself, so no CR or LF can
+/// reach the wire through them.
+struct ResponseHeadWriter {
+    private(set) var buffer: ByteBuffer
+
+    init(allocator: ByteBufferAllocator, version: HTTPVersion, status: HTTPResponseStatus, capacity: Int = 512) {
+        buffer = allocator.buffer(capacity: capacity)
+        buffer.writeStaticString(version.major == 1 && version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        buffer.writeString(String(status.code))
+        buffer.writeStaticString(" ")
+        buffer.writeString(status.reasonPhrase)
+        buffer.writeStaticString("\r\n")
+    }
+
+    mutating func add(_ name: String, _ value: String) {
+        buffer.writeString(name)
+        buffer.writeStaticString(": ")
+        buffer.writeString(value)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Ends the head; a chunked body announces itself here.
+    mutating func finish(framing: ResponseBodyFraming) -> ByteBuffer {
+        if framing == .chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+        buffer.writeStaticString("\r\n")
+        return buffer
+    }
+
+    /// `SIZE\r\n` before a chunk of `count` bytes.
+    static func chunkHeader(_ count: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var header = allocator.buffer(capacity: 18)
+        header.writeString(String(count, radix: 16))
+        header.writeStaticString("\r\n")
+        return header
+    }
+
+    static let chunkEnd = ByteBuffer(staticString: "\r\n")
+    static let lastChunk = ByteBuffer(staticString: "0\r\n\r\n")
+}
