@@ -34,6 +34,20 @@ def gw(pki, upstream, start_gateway):
                 "stages": {"prod": {}},
                 "routes": [
                     {"route": "GET /ping", "integration": h.mock(200, '{"pong":true}')},
+                    {
+                        "route": "GET /mock-framing",
+                        "integration": h.mock(
+                            201,
+                            "mocked",
+                            headers={
+                                "Transfer-Encoding": "chunked",
+                                "Connection": "close",
+                                "Keep-Alive": "timeout=1",
+                                "X-Amzn-RequestId": "configured-id",
+                                "X-Custom": "kept",
+                            },
+                        ),
+                    },
                     {"route": "ANY /{proxy+}", "integration": h.proxy(upstream.url + "/{proxy}")},
                 ],
             }
@@ -137,6 +151,24 @@ def test_http10_without_keep_alive_is_closed_after_response(gw):
 
 
 # ---------------------------------------------------------------------------------------------- framing
+
+
+def test_mock_headers_cannot_change_framing_request_id_or_connection(gw):
+    # The body's length, the request id and the connection's fate are Gatehouse's: configured copies are not sent.
+    conn = h.RawConn(gw)
+    try:
+        for _ in range(2):  # the configured "Connection: close" does not close the keep-alive connection
+            conn.send(head("GET", "/prod/mock-framing"))
+            resp = conn.read_response()
+            assert resp.status == 201, resp
+            assert resp.body == b"mocked"
+            assert resp.header("content-length") == "6", resp
+            for name in ("Transfer-Encoding", "Connection", "Keep-Alive"):
+                assert resp.header(name) is None, resp
+            assert resp.headers_named("x-amzn-RequestId") == [h.assert_request_id(resp)], resp
+            assert resp.header("X-Custom") == "kept"
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize(
