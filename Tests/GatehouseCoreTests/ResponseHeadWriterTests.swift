@@ -57,4 +57,23 @@ import Testing
     func chunkSizesAreLowercaseHex(count: Int, header: String) {
         #expect(text(ResponseHeadWriter.chunkHeader(count, allocator: ByteBufferAllocator())) == header)
     }
+
+    @Test(arguments: [100, 103, 204])
+    func statusesWithoutContentNeverCarryALength(code: Int) {
+        var writer = ResponseHeadWriter(
+            allocator: ByteBufferAllocator(), version: .http1_1, status: HTTPResponseStatus(statusCode: code))
+        writer.add("Content-Length", "0")
+        writer.add("x-kept", "1")
+        let head = text(writer.finish(framing: .none))
+        #expect(!head.lowercased().contains("content-length"))
+        #expect(head.contains("x-kept: 1\r\n"))
+    }
+
+    @Test(arguments: [200, 304, 404])
+    func otherStatusesKeepTheirLength(code: Int) {
+        var writer = ResponseHeadWriter(
+            allocator: ByteBufferAllocator(), version: .http1_1, status: HTTPResponseStatus(statusCode: code))
+        writer.add("content-length", "12")
+        #expect(text(writer.finish(framing: .fixed)).contains("content-length: 12\r\n"))
+    }
 }

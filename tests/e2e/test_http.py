@@ -48,6 +48,7 @@ def gw(pki, upstream, start_gateway):
                             },
                         ),
                     },
+                    {"route": "GET /mock-no-content", "integration": h.mock(204, "", headers={"X-Custom": "kept"})},
                     {"route": "ANY /{proxy+}", "integration": h.proxy(upstream.url + "/{proxy}")},
                 ],
             }
@@ -151,6 +152,21 @@ def test_http10_without_keep_alive_is_closed_after_response(gw):
 
 
 # ---------------------------------------------------------------------------------------------- framing
+
+
+def test_no_content_answer_carries_no_length_and_keeps_the_connection_in_step(gw):
+    # RFC 9110 §8.6: no Content-Length on a 204, not even "0" (the MOCK's own length header is dropped).
+    conn = h.RawConn(gw)
+    try:
+        conn.send(head("GET", "/prod/mock-no-content"))
+        resp = conn.read_response()
+        assert resp.status == 204, resp
+        assert resp.header("content-length") is None and resp.header("transfer-encoding") is None, resp
+        assert resp.header("X-Custom") == "kept"
+        conn.send(head("GET", "/prod/ping"))
+        assert conn.read_response().body == b'{"pong":true}'
+    finally:
+        conn.close()
 
 
 def test_mock_headers_cannot_change_framing_request_id_or_connection(gw):

@@ -36,8 +36,11 @@ enum ResponseBodyFraming: Equatable {
 /// reach the wire through them.
 struct ResponseHeadWriter {
     private(set) var buffer: ByteBuffer
+    /// A 1xx or 204 response must not carry `Content-Length` (RFC 9110 §8.6): a configured or relayed one is dropped.
+    private let dropsContentLength: Bool
 
     init(allocator: ByteBufferAllocator, version: HTTPVersion, status: HTTPResponseStatus, capacity: Int = 512) {
+        dropsContentLength = (100..<200).contains(status.code) || status.code == 204
         buffer = allocator.buffer(capacity: capacity)
         buffer.writeStaticString(version.major == 1 && version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
         buffer.writeString(String(status.code))
@@ -47,6 +50,7 @@ struct ResponseHeadWriter {
     }
 
     mutating func add(_ name: String, _ value: String) {
+        if dropsContentLength && Self.contentLength.contains(name) { return }
         buffer.writeString(name)
         buffer.writeStaticString(": ")
         buffer.writeString(value)
@@ -67,6 +71,8 @@ struct ResponseHeadWriter {
         header.writeStaticString("\r\n")
         return header
     }
+
+    private static let contentLength = HeaderNameSet(["content-length"])
 
     static let chunkEnd = ByteBuffer(staticString: "\r\n")
     static let lastChunk = ByteBuffer(staticString: "0\r\n\r\n")
