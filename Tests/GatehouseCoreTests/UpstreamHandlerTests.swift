@@ -22,25 +22,53 @@ private final class RecordingReceiver: UpstreamResponseReceiver {
     private func upstreamChannel() throws -> (EmbeddedChannel, UpstreamConnectionPool, UpstreamHandler) {
         let channel = EmbeddedChannel()
         let pool = UpstreamConnectionPool(eventLoop: channel.eventLoop)
-        let handler = UpstreamHandler(pool: pool, address: address)
-        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-        try channel.pipeline.syncOperations.addHandler(handler)
+        try UpstreamPipeline.install(on: channel, pool: pool, address: address)
+        let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9000)).wait()
         return (channel, pool, handler)
     }
 
-    private func sendRequest(_ channel: EmbeddedChannel) throws {
-        try channel.writeOutbound(
-            HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")))
-        try channel.writeOutbound(HTTPClientRequestPart.end(nil))
-        _ = try channel.readOutbound(as: ByteBuffer.self)
+    @discardableResult
+    private func sendRequest(
+        _ channel: EmbeddedChannel, _ handler: UpstreamHandler, method: HTTPMethod = .GET, body: String? = nil
+    ) throws -> String {
+        var headers: [(name: String, value: String)] = [("host", "127.0.0.1:9000")]
+        if let body { headers.append(("content-length", String(body.utf8.count))) }
+        let request = UpstreamRequest(method: method, uri: "/a?b=1", headers: headers)
+        #expect(handler.requestWriter.send(request, body: body.map { ByteBuffer(string: $0) }))
+        var wire = ""
+        while let part = try channel.readOutbound(as: ByteBuffer.self) { wire += String(buffer: part) }
+        return wire
+    }
+
+    @Test func requestsLeaveAsBytes() throws {
+        let (channel, _, handler) = try upstreamChannel()
+        let wire = try sendRequest(channel, handler, method: .POST, body: "hello")
+        #expect(wire == "POST /a?b=1 HTTP/1.1\r\nhost: 127.0.0.1:9000\r\ncontent-length: 5\r\n\r\nhello")
+    }
+
+    @Test func aResponseToHeadIsReadWithoutABody() throws {
+        // The decoder is told the method: a HEAD answer's Content-Length announces a body that never comes, and
+        // the next response on the connection must not be taken for it.
+        let (channel, pool, handler) = try upstreamChannel()
+        let receiver = RecordingReceiver()
+        handler.prepareForExchange(receiver: receiver)
+        try sendRequest(channel, handler, method: .HEAD)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n"))
+        #expect(receiver.events == ["head 200", "end"])
+        #expect(pool.takeIdle(address) === channel)
+        let next = RecordingReceiver()
+        handler.prepareForExchange(receiver: next)
+        try sendRequest(channel, handler)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"))
+        #expect(next.events == ["head 200", "body 2", "end"])
     }
 
     @Test func aCompleteKeepAliveResponseReturnsTheConnectionToThePool() throws {
         let (channel, pool, handler) = try upstreamChannel()
         let receiver = RecordingReceiver()
         handler.prepareForExchange(receiver: receiver)
-        try sendRequest(channel)
+        try sendRequest(channel, handler)
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"))
         #expect(receiver.events == ["head 200", "body 2", "end"])
         #expect(channel.isActive)
@@ -52,7 +80,7 @@ private final class RecordingReceiver: UpstreamResponseReceiver {
         let (channel, pool, handler) = try upstreamChannel()
         let receiver = RecordingReceiver()
         handler.prepareForExchange(receiver: receiver)
-        try sendRequest(channel)
+        try sendRequest(channel, handler)
         try channel.writeInbound(
             ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"))
         #expect(receiver.events == ["head 200", "end"])
@@ -64,8 +92,8 @@ private final class RecordingReceiver: UpstreamResponseReceiver {
         // An exchange gave the connection up (it timed out, or its client left), or the upstream answered while
         // the connection sat idle in the pool: either way the bytes belong to nobody, and the connection is
         // in an unknown state.
-        let (channel, pool, _) = try upstreamChannel()
-        try sendRequest(channel)
+        let (channel, pool, handler) = try upstreamChannel()
+        try sendRequest(channel, handler)
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"))
         #expect(!channel.isActive)
         #expect(pool.takeIdle(address) == nil)

@@ -37,18 +37,18 @@ import Testing
             client: head, integration: target, match: match, requestID: "rid", connection: connection,
             principal: principal, bodyLength: 0)
         #expect(built.uri == "/v1/users/a%20b?x=1&y")
-        #expect(built.headers["host"] == ["127.0.0.1:9000"])
-        #expect(built.headers["x-forwarded-for"] == ["127.0.0.1"])
-        #expect(built.headers["x-forwarded-host"] == ["orders.internal"])
-        #expect(built.headers["x-forwarded-proto"] == ["https"])
-        #expect(built.headers["x-forwarded-client-cert"] == [], "no client identity on this connection")
-        #expect(built.headers["x-gatehouse-principal"] == ["arn:aws:iam::123456789012:user/alice"])
-        #expect(built.headers["x-gatehouse-source-vpce"] == ["vpce-dev"])
-        #expect(built.headers["x-request-id"] == ["rid"])
+        #expect(built.values("host") == ["127.0.0.1:9000"])
+        #expect(built.values("x-forwarded-for") == ["127.0.0.1"])
+        #expect(built.values("x-forwarded-host") == ["orders.internal"])
+        #expect(built.values("x-forwarded-proto") == ["https"])
+        #expect(built.values("x-forwarded-client-cert") == [], "no client identity on this connection")
+        #expect(built.values("x-gatehouse-principal") == ["arn:aws:iam::123456789012:user/alice"])
+        #expect(built.values("x-gatehouse-source-vpce") == ["vpce-dev"])
+        #expect(built.values("x-request-id") == ["rid"])
         for name in ["connection", "x-custom-hop", "authorization", "x-amz-security-token", "te", "upgrade"] {
-            #expect(built.headers[name].isEmpty, "\(name) must not be forwarded")
+            #expect(built.values(name).isEmpty, "\(name) must not be forwarded")
         }
-        #expect(built.headers["accept"] == ["application/json"])
+        #expect(built.values("accept") == ["application/json"])
     }
 
     @Test func greedyParametersKeepSegments() {

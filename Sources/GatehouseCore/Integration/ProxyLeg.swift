@@ -65,15 +65,10 @@ final class ProxyLeg: UpstreamResponseReceiver {
             return
         }
         upstreamHandler.prepareForExchange(receiver: self)
-        let head = UpstreamRequestBuilder.build(
+        let request = UpstreamRequestBuilder.build(
             client: exchange.head, integration: integration, match: admitted.match, requestID: exchange.requestID,
             connection: connection, principal: exchange.principal, bodyLength: exchange.body?.readableBytes ?? 0)
-        channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        if let body = exchange.body, body.readableBytes > 0 {
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
-        }
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        if !channel.isActive {
+        if !upstreamHandler.requestWriter.send(request, body: exchange.body) || !channel.isActive {
             upstreamFailed(ChannelError.ioOnClosedChannel, responseStarted: false)
         }
     }

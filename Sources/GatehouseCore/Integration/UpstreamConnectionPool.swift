@@ -38,10 +38,7 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Every header sent upstream was parsed (and so validated) by llhttp on the client leg, or is
-                    // Gatehouse's own: NIO's outbound validator would check them a second time per request.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler(pool: self, address: address))
+                    try UpstreamPipeline.install(on: channel, pool: self, address: address)
                 }
             }
         switch address {

@@ -15,10 +15,13 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private(set) var reusable = true
     private let pool: UpstreamConnectionPool
     private let address: Upstream
+    /// Where this connection's requests are written.
+    let requestWriter: UpstreamRequestWriter
 
-    init(pool: UpstreamConnectionPool, address: Upstream) {
+    init(pool: UpstreamConnectionPool, address: Upstream, requestWriter: UpstreamRequestWriter) {
         self.pool = pool
         self.address = address
+        self.requestWriter = requestWriter
     }
 
     func prepareForExchange(receiver: any UpstreamResponseReceiver) {

@@ -23,8 +23,8 @@ struct UpstreamRequestBuilder {
     static func build(
         client head: HTTPRequestHead, integration: ProxyTarget, match: RouteMatch, requestID: String,
         connection: ConnectionState, principal: CallerPrincipal?, bodyLength: Int
-    ) -> HTTPRequestHead {
-        var headers: [(String, String)] = []
+    ) -> UpstreamRequest {
+        var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(head.headers.count + 8)
         headers.append(("host", integration.hostHeader))
         EndToEndHeaders.forEach(head.headers, except: reservedRequestHeaders) { headers.append(($0, $1)) }
@@ -49,7 +49,7 @@ struct UpstreamRequestBuilder {
         }
         headers.append(("x-request-id", requestID))
         let uri = upstreamTarget(template: integration.pathTemplate, parameters: match.parameters, clientURI: head.uri)
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: HTTPHeaders(headers))
+        return UpstreamRequest(method: head.method, uri: uri, headers: headers)
     }
 
     /// The path from the integration template with `{name}` filled from the route (each segment re-encoded), and

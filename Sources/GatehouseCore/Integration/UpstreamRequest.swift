@@ -1,0 +1,86 @@
+import GatehouseConfig
+import NIOCore
+import NIOHTTP1
+
+/// The request an upstream receives, as `UpstreamRequestBuilder` decided it: written once into bytes, with no
+/// `HTTPHeaders` or NIO request encoder in between.
+///
+/// Names and values come from the client's head as llhttp parsed it (no CR or LF can be in them), from
+/// configuration, or from Gatehouse itself; the URI is re-encoded from decoded segments plus the client's query,
+/// which llhttp also parsed.
+struct UpstreamRequest {
+    let method: HTTPMethod
+    let uri: String
+    let headers: [(name: String, value: String)]
+
+    /// Every value of a header, matched case-insensitively, in order.
+    func values(_ name: String) -> [String] {
+        headers.filter { HeaderNameSet.equalIgnoringASCIICase($0.name.utf8, name.utf8) }.map(\.value)
+    }
+
+    /// `METHOD URI HTTP/1.1`, the headers, and the blank line.
+    func head(allocator: ByteBufferAllocator) -> ByteBuffer {
+        var size = 32 + uri.utf8.count
+        for header in headers { size += header.name.utf8.count + header.value.utf8.count + 4 }
+        var buffer = allocator.buffer(capacity: size)
+        buffer.writeString(method.rawValue)
+        buffer.writeStaticString(" ")
+        buffer.writeString(uri)
+        buffer.writeStaticString(" HTTP/1.1\r\n")
+        for header in headers {
+            buffer.writeString(header.name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(header.value)
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+        return buffer
+    }
+}
+
+/// The first handler of an upstream connection (nearest the socket): requests leave through it as bytes, below the
+/// response decoder. The decoder is told each request's method, as it would be by watching a typed write, so that it
+/// reads a response to HEAD without a body.
+final class UpstreamRequestWriter: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
+
+    private let decoder: HTTPResponseDecoder
+    private var context: ChannelHandlerContext?
+
+    init(decoder: HTTPResponseDecoder) {
+        self.decoder = decoder
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Writes and flushes the request; false when the connection's pipeline is gone.
+    func send(_ request: UpstreamRequest, body: ByteBuffer?) -> Bool {
+        guard let context else { return false }
+        decoder.write(data: .head(HTTPRequestHead(version: .http1_1, method: request.method, uri: request.uri)))
+        context.write(wrapOutboundOut(.byteBuffer(request.head(allocator: context.channel.allocator))), promise: nil)
+        if let body, body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil)
+        }
+        context.flush()
+        return true
+    }
+}
+
+/// The handlers of an upstream connection, in one place for the pool and the tests.
+enum UpstreamPipeline {
+    static func install(on channel: Channel, pool: UpstreamConnectionPool, address: Upstream) throws {
+        let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
+        let writer = UpstreamRequestWriter(decoder: decoder)
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(writer)
+        try sync.addHandler(ByteToMessageHandler(decoder))
+        try sync.addHandler(UpstreamHandler(pool: pool, address: address, requestWriter: writer))
+    }
+}
