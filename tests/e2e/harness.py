@@ -953,6 +953,18 @@ class RawConn:
         with contextlib.suppress(OSError):
             self.sock.close()
 
+    def __enter__(self) -> "RawConn":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def raw_head(method: str, path: str, *headers: str, version: str = "HTTP/1.1") -> bytes:
+    """A request head written verbatim (with `Host: localhost`), for `RawConn.send`."""
+    lines = [f"{method} {path} {version}", "Host: localhost", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
 
 def tls_outcome(gw: Gateway, ctx: ssl.SSLContext, *, source=None, listener="https", path="/prod/ping"):
     """Handshake, send one request, read the answer. Returns ('ok', Response) or (failure kind, detail).

@@ -302,71 +302,56 @@ def test_bodyless_responses_keep_the_connection_in_step(gw, method, path, status
     # These answers carry no body whatever their framing headers say; a relay that sent one (or a chunked
     # terminator) would be read as the start of the next response on the connection.
     m = h.marker()
-    conn = h.RawConn(gw)
-    try:
-        conn.send(f"{method} /prod/{m}/{path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+    with h.RawConn(gw) as conn:
+        conn.send(h.raw_head(method, f"/prod/{m}/{path}"))
         resp = conn.read_response(head=True)
         assert resp.status == status, resp
         assert resp.header("content-length") == length, resp
         assert resp.header("transfer-encoding") == coding, resp
         h.assert_request_id(resp)
-        conn.send(f"GET /prod/{m}/bytes/7 HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        conn.send(h.raw_head("GET", f"/prod/{m}/bytes/7"))
         following = conn.read_response()
         assert following.status == 200, following
         assert following.body == h.pattern_bytes(7)
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize("size", [1000, 70_000], ids=["one-small-chunk", "chunks-over-the-join-limit"])
 def test_chunked_upstream_body_is_rechunked_for_http11(gw, size):
     m = h.marker()
-    conn = h.RawConn(gw)
-    try:
-        conn.send(f"GET /prod/{m}/stream/{size} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+    with h.RawConn(gw) as conn:
+        conn.send(h.raw_head("GET", f"/prod/{m}/stream/{size}"))
         resp = conn.read_response()
         assert resp.status == 200, resp
         assert resp.header("transfer-encoding") == "chunked" and resp.header("content-length") is None, resp
         assert resp.body == h.pattern_bytes(size)
-        conn.send(f"GET /prod/{m}/bytes/5 HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        conn.send(h.raw_head("GET", f"/prod/{m}/bytes/5"))
         assert conn.read_response().body == h.pattern_bytes(5)  # the last chunk ended the body exactly
-    finally:
-        conn.close()
 
 
 def test_chunked_upstream_body_runs_until_close_for_http10(gw):
     # HTTP/1.0 has no chunked coding: the body is delimited by closing the connection, which the head announces.
     m = h.marker()
-    conn = h.RawConn(gw)
-    try:
-        conn.send(f"GET /prod/{m}/stream/3000 HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n".encode())
+    with h.RawConn(gw) as conn:
+        conn.send(h.raw_head("GET", f"/prod/{m}/stream/3000", "Connection: keep-alive", version="HTTP/1.0"))
         resp = conn.read_response()
         assert resp.status == 200, resp
         assert resp.version == "HTTP/1.0", resp
         assert resp.header("transfer-encoding") is None and resp.header("content-length") is None, resp
         assert (resp.header("connection") or "").lower() == "close", resp
         assert resp.body == h.pattern_bytes(3000)
-    finally:
-        conn.close()
 
 
 def test_expect_100_continue_gets_the_interim_answer_before_the_body(gw, upstream):
     m = h.marker()
-    conn = h.RawConn(gw)
-    try:
-        body = b"sent after 100 Continue"
-        conn.send(
-            f"POST /prod/{m} HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n".encode()
-        )
+    body = b"sent after 100 Continue"
+    with h.RawConn(gw) as conn:
+        conn.send(h.raw_head("POST", f"/prod/{m}", "Expect: 100-continue", f"Content-Length: {len(body)}"))
         interim = conn.read_response(head=True)
         assert interim.status == 100, interim
         conn.send(body)
         resp = conn.read_response()
         assert resp.status == 200, resp
         h.assert_request_id(resp)
-    finally:
-        conn.close()
     assert upstream.one(m).body == body
 
 
@@ -401,11 +386,10 @@ def test_upstream_within_timeout_is_served(gw):
 def test_each_call_on_a_keep_alive_connection_gets_its_own_integration_timeout(gw):
     # One deadline timer serves all the upstream calls of a client connection and is moved lazily: a call that
     # finished must not leave a deadline that cuts the next one short, and a slow call must not outlive its own.
-    conn = h.RawConn(gw)
-    try:
+    with h.RawConn(gw) as conn:
         for ms, status in [(300, 200), (3000, 504), (350, 200), (3000, 504), (100, 200)]:
             start = time.monotonic()
-            conn.send(f"GET /prod/slow/{ms} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+            conn.send(h.raw_head("GET", f"/prod/slow/{ms}"))
             resp = conn.read_response()
             elapsed = time.monotonic() - start
             assert resp.status == status, (ms, resp)
@@ -413,8 +397,6 @@ def test_each_call_on_a_keep_alive_connection_gets_its_own_integration_timeout(g
                 assert 0.45 <= elapsed < 2.5, f"504 after {elapsed:.2f}s with timeout_ms 500"
             else:
                 assert elapsed >= ms / 1000 * 0.9, f"{ms} ms upstream answered after {elapsed:.2f}s"
-    finally:
-        conn.close()
 
 
 def test_gateway_keeps_serving_after_failures(gw):

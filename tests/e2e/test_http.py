@@ -57,9 +57,7 @@ def gw(pki, upstream, start_gateway):
     return start_gateway(cfg)
 
 
-def head(method, path, *headers, version="HTTP/1.1"):
-    lines = [f"{method} {path} {version}", "Host: localhost", *headers]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+head = h.raw_head
 
 
 def assert_closed(conn, timeout=5):
@@ -156,8 +154,7 @@ def test_http10_without_keep_alive_is_closed_after_response(gw):
 
 def test_no_content_answer_carries_no_length_and_keeps_the_connection_in_step(gw):
     # RFC 9110 §8.6: no Content-Length on a 204, not even "0" (the MOCK's own length header is dropped).
-    conn = h.RawConn(gw)
-    try:
+    with h.RawConn(gw) as conn:
         conn.send(head("GET", "/prod/mock-no-content"))
         resp = conn.read_response()
         assert resp.status == 204, resp
@@ -165,14 +162,11 @@ def test_no_content_answer_carries_no_length_and_keeps_the_connection_in_step(gw
         assert resp.header("X-Custom") == "kept"
         conn.send(head("GET", "/prod/ping"))
         assert conn.read_response().body == b'{"pong":true}'
-    finally:
-        conn.close()
 
 
 def test_mock_headers_cannot_change_framing_request_id_or_connection(gw):
     # The body's length, the request id and the connection's fate are Gatehouse's: configured copies are not sent.
-    conn = h.RawConn(gw)
-    try:
+    with h.RawConn(gw) as conn:
         for _ in range(2):  # the configured "Connection: close" does not close the keep-alive connection
             conn.send(head("GET", "/prod/mock-framing"))
             resp = conn.read_response()
@@ -183,8 +177,6 @@ def test_mock_headers_cannot_change_framing_request_id_or_connection(gw):
                 assert resp.header(name) is None, resp
             assert resp.headers_named("x-amzn-RequestId") == [h.assert_request_id(resp)], resp
             assert resp.header("X-Custom") == "kept"
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize(
