@@ -22,6 +22,17 @@ import Testing
 
     private func line(_ text: String) -> [UInt8] { Array((text + "\n").utf8) }
 
+    /// Runs `body` with a buffer writing to a fresh file and a one-thread event loop, and cleans both up.
+    private func withBufferAndLoop<Result>(
+        _ body: (_ buffer: AccessLineBuffer, _ sink: FileSink, _ loop: any EventLoop) throws -> Result
+    ) throws -> Result {
+        let sink = FileSink()
+        defer { sink.remove() }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        return try body(AccessLineBuffer(writer: FileDescriptorWriter(fileDescriptor: sink.fd)), sink, group.next())
+    }
+
     @Test func offTheEventLoopALineIsWrittenAtOnce() {
         let sink = FileSink()
         defer { sink.remove() }
@@ -31,53 +42,43 @@ import Testing
     }
 
     @Test func onAnEventLoopLinesWaitForTheTurnThenArriveInOrder() throws {
-        let sink = FileSink()
-        defer { sink.remove() }
-        let buffer = AccessLineBuffer(writer: FileDescriptorWriter(fileDescriptor: sink.fd))
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        let loop = group.next()
-        let seenDuringTurn = try loop.submit { () -> String in
-            for index in 1...3 { buffer.append(self.line("line \(index)")) }
-            return sink.written
-        }.wait()
-        #expect(seenDuringTurn == "", "lines are held until the turn ends")
-        // A task queued after the turn runs after the buffer's flush task.
-        try loop.submit {}.wait()
-        #expect(sink.written == "line 1\nline 2\nline 3\n")
+        try withBufferAndLoop { buffer, sink, loop in
+            let seenDuringTurn = try loop.submit { () -> String in
+                for index in 1...3 { buffer.append(self.line("line \(index)")) }
+                return sink.written
+            }.wait()
+            #expect(seenDuringTurn == "", "lines are held until the turn ends")
+            // A task queued after the turn runs after the buffer's flush task.
+            try loop.submit {}.wait()
+            #expect(sink.written == "line 1\nline 2\nline 3\n")
+        }
     }
 
     @Test func aFullBufferIsWrittenWithoutWaitingAndOrderIsKept() throws {
-        let sink = FileSink()
-        defer { sink.remove() }
-        let buffer = AccessLineBuffer(writer: FileDescriptorWriter(fileDescriptor: sink.fd))
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        let long = String(repeating: "x", count: 1000)
-        let writtenDuringTurn = try group.next().submit { () -> Int in
-            for index in 0..<100 { buffer.append(self.line("\(index) \(long)")) }
-            return sink.written.count
-        }.wait()
-        #expect(writtenDuringTurn >= 60_000, "more than 64 KiB must not wait for the turn to end")
-        try group.next().submit {}.wait()
-        let lines = sink.written.split(separator: "\n")
-        #expect(lines.count == 100)
-        #expect(lines.map { Int($0.prefix { $0 != " " }) } == (0..<100).map { $0 })
+        try withBufferAndLoop { buffer, sink, loop in
+            let long = String(repeating: "x", count: 1000)
+            let writtenDuringTurn = try loop.submit { () -> Int in
+                for index in 0..<100 { buffer.append(self.line("\(index) \(long)")) }
+                return sink.written.count
+            }.wait()
+            #expect(writtenDuringTurn >= 60_000, "more than 64 KiB must not wait for the turn to end")
+            try loop.submit {}.wait()
+            let lines = sink.written.split(separator: "\n")
+            #expect(lines.count == 100)
+            #expect(lines.map { Int($0.prefix { $0 != " " }) } == (0..<100).map { $0 })
+        }
     }
 
     @Test func flushWritesWhatIsWaiting() throws {
-        let sink = FileSink()
-        defer { sink.remove() }
-        let buffer = AccessLineBuffer(writer: FileDescriptorWriter(fileDescriptor: sink.fd))
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        let flushedInTurn = try group.next().submit { () -> String in
-            buffer.append(self.line("pending"))
-            buffer.flush()
-            return sink.written
-        }.wait()
-        #expect(flushedInTurn == "pending\n")
-        try group.next().submit {}.wait()
-        #expect(sink.written == "pending\n", "the scheduled flush finds nothing left to write")
+        try withBufferAndLoop { buffer, sink, loop in
+            let flushedInTurn = try loop.submit { () -> String in
+                buffer.append(self.line("pending"))
+                buffer.flush()
+                return sink.written
+            }.wait()
+            #expect(flushedInTurn == "pending\n")
+            try loop.submit {}.wait()
+            #expect(sink.written == "pending\n", "the scheduled flush finds nothing left to write")
+        }
     }
 }
