@@ -36,6 +36,6 @@ import Testing
 
     @Test(arguments: ["plain", "", "two words", "a=b", "quote\"d", "back\\slash", "tab\there", "ü", "x\u{7F}"])
     func staticKeysQuoteValuesLikeTheGenericField(value: String) {
-        #expect(fields { $0.field("KEY", value) } == fields { $0.field("KEY" as String, value) })
+        #expect(fields { $0.field("KEY" as StaticString, value) } == fields { $0.field("KEY" as String, value) })
     }
 }

@@ -7,8 +7,9 @@ import Systemd
 /// with one `write` when that batch is done.
 ///
 /// Under load a loop finishes several requests per wake-up; one `write` each was a tenth of the per-request system
-/// calls. A line waits at most until its event loop runs its queued tasks — the same turn of the loop — or until
-/// 64 KiB have gathered; a line logged off the event loops is written at once. Lines stay whole and in order.
+/// calls. The buffer is shared by all event loops: a line waits until the flush task of the first loop to queue one
+/// runs (the end of that loop's current turn), or until 64 KiB have gathered; a line logged off the event loops is
+/// written at once. Lines stay whole and in order.
 public final class AccessLineBuffer: Sendable {
     private struct State {
         var pending: [UInt8] = []
@@ -19,6 +20,8 @@ public final class AccessLineBuffer: Sendable {
 
     private let writer: FileDescriptorWriter
     private let state = NIOLockedValueBox(State())
+    /// Held from taking the waiting lines until they are written, so a batch taken later is never written first.
+    private let writeLock = NIOLock()
 
     public init(writer: FileDescriptorWriter) {
         self.writer = writer
@@ -33,8 +36,9 @@ public final class AccessLineBuffer: Sendable {
         let schedule = state.withLockedValue { state -> Bool? in
             if state.pending.count + line.count > Self.flushThreshold { return nil }
             state.pending.append(contentsOf: line)
-            defer { state.flushScheduled = true }
-            return !state.flushScheduled
+            let alreadyScheduled = state.flushScheduled
+            state.flushScheduled = true
+            return !alreadyScheduled
         }
         switch schedule {
         case .none: flush(appending: line)
@@ -58,6 +62,4 @@ public final class AccessLineBuffer: Sendable {
             if !bytes.isEmpty { writer.writeLine(bytes) }
         }
     }
-
-    private let writeLock = NIOLock()
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -6,9 +8,13 @@
 
 /// Writes whole lines to a file descriptor with as few `write` calls as possible.
 ///
-/// One `write` per record keeps concurrent records from interleaving (pipes guarantee it up to `PIPE_BUF`), and
-/// no buffering means nothing is lost when the process is killed.
+/// A record larger than what a pipe or socket takes at once (`PIPE_BUF` for pipes) needs several `write` calls, and
+/// access lines are written in batches of up to 64 KiB: so every writer in the process takes one lock around its
+/// calls, and records written concurrently (an access batch and an error record, both on standard error) never
+/// interleave. The writer itself holds nothing back.
 public struct FileDescriptorWriter: Sendable {
+    private static let writeLock = Mutex(())
+
     public let fileDescriptor: Int32
 
     public init(fileDescriptor: Int32) {
@@ -17,7 +23,7 @@ public struct FileDescriptorWriter: Sendable {
 
     /// Writes a whole line (bytes ending in a newline).
     public func writeLine(_ line: [UInt8]) {
-        line.withUnsafeBufferPointer { writeAll($0) }
+        line.withUnsafeBufferPointer { bytes in Self.writeLock.withLock { _ in writeAll(bytes) } }
     }
 
     private func writeAll(_ buffer: UnsafeBufferPointer<UInt8>) {
