@@ -10,6 +10,7 @@ import Testing
     @Test(
         arguments: [
             (200, .HEAD, 1, true, .none), (200, .HEAD, 1, false, .none), (200, .HEAD, 0, false, .none),
+            (200, .CONNECT, 1, false, .none),
             (100, .GET, 1, false, .none), (103, .GET, 1, false, .none), (204, .GET, 1, true, .none),
             (304, .GET, 1, true, .none), (304, .GET, 0, false, .none),
             (200, .GET, 1, true, .fixed), (500, .POST, 0, true, .fixed), (205, .GET, 1, true, .fixed),
@@ -18,7 +19,7 @@ import Testing
         ] as [Case])
     func framingFollowsRFC9112(testCase: Case) {
         let framing = ResponseBodyFraming(
-            status: HTTPResponseStatus(statusCode: testCase.status), requestMethod: testCase.method,
+            statusCode: testCase.status, requestMethod: testCase.method,
             version: HTTPVersion(major: 1, minor: testCase.minor), hasContentLength: testCase.length)
         #expect(framing == testCase.framing)
     }

@@ -361,6 +361,14 @@ class _UpstreamHandler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
             return
+        if "names-length-in-connection" in segs:  # an upstream that makes its own Content-Length hop-by-hop
+            data = b"length named in Connection"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Connection", "Content-Length")
+            self.end_headers()
+            self.wfile.write(data)
+            return
         if "bytes" in segs:
             i = segs.index("bytes")
             data = pattern_bytes(int(segs[i + 1]))

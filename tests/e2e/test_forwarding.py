@@ -341,6 +341,44 @@ def test_chunked_upstream_body_runs_until_close_for_http10(gw):
         assert resp.body == h.pattern_bytes(3000)
 
 
+def test_length_dropped_as_connection_named_is_replaced_by_chunking(gw):
+    # The framing follows the head Gatehouse writes: a Content-Length it does not forward cannot frame the body.
+    m = h.marker()
+    with h.RawConn(gw) as conn:
+        conn.send(h.raw_head("GET", f"/prod/{m}/names-length-in-connection"))
+        resp = conn.read_response()
+        assert resp.status == 200, resp
+        assert resp.header("content-length") is None and resp.header("transfer-encoding") == "chunked", resp
+        assert resp.body == b"length named in Connection"
+        conn.send(h.raw_head("GET", f"/prod/{m}/bytes/5"))
+        assert conn.read_response().body == h.pattern_bytes(5)
+
+
+def test_pipelined_request_whose_body_arrives_later_is_read_to_the_end(gw, upstream):
+    # A request queued behind a slow one, with only part of its body sent: once the slow one is answered, reading
+    # must resume for the rest of the body.
+    m = h.marker()
+    with h.RawConn(gw) as conn:
+        conn.send(h.raw_head("GET", "/prod/slow/300") + h.raw_head("POST", f"/prod/{m}", "Content-Length: 10") + b"12345")
+        assert conn.read_response().status == 200
+        time.sleep(0.2)
+        conn.send(b"67890")
+        resp = conn.read_response()
+        assert resp.status == 200, resp
+    assert upstream.one(m).body == b"1234567890"
+
+
+def test_http10_expect_is_ignored(gw, upstream):
+    # RFC 9110 §10.1.1: an HTTP/1.0 client would not understand a 100; the answer is the final one.
+    m = h.marker()
+    with h.RawConn(gw) as conn:
+        conn.send(h.raw_head("POST", f"/prod/{m}", "Expect: 100-continue", "Content-Length: 4", version="HTTP/1.0"))
+        conn.send(b"body")
+        resp = conn.read_response()
+        assert resp.status == 200, resp
+    assert upstream.one(m).body == b"body"
+
+
 def test_expect_100_continue_gets_the_interim_answer_before_the_body(gw, upstream):
     m = h.marker()
     body = b"sent after 100 Continue"

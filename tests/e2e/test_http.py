@@ -164,6 +164,28 @@ def test_no_content_answer_carries_no_length_and_keeps_the_connection_in_step(gw
         assert conn.read_response().body == b'{"pong":true}'
 
 
+def test_head_to_a_gateway_error_has_its_length_and_no_body(gw):
+    with h.RawConn(gw) as conn:
+        conn.send(head("HEAD", "/nowhere"))
+        resp = conn.read_response(head=True)
+        assert resp.status == 404, resp
+        assert int(resp.header("content-length")) > 0, resp
+        conn.send(head("GET", "/prod/ping"))  # a body sent after the HEAD answer would be read here instead
+        assert conn.read_response().body == b'{"pong":true}'
+
+
+def test_http10_gateway_error_keeps_an_asked_for_keep_alive(gw):
+    with h.RawConn(gw) as conn:
+        conn.send(head("GET", "/nowhere", "Connection: keep-alive", version="HTTP/1.0"))
+        resp = conn.read_response()
+        assert (resp.version, resp.status) == ("HTTP/1.0", 404), resp
+        assert int(resp.header("content-length")) == len(resp.body) > 0, resp
+        assert (resp.header("connection") or "").lower() == "keep-alive", resp
+        h.assert_request_id(resp)
+        conn.send(head("GET", "/prod/ping", "Connection: keep-alive", version="HTTP/1.0"))
+        assert conn.read_response().body == b'{"pong":true}'
+
+
 def test_mock_headers_cannot_change_framing_request_id_or_connection(gw):
     # The body's length, the request id and the connection's fate are Gatehouse's: configured copies are not sent.
     with h.RawConn(gw) as conn:
@@ -190,6 +212,7 @@ def test_mock_headers_cannot_change_framing_request_id_or_connection(gw):
         pytest.param(["X-Folded: first", "\tsecond"], b"", id="obs-fold-tab"),
         pytest.param(["Host: second.example"], b"", id="two-hosts"),
         pytest.param(["HOST: localhost"], b"", id="two-hosts-same-value"),
+        pytest.param(["Host: second.example", "Content-Length: 0"], b"", id="two-hosts-with-a-length"),
     ],
 )
 def test_malformed_framing_is_400_and_closed(gw, upstream, headers, body):

@@ -4,7 +4,7 @@ import NIOHTTP1
 /// How the body of one client response travels (RFC 9112 §6.3), decided once from the request and the response
 /// head.
 enum ResponseBodyFraming: Equatable {
-    /// No body whatever the headers say: a response to HEAD, a 1xx, 204 or 304. Body bytes are dropped.
+    /// No body whatever the headers say: a response to HEAD or CONNECT, a 1xx, 204 or 304. Body bytes are dropped.
     case none
     /// `content-length` is given: the bytes pass as they are.
     case fixed
@@ -13,13 +13,14 @@ enum ResponseBodyFraming: Equatable {
     /// HTTP/1.0 without a length: the body ends when the connection closes.
     case untilClose
 
-    init(status: HTTPResponseStatus, requestMethod: HTTPMethod, version: HTTPVersion, hasContentLength: Bool) {
-        let code = status.code
-        if requestMethod == .HEAD || (100..<200).contains(code) || code == 204 || code == 304 {
+    init(statusCode code: Int, requestMethod: HTTPMethod, version: HTTPVersion, hasContentLength: Bool) {
+        if requestMethod == .HEAD || requestMethod == .CONNECT || (100..<200).contains(code) || code == 204
+            || code == 304
+        {
             self = .none
         } else if hasContentLength {
             self = .fixed
-        } else if version.major == 1 && version.minor == 0 {
+        } else if version == .http1_0 {
             self = .untilClose
         } else {
             self = .chunked
@@ -35,14 +36,17 @@ enum ResponseBodyFraming: Equatable {
 /// from configuration checked against the RFC 9110 token rule (MOCK), or from Gatehouse itself, so no CR or LF can
 /// reach the wire through them.
 struct ResponseHeadWriter {
-    private(set) var buffer: ByteBuffer
+    private var buffer: ByteBuffer
     /// A 1xx or 204 response must not carry `Content-Length` (RFC 9110 §8.6): a configured or relayed one is dropped.
     private let dropsContentLength: Bool
+    /// Whether a `Content-Length` went into the head: the body's framing follows what was written, not what the
+    /// source had (a relayed length can be dropped as named in `Connection`).
+    private(set) var hasContentLength = false
 
     init(allocator: ByteBufferAllocator, version: HTTPVersion, status: HTTPResponseStatus, capacity: Int = 512) {
         dropsContentLength = (100..<200).contains(status.code) || status.code == 204
         buffer = allocator.buffer(capacity: capacity)
-        buffer.writeStaticString(version.major == 1 && version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        buffer.writeStaticString(version == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 ")
         buffer.writeString(String(status.code))
         buffer.writeStaticString(" ")
         buffer.writeString(status.reasonPhrase)
@@ -50,7 +54,10 @@ struct ResponseHeadWriter {
     }
 
     mutating func add(_ name: String, _ value: String) {
-        if dropsContentLength && Self.contentLength.contains(name) { return }
+        if Self.contentLength.contains(name) {
+            if dropsContentLength { return }
+            hasContentLength = true
+        }
         buffer.writeString(name)
         buffer.writeStaticString(": ")
         buffer.writeString(value)
@@ -65,8 +72,8 @@ struct ResponseHeadWriter {
     }
 
     /// `SIZE\r\n` before a chunk of `count` bytes.
-    static func chunkHeader(_ count: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var header = allocator.buffer(capacity: 18)
+    static func chunkHeader(_ count: Int, allocator: ByteBufferAllocator, reserving extra: Int = 0) -> ByteBuffer {
+        var header = allocator.buffer(capacity: 18 + extra)
         header.writeString(String(count, radix: 16))
         header.writeStaticString("\r\n")
         return header

@@ -60,10 +60,27 @@ final class UpstreamRequestWriter: ChannelOutboundHandler, RemovableChannelHandl
         self.context = nil
     }
 
+    /// What the decoder needs to know of a request: only whether its response has a body (HEAD and CONNECT do not).
+    /// Made once, not per request.
+    private static let headNotice = HTTPClientRequestPart.head(
+        HTTPRequestHead(version: .http1_1, method: .HEAD, uri: "/"))
+    private static let connectNotice = HTTPClientRequestPart.head(
+        HTTPRequestHead(version: .http1_1, method: .CONNECT, uri: "/"))
+    private static let otherNotice = HTTPClientRequestPart.head(
+        HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"))
+
+    private static func methodNotice(_ method: HTTPMethod) -> HTTPClientRequestPart {
+        switch method {
+        case .HEAD: headNotice
+        case .CONNECT: connectNotice
+        default: otherNotice
+        }
+    }
+
     /// Writes and flushes the request; false when the connection's pipeline is gone.
     func send(_ request: UpstreamRequest, body: ByteBuffer?) -> Bool {
         guard let context else { return false }
-        decoder.write(data: .head(HTTPRequestHead(version: .http1_1, method: request.method, uri: request.uri)))
+        decoder.write(data: Self.methodNotice(request.method))
         context.write(wrapOutboundOut(.byteBuffer(request.head(allocator: context.channel.allocator))), promise: nil)
         if let body, body.readableBytes > 0 {
             context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil)

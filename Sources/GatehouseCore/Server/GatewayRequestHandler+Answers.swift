@@ -50,7 +50,7 @@ extension GatewayRequestHandler {
         closing: Bool, context: ChannelHandlerContext
     ) {
         if closing { exchange.keepAlive = false }
-        var writer = beginHead(exchange, status: status, hasContentLength: true, context: context)
+        var writer = beginHead(exchange, status: status, context: context)
         for (name, value) in headers where !Self.gatewayResponseHeaders.contains(name) {
             writer.add(name, value)
         }
@@ -68,27 +68,27 @@ extension GatewayRequestHandler {
         "x-amzn-requestid", "connection", "keep-alive", "transfer-encoding",
     ])
 
-    /// Starts a client response head; the body's framing is decided here and, for an HTTP/1.0 client, whether the
-    /// connection can stay open (only with a length, or without a body).
+    /// Starts a client response head: the status line.
     func beginHead(
-        _ exchange: RequestExchange, status: HTTPResponseStatus, hasContentLength: Bool, context: ChannelHandlerContext
+        _ exchange: RequestExchange, status: HTTPResponseStatus, context: ChannelHandlerContext
     ) -> ResponseHeadWriter {
-        let version = exchange.head.version
-        exchange.framing = ResponseBodyFraming(
-            status: status, requestMethod: exchange.head.method, version: version,
-            hasContentLength: hasContentLength)
-        if exchange.framing == .untilClose { exchange.keepAlive = false }
         exchange.status = Int(status.code)
-        return ResponseHeadWriter(allocator: context.channel.allocator, version: version, status: status)
+        return ResponseHeadWriter(allocator: context.channel.allocator, version: exchange.head.version, status: status)
     }
 
-    /// Ends a head with Gatehouse's own headers: the request id, and the connection semantics the client asked for.
+    /// Ends a head: the body's framing is decided from what was written (and, for an HTTP/1.0 client, whether the
+    /// connection can stay open: only with a length, or without a body), then Gatehouse's own headers — the request
+    /// id, and the connection semantics the client asked for.
     func endHead(_ writer: inout ResponseHeadWriter, _ exchange: RequestExchange) -> ByteBuffer {
-        writer.add("x-amzn-RequestId", exchange.requestID)
         let version = exchange.head.version
+        exchange.framing = ResponseBodyFraming(
+            statusCode: exchange.status, requestMethod: exchange.head.method,
+            version: version, hasContentLength: writer.hasContentLength)
+        if exchange.framing == .untilClose { exchange.keepAlive = false }
+        writer.add("x-amzn-RequestId", exchange.requestID)
         if !exchange.keepAlive {
             writer.add("connection", "close")
-        } else if version.major == 1 && version.minor == 0 {
+        } else if version == .http1_0 {
             writer.add("connection", "keep-alive")
         }
         return writer.finish(framing: exchange.framing)
@@ -107,13 +107,15 @@ extension GatewayRequestHandler {
         case .chunked:
             let count = buffer.readableBytes
             guard count > 0 else { return }
-            var header = ResponseHeadWriter.chunkHeader(count, allocator: context.channel.allocator)
             if count <= Self.joinedChunkLimit {
+                var header = ResponseHeadWriter.chunkHeader(
+                    count, allocator: context.channel.allocator, reserving: count + 2)
                 var chunk = buffer
                 header.writeBuffer(&chunk)
                 header.writeStaticString("\r\n")
                 context.write(wrapOutboundOut(.byteBuffer(header)), promise: nil)
             } else {
+                let header = ResponseHeadWriter.chunkHeader(count, allocator: context.channel.allocator)
                 context.write(wrapOutboundOut(.byteBuffer(header)), promise: nil)
                 context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
                 context.write(wrapOutboundOut(.byteBuffer(ResponseHeadWriter.chunkEnd)), promise: nil)

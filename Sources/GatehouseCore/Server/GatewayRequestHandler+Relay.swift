@@ -10,9 +10,7 @@ extension GatewayRequestHandler {
 
     func relayHead(_ head: HTTPResponseHead, exchange: RequestExchange) {
         guard let context else { return }
-        var writer = beginHead(
-            exchange, status: head.status, hasContentLength: head.headers.contains(name: "content-length"),
-            context: context)
+        var writer = beginHead(exchange, status: head.status, context: context)
         EndToEndHeaders.forEach(head.headers, except: Self.reservedResponseHeaders) { writer.add($0, $1) }
         context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange))), promise: nil)
     }

@@ -150,7 +150,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
                 exchange.body = context.channel.allocator.buffer(capacity: length)
             }
             state = .receiving(exchange)
-            if head.headers.contains(name: "expect"),
+            // An HTTP/1.0 client's Expect is ignored (RFC 9110 §10.1.1): it would not understand a 100.
+            if head.version != .http1_0, head.headers.contains(name: "expect"),
                 head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" })
             {
                 context.writeAndFlush(wrapOutboundOut(.byteBuffer(Self.continueHead)), promise: nil)
@@ -235,7 +236,9 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         state = .idle
         timeouts.exchangeFinished()
         processQueue(context: context)
-        if case .idle = state, readPending {
+        // Reading resumes unless a queued request is being answered already: a pipelined request whose body is
+        // still arriving (now `.receiving`) needs the rest of it read.
+        if readPending, !isResponding {
             readPending = false
             context.read()
         }
@@ -280,8 +283,13 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Reading goes on while a response is produced, so a keep-alive connection's read interest is not switched off
     /// and on for every request (two `epoll_ctl` calls each); it stops once a pipelined request is waiting, so what
     /// a client can queue is bounded by one read.
+    private var isResponding: Bool {
+        if case .responding = state { return true }
+        return false
+    }
+
     func read(context: ChannelHandlerContext) {
-        if case .responding = state, !queuedParts.isEmpty {
+        if isResponding, !queuedParts.isEmpty {
             readPending = true
             return
         }

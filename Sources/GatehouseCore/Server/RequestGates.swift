@@ -21,17 +21,18 @@ struct RequestGates {
 
     /// Gate 3 (framing and limits on the head): smuggling-prone framing is refused outright.
     func checkFraming(_ head: HTTPRequestHead) -> GatewayError? {
-        // Most requests have neither framing header and one Host: one pass over the names, no value lists built.
+        // One pass over the names; value lists are built only when a framing header is there (most requests have
+        // none).
         var framed = false
         var hosts = 0
         for (name, _) in head.headers {
             if Self.framingHeaders.contains(name) {
                 framed = true
-                break
+            } else if Self.host.contains(name) {
+                hosts += 1
             }
-            if Self.host.contains(name) { hosts += 1 }
         }
-        if !framed { return hosts > 1 ? .badRequest("Multiple Host headers") : nil }
+        if !framed { return hosts > 1 ? Self.multipleHosts : nil }
         let lengths = head.headers[canonicalForm: "content-length"]
         let transferEncodings = head.headers[canonicalForm: "transfer-encoding"]
         if !lengths.isEmpty && !transferEncodings.isEmpty {
@@ -47,12 +48,10 @@ struct RequestGates {
         if let coding = transferEncodings.last, coding.lowercased() != "chunked" {
             return .badRequest("Unsupported Transfer-Encoding")
         }
-        if head.headers["host"].count > 1 {
-            return .badRequest("Multiple Host headers")
-        }
-        return nil
+        return hosts > 1 ? Self.multipleHosts : nil
     }
 
+    private static let multipleHosts = GatewayError.badRequest("Multiple Host headers")
     private static let framingHeaders = HeaderNameSet(["content-length", "transfer-encoding"])
     private static let host = HeaderNameSet(["host"])
 
