@@ -123,6 +123,19 @@ let package = Package(
             name: "gatehouse-sigv4-bench",
             dependencies: ["SigV4"]
         ),
+        // Fuzz harnesses (scripts/fuzz builds them with libFuzzer and ASan); the ordinary build replays the
+        // committed corpora in Tests/Fuzz/Corpus through the same harnesses.
+        .executableTarget(
+            name: "gatehouse-fuzz",
+            dependencies: [
+                "SigV4",
+                "IPNetwork",
+                "AccessPolicy",
+                "GatehouseConfig",
+                "GatehouseCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(
             name: "GatehouseLoadTests",

@@ -3,8 +3,9 @@ import NIOCore
 
 /// Parses a PROXY protocol header (HAProxy's spec, v1 text and v2 binary) at the start of a connection. Only the
 /// source address matters to Gatehouse; `LOCAL` (v2) and `UNKNOWN` (v1) mean "use the connection's own peer".
-enum ProxyProtocolHeader {
-    enum Outcome: Equatable {
+/// `package` (not public) so the fuzz harness in `gatehouse-fuzz` can drive the parser directly.
+package enum ProxyProtocolHeader {
+    package enum Outcome: Equatable {
         case needMoreData
         /// The header was consumed; nil source means the proxy's own connection (LOCAL/UNKNOWN).
         case parsed(source: IPAddress?)
@@ -14,7 +15,7 @@ enum ProxyProtocolHeader {
     static let v2Signature: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A]
     static let v1MaximumLength = 107
 
-    static func parse(_ buffer: inout ByteBuffer) -> Outcome {
+    package static func parse(_ buffer: inout ByteBuffer) -> Outcome {
         let available = buffer.readableBytes
         guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return .needMoreData }
         if first == v2Signature[0] {
