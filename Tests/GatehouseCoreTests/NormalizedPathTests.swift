@@ -24,6 +24,8 @@ import Testing
         ("/prod/a%5Cadmin", .forbiddenEncodedCharacter),
         ("/prod/a\\admin", .forbiddenEncodedCharacter),
         ("/prod/a%00", .forbiddenEncodedCharacter),
+        // Found by scripts/fuzz (path target): a raw NUL was kept in the segment.
+        ("/prod/a\u{0}admin", .forbiddenEncodedCharacter),
         ("/prod/%zz", .badEscape),
         ("/prod/%e1%88", .badEscape),
         ("/..", .climbsAboveRoot),

@@ -58,7 +58,10 @@ public struct NormalizedPath: Sendable, Equatable {
 
     private static func decode(_ raw: Substring.UTF8View.SubSequence) throws(Problem) -> String {
         guard raw.contains(UInt8(ascii: "%")) else {
-            guard !raw.contains(UInt8(ascii: "\\")) else { throw .forbiddenEncodedCharacter }
+            // A raw NUL is refused as an encoded one is: routing and the upstream must not see different paths.
+            guard !raw.contains(where: { $0 == UInt8(ascii: "\\") || $0 == 0 }) else {
+                throw .forbiddenEncodedCharacter
+            }
             return String(decoding: raw, as: UTF8.self)
         }
         var bytes: [UInt8] = []
