@@ -7,5 +7,7 @@ struct FuzzTarget: Sendable {
     let name: String
     /// The longest input worth trying (libFuzzer's `-max_len`); longer inputs only test the parser's loop again.
     let maximumLength: Int
+    /// CPU time one input may cost (`GATEHOUSE_FUZZ_SLOW_MS` overrides it for every target).
+    var slowInputMilliseconds: Double = 10
     let run: @Sendable (_ input: [UInt8]) -> Void
 }

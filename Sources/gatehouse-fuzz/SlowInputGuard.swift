@@ -4,7 +4,8 @@
     import Darwin
 #endif
 
-/// Fails an input that costs more than a CPU-time budget (10 ms unless `GATEHOUSE_FUZZ_SLOW_MS` says otherwise).
+/// Fails an input that costs more than a CPU-time budget (the target's, 10 ms unless it says otherwise, or
+/// `GATEHOUSE_FUZZ_SLOW_MS` for every target).
 ///
 /// libFuzzer's `-timeout` counts whole seconds, too coarse for "no input is slower than 10 ms". The guard measures
 /// the thread's CPU time, not wall time, so a shared machine preempting the process does not fail an input; an
@@ -14,15 +15,15 @@
 struct SlowInputGuard: Sendable {
     static let warmUpRuns = 64
 
-    let budgetNanoseconds: UInt64
+    let overrideMilliseconds: Double?
 
     init(environment: [String: String]) {
-        let milliseconds = environment["GATEHOUSE_FUZZ_SLOW_MS"].flatMap { Double($0) } ?? 10
-        budgetNanoseconds = UInt64(max(milliseconds, 0) * 1_000_000)
+        overrideMilliseconds = environment["GATEHOUSE_FUZZ_SLOW_MS"].flatMap { Double($0) }
     }
 
     /// Runs `input` through `target`; aborts with the measured time when it is over budget.
     func run(_ target: FuzzTarget, _ input: [UInt8], runNumber: Int) {
+        let budgetNanoseconds = UInt64(max(overrideMilliseconds ?? target.slowInputMilliseconds, 0) * 1_000_000)
         guard runNumber >= SlowInputGuard.warmUpRuns, budgetNanoseconds > 0 else {
             target.run(input)
             return
