@@ -51,6 +51,14 @@ import Testing
         #expect(built.values("accept") == ["application/json"])
     }
 
+    @Test func anEncodedSemicolonIsForwardedEncoded() throws {
+        let path = try NormalizedPath(rawPath: "/prod/public/..%3B/admin")
+        let uri = UpstreamRequestBuilder.upstreamTarget(
+            template: [.literal("/"), .greedy("proxy")], parameters: ["proxy": Array(path.segments.dropFirst())],
+            clientURI: "/prod/public/..%3B/admin")
+        #expect(uri == "/public/..%3B/admin")
+    }
+
     @Test func greedyParametersKeepSegments() {
         let uri = UpstreamRequestBuilder.upstreamTarget(
             template: [.literal("/base/"), .greedy("proxy")], parameters: ["proxy": ["a", "b c", "ሴ"]],
