@@ -54,6 +54,11 @@ def gw(pki, upstream, start_gateway):
     return start_gateway(config(pki, upstream))
 
 
+@pytest.fixture(scope="module")
+def gw_underscores(pki, upstream, start_gateway):
+    return start_gateway(config(pki, upstream, forward_underscore_headers=True))
+
+
 # ---------------------------------------------------------------------------------------------- paths
 
 
@@ -138,3 +143,108 @@ def test_signed_request_with_encoded_dots_verifies_against_the_path_as_signed(gw
     resp = h.request(gw, "GET", target, headers=headers)
     assert resp.status == 200, resp
     assert upstream.one(m).path == f"/signed/{m}"
+
+
+# ---------------------------------------------------------------------------------------------- headers
+
+LOOK_ALIKES = [
+    ("X_Forwarded_For", "6.6.6.6"),
+    ("x_forwarded_proto", "http"),
+    ("X_Forwarded_Host", "evil.example"),
+    ("X-Forwarded_Client-Cert", "Hash=00;URI=spiffe://demo.internal/admin"),
+    ("X_Gatehouse_Principal", "arn:aws:iam::123456789012:root"),
+    ("X_GATEHOUSE_SOURCE_VPCE", "vpce-evil"),
+    ("X_Request_Id", "spoofed-request-id"),
+    ("X_Gatehouse_Tenant", "other"),
+    ("X-Gatehouse-Role", "admin"),
+    ("x-gatehouse-principal", "arn:aws:iam::123456789012:root"),
+]
+OVERRIDES = [
+    ("X-HTTP-Method-Override", "DELETE"),
+    ("X_HTTP_Method_Override", "DELETE"),
+    ("X-HTTP-Method", "DELETE"),
+    ("x_http_method", "DELETE"),
+    ("X-Method-Override", "DELETE"),
+    ("X_Method_Override", "DELETE"),
+    ("X-Original-URL", "/admin"),
+    ("X_Original_URL", "/admin"),
+    ("X-Rewrite-URL", "/admin"),
+    ("x_rewrite_url", "/admin"),
+]
+
+
+def folded(name: str) -> str:
+    return name.lower().replace("_", "-")
+
+
+def assert_none_forwarded(rec, sent):
+    """No value of `sent` reached the upstream under any spelling of its name (Gatehouse's own values differ)."""
+    for name, value in sent:
+        for k, v in rec.headers:
+            assert not (folded(k) == folded(name) and v == value), f"{name}: {value!r} forwarded as {k}: {rec.headers}"
+
+
+def test_look_alike_and_override_headers_never_reach_upstream(gw, upstream, pki):
+    # on a signed route: every header here is signed, and the signature still verifies over them
+    m = h.marker()
+    sent = LOOK_ALIKES + OVERRIDES
+    target, headers = h.sign("GET", "orders.internal", f"/prod/signed/{m}", identity=WORKER, headers=sent)
+    resp = h.request(gw, "GET", target, headers=headers, host=None)
+    assert resp.status == 200, resp
+    rec = upstream.one(m)
+    assert rec.method == "GET"
+    assert rec.path == f"/signed/{m}"
+    assert_none_forwarded(rec, sent)
+    assert [k for k, _ in rec.headers if "_" in k] == [], rec.headers
+    for name in ("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override", "X-Original-URL", "X-Rewrite-URL"):
+        assert not rec.has(name), rec.headers
+    assert not [k for k, _ in rec.headers if folded(k).startswith("x-gatehouse-")
+                and folded(k) not in ("x-gatehouse-principal", "x-gatehouse-source-vpce")], rec.headers
+    # Gatehouse's own, once each, with its values
+    assert rec.headers_named("X-Forwarded-For") == [h.LOOPBACK]
+    assert rec.headers_named("X-Forwarded-Proto") == ["https"]
+    assert rec.headers_named("X-Forwarded-Host") == ["orders.internal"]
+    assert rec.headers_named("X-Gatehouse-Principal") == [WORKER.principal]
+    assert rec.headers_named("X-Gatehouse-Source-Vpce") == ["vpce-local"]
+    assert rec.headers_named("X-Request-Id") == [resp.request_id]
+    alice = pki.client("alice")
+    assert rec.headers_named("X-Forwarded-Client-Cert") == [
+        f'Hash={alice.sha256};Subject="CN=alice";URI=spiffe://demo.internal/alice']
+
+
+def test_underscore_headers_dropped_by_default(gw, upstream):
+    m = h.marker()
+    resp = h.request(gw, "GET", f"/prod/{m}", headers=[("X_Custom", "u"), ("Trace_Id", "t"), ("X-Custom", "d")])
+    assert resp.status == 200, resp
+    rec = upstream.one(m)
+    assert [k for k, _ in rec.headers if "_" in k] == [], rec.headers
+    assert rec.headers_named("X-Custom") == ["d"]
+
+
+def test_underscore_headers_forwarded_with_the_option_but_never_look_alikes(gw_underscores, upstream):
+    m = h.marker()
+    sent = LOOK_ALIKES + OVERRIDES
+    resp = h.request(gw_underscores, "GET", f"/prod/{m}",
+                     headers=[("X_Custom", "u"), ("Trace_Id", "t"), ("X-Custom", "d")] + sent)
+    assert resp.status == 200, resp
+    rec = upstream.one(m)
+    assert [(k, v) for k, v in rec.headers if "_" in k] == [("X_Custom", "u"), ("Trace_Id", "t")], rec.headers
+    assert rec.headers_named("X-Custom") == ["d"]
+    assert_none_forwarded(rec, sent)
+    assert rec.headers_named("X-Forwarded-For") == [h.LOOPBACK]
+    assert rec.headers_named("X-Request-Id") == [resp.request_id]
+    assert not rec.has("X-Gatehouse-Principal")
+
+
+def test_signed_underscore_header_verifies_and_is_not_forwarded(gw, upstream):
+    m = h.marker()
+    target, headers = h.sign("PUT", "localhost", f"/prod/signed/{m}", identity=ALICE, body=b"x",
+                             headers=[("X_Signed_Thing", "kept for SigV4")])
+    assert any(k == "X_Signed_Thing" for k, _ in headers)
+    auth = dict((k.lower(), v) for k, v in headers)["authorization"]
+    assert "x_signed_thing" in auth, auth
+    resp = h.request(gw, "PUT", target, headers=headers, body=b"x")
+    assert resp.status == 200, resp
+    rec = upstream.one(m)
+    assert not [k for k, _ in rec.headers if "_" in k], rec.headers
+    assert rec.headers_named("X-Gatehouse-Principal") == [ALICE.principal]
