@@ -84,6 +84,16 @@ import Testing
         }
     }
 
+    @Test func presignedCredentialsStayOutOfTheUpstreamQuery() {
+        let uri = UpstreamRequestBuilder.upstreamTarget(
+            template: [.literal("/base")], parameters: [:],
+            clientURI: "/prod/x?b=2&X-Amz-Credential=AKID%2Fx&X-Amz-Signature=ab&a=%2F")
+        #expect(uri == "/base?b=2&a=%2F")
+        let onlyCredentials = UpstreamRequestBuilder.upstreamTarget(
+            template: [.literal("/base")], parameters: [:], clientURI: "/prod/x?X-Amz-Signature=ab")
+        #expect(onlyCredentials == "/base")
+    }
+
     @Test func anEncodedSemicolonIsForwardedEncoded() throws {
         let path = try NormalizedPath(rawPath: "/prod/public/..%3B/admin")
         let uri = UpstreamRequestBuilder.upstreamTarget(

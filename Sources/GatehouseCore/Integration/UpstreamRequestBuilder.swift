@@ -54,7 +54,7 @@ struct UpstreamRequestBuilder {
     }
 
     /// The path from the integration template with `{name}` filled from the route (each segment re-encoded), and
-    /// the client's query string passed through.
+    /// the client's query string passed through, less a presigned request's credentials.
     static func upstreamTarget(template: [UpstreamPathPart], parameters: [String: [String]], clientURI: String)
         -> String
     {
@@ -70,7 +70,7 @@ struct UpstreamRequestBuilder {
         }
         if uri.isEmpty || uri.first != "/" { uri = "/" + uri }
         if let mark = clientURI.firstIndex(of: "?") {
-            let query = clientURI[clientURI.index(after: mark)...]
+            let query = PresignedQueryFilter.forwardedQuery(clientURI[clientURI.index(after: mark)...])
             if !query.isEmpty {
                 uri += (uri.utf8.contains(UInt8(ascii: "?")) ? "&" : "?") + query
             }
