@@ -250,6 +250,35 @@ def test_signed_underscore_header_verifies_and_is_not_forwarded(gw, upstream):
     assert rec.headers_named("X-Gatehouse-Principal") == [ALICE.principal]
 
 
+def test_hop_by_hop_and_connection_named_headers_never_forwarded(gw, upstream):
+    m = h.marker()
+    with h.RawConn(gw) as conn:
+        conn.send(
+            h.raw_head(
+                "POST", f"/prod/{m}",
+                "Connection: keep-alive, X-Nominated",
+                "X-Nominated: hop",
+                "Keep-Alive: timeout=5",
+                "Proxy-Connection: keep-alive",
+                "TE: trailers",
+                "Trailer: X-Checksum",
+                "Transfer-Encoding: chunked",
+                "X-End-To-End: kept",
+            )[:-2]
+            + b"\r\n5\r\nhello\r\n0\r\nX-Checksum: abc\r\n\r\n"
+        )
+        resp = conn.read_response()
+    assert resp.status == 200, resp
+    rec = upstream.one(m)
+    for name in ("X-Nominated", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding"):
+        assert not rec.has(name), f"{name} forwarded: {rec.headers}"
+    for value in rec.headers_named("Connection"):
+        assert "nominated" not in value.lower(), rec.headers
+    assert rec.header("X-End-To-End") == "kept"
+    assert rec.headers_named("Content-Length") == ["5"]
+    assert rec.body == b"hello"
+
+
 # ---------------------------------------------------------------------------------------------- presigned
 
 AUTH_PARAMS = {
