@@ -3,13 +3,11 @@ import GatehousePKI
 import NIOHTTP1
 
 /// Builds the request the upstream receives (contract section 4): hop-by-hop headers and any header named in
-/// `Connection` removed, client copies of identity headers removed, then Gatehouse's own identity headers added.
+/// `Connection` removed, client copies of identity headers and their look-alikes removed (`ForwardedHeaderRule`),
+/// then Gatehouse's own identity headers added.
 struct UpstreamRequestBuilder {
     /// Headers only Gatehouse may set; a client's copies never reach the upstream.
-    static let identityHeaders: Set<String> = [
-        "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-client-cert",
-        "x-gatehouse-principal", "x-gatehouse-source-vpce", "x-request-id", "forwarded", "x-real-ip",
-    ]
+    static let identityHeaders = Set(ForwardedHeaderRule.ownedNames)
 
     /// Credentials that authenticated the client to Gatehouse, not to the upstream; `host` and `expect` are
     /// Gatehouse's to set; `content-length` is set from the body actually buffered.
@@ -27,7 +25,10 @@ struct UpstreamRequestBuilder {
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(head.headers.count + 8)
         headers.append(("host", integration.hostHeader))
-        EndToEndHeaders.forEach(head.headers, except: reservedRequestHeaders) { headers.append(($0, $1)) }
+        let rule = integration.forwardedHeaders
+        EndToEndHeaders.forEach(head.headers, except: reservedRequestHeaders) { name, value in
+            if rule.forwards(name.utf8) { headers.append((name, value)) }
+        }
         if bodyLength > 0 || head.headers.contains(name: "content-length")
             || head.headers.contains(name: "transfer-encoding")
         {
@@ -53,7 +54,7 @@ struct UpstreamRequestBuilder {
     }
 
     /// The path from the integration template with `{name}` filled from the route (each segment re-encoded), and
-    /// the client's query string passed through.
+    /// the client's query string passed through, less a presigned request's credentials.
     static func upstreamTarget(template: [UpstreamPathPart], parameters: [String: [String]], clientURI: String)
         -> String
     {
@@ -69,7 +70,7 @@ struct UpstreamRequestBuilder {
         }
         if uri.isEmpty || uri.first != "/" { uri = "/" + uri }
         if let mark = clientURI.firstIndex(of: "?") {
-            let query = clientURI[clientURI.index(after: mark)...]
+            let query = PresignedQueryFilter.forwardedQuery(clientURI[clientURI.index(after: mark)...])
             if !query.isEmpty {
                 uri += (uri.utf8.contains(UInt8(ascii: "?")) ? "&" : "?") + query
             }
