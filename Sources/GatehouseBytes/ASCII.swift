@@ -112,11 +112,13 @@ public enum ASCII {
         return value
     }
 
-    /// Appends `value` (not negative) in decimal, left-padded with zeros to at least `width` digits.
+    /// Appends `value` in decimal, its digits left-padded with zeros to at least `width` (a negative value gets a
+    /// `-` before them).
     public static func appendDecimal(_ value: Int, width: Int, to out: inout [UInt8]) {
-        precondition(value >= 0, "appendDecimal takes a value that is not negative")
+        if value < 0 { out.append(0x2d) }
+        var magnitude = value.magnitude
         var digits = 1
-        var rest = value / 10
+        var rest = magnitude / 10
         while rest > 0 {
             digits += 1
             rest /= 10
@@ -124,11 +126,10 @@ public enum ASCII {
         let count = max(digits, width)
         let start = out.count
         out.append(contentsOf: repeatElement(0x30, count: count))
-        rest = value
         var index = start + count - 1
-        while rest > 0 {
-            out[index] = UInt8(0x30 + rest % 10)
-            rest /= 10
+        while magnitude > 0 {
+            out[index] = UInt8(0x30 + magnitude % 10)
+            magnitude /= 10
             index -= 1
         }
     }

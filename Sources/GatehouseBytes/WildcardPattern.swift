@@ -118,27 +118,14 @@ public struct WildcardPattern: Sendable, Hashable {
         }
     }
 
-    /// The end of `segment` (no `*` in it) matched at `start`, within `start..<limit`; nil when it does not match.
+    /// The end of `segment` (no `*` in it) matched from `start` on, within `start..<limit`; nil when it does not
+    /// match.
     @inline(__always)
     private func forward(
         _ tokens: UnsafeBufferPointer<Token>, _ segment: Range<Int>, _ subject: UnsafeBufferPointer<UInt8>,
         at start: Int, limit: Int
     ) -> Int? {
-        var position = start
-        for index in segment {
-            guard position < limit else { return nil }
-            switch tokens[index] {
-            case .byte(let byte):
-                let actual = caseInsensitive ? ASCII.lowercased(subject[position]) : subject[position]
-                guard actual == byte else { return nil }
-                position += 1
-            case .one:
-                position = Self.nextScalar(subject, after: position, limit: limit)
-            case .star:
-                preconditionFailure("a segment holds no star")
-            }
-        }
-        return position
+        walk(tokens, segment, subject, from: start, limit: limit, step: 1)
     }
 
     /// The start of `segment` matched so that it ends at `end`, within `limit..<end`; nil when it does not match.
@@ -146,20 +133,37 @@ public struct WildcardPattern: Sendable, Hashable {
         _ tokens: UnsafeBufferPointer<Token>, _ segment: Range<Int>, _ subject: UnsafeBufferPointer<UInt8>,
         end: Int, limit: Int
     ) -> Int? {
-        var position = end
-        for index in segment.reversed() {
-            guard position > limit else { return nil }
+        walk(tokens, segment, subject, from: end, limit: limit, step: -1)
+    }
+
+    /// Walks `segment` over `subject` from `start` towards `limit`: forward (`step` 1, token by token from the first)
+    /// or backward (`step` -1, from the last token, each byte read just before the position). Returns where it stops.
+    @inline(__always)
+    private func walk(
+        _ tokens: UnsafeBufferPointer<Token>, _ segment: Range<Int>, _ subject: UnsafeBufferPointer<UInt8>,
+        from start: Int, limit: Int, step: Int
+    ) -> Int? {
+        var position = start
+        var index = step > 0 ? segment.lowerBound : segment.upperBound - 1
+        // The byte a token reads: at the position going forward, just before it going backward.
+        let lookBehind = step > 0 ? 0 : -1
+        while index >= segment.lowerBound && index < segment.upperBound {
+            guard step > 0 ? position < limit : position > limit else { return nil }
             switch tokens[index] {
             case .byte(let byte):
-                let actual = caseInsensitive ? ASCII.lowercased(subject[position - 1]) : subject[position - 1]
-                guard actual == byte else { return nil }
-                position -= 1
+                let actual = subject[position + lookBehind]
+                guard (caseInsensitive ? ASCII.lowercased(actual) : actual) == byte else { return nil }
+                position += step
             case .one:
-                position -= 1
-                while position > limit, subject[position] & 0xC0 == 0x80 { position -= 1 }
+                // One whole scalar: skip its UTF-8 continuation bytes.
+                position += step
+                while position != limit, position < subject.count, subject[position] & 0xC0 == 0x80 {
+                    position += step
+                }
             case .star:
                 preconditionFailure("a segment holds no star")
             }
+            index += step
         }
         return position
     }

@@ -65,5 +65,7 @@ import Testing
         #expect(text(0, 1) == "x0")
         #expect(text(0, 3) == "x000")
         #expect(text(Int.max, 1) == "x\(Int.max)")
+        #expect(text(-7, 2) == "x-07")
+        #expect(text(Int.min, 1) == "x\(Int.min)")
     }
 }
