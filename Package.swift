@@ -35,7 +35,7 @@ let package = Package(
             name: "SigV4",
             dependencies: [
                 "GatehouseBytes",
-                .product(name: "Crypto", package: "swift-crypto")
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // IP addresses and CIDR blocks: allowlists, internal-address rule, policy IpAddress conditions.
@@ -132,7 +132,7 @@ let package = Package(
             dependencies: ["SigV4"]
         ),
         .testTarget(name: "GatehouseBytesTests", dependencies: ["GatehouseBytes"]),
-        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "SigV4Tests", dependencies: ["GatehouseBytes", "SigV4"]),
         .testTarget(
             name: "GatehouseLoadTests",
             dependencies: [

@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// A raw query string, read in place as `name=value` pairs: the verifier looks up the `X-Amz-*` parameters and
 /// builds the canonical query from it without copying the query or allocating per pair.
 struct RawQuery: Sendable {
@@ -181,8 +183,8 @@ struct RawQuery: Sendable {
                 used += 1
             } else {
                 scratch[used] = ASCII.percent
-                scratch[used + 1] = URIEncoding.upperDigit(byte >> 4)
-                scratch[used + 2] = URIEncoding.upperDigit(byte & 0x0f)
+                scratch[used + 1] = Hex.upperDigit(byte >> 4)
+                scratch[used + 2] = Hex.upperDigit(byte & 0x0f)
                 used += 3
             }
             index = next

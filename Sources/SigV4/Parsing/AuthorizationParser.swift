@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// Reads the signature parameters from an `Authorization` header or from the presigned query parameters, with
 /// the messages API Gateway answers when a part is missing or malformed.
 enum AuthorizationParser {

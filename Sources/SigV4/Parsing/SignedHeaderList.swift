@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// The `SignedHeaders` value, `host;x-amz-date`, read in place: names are compared ASCII case-insensitively
 /// rather than lowercased into new strings.
 struct SignedHeaderList: Sendable {
