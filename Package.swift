@@ -144,7 +144,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IPNetworkTests", dependencies: ["IPNetwork"]),
-        .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy"]),
+        .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy", "GatehouseBytes"]),
         .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig"]),
         .testTarget(name: "GatehousePKITests", dependencies: ["GatehousePKI"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
