@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(name: "IPNetworkTests", dependencies: ["IPNetwork"]),
         .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy", "GatehouseBytes"]),
         .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig"]),
-        .testTarget(name: "GatehousePKITests", dependencies: ["GatehousePKI"]),
+        .testTarget(name: "GatehousePKITests", dependencies: ["GatehouseBytes", "GatehousePKI"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"]),
     ]
