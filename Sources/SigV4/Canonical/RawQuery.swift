@@ -42,6 +42,31 @@ struct RawQuery: Sendable {
         }
     }
 
+    /// The first of `names` that the query gives more than once (by decoded name), in one pass over the query.
+    func firstRepeated(among names: [StaticString]) -> StaticString? {
+        guard !text.isEmpty else { return nil }
+        return UTF8Bytes.with(text) { bytes in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: names.count) { seen in
+                seen.initialize(repeating: false)
+                var repeated: StaticString?
+                Self.forEachPair(bytes) { pair in
+                    for (index, name) in names.enumerated() {
+                        let wanted = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+                        guard Self.decodedEquals(bytes, pair.name, wanted) else { continue }
+                        if seen[index] {
+                            repeated = name
+                            return false
+                        }
+                        seen[index] = true
+                        break
+                    }
+                    return true
+                }
+                return repeated
+            }
+        }
+    }
+
     /// Writes the canonical query: each name and value decoded then re-encoded, pairs sorted by encoded name then
     /// encoded value, `X-Amz-Signature` left out for presigned requests. Pairs are encoded into a scratch buffer on
     /// the stack and sorted as ranges.

@@ -103,10 +103,16 @@ import Testing
 
     @Test func signedHeaderList() {
         let list = SignedHeaderList(TextSlice("content-type;HOST;x-amz-date;X-Amz-Region-Set"))
-        #expect(list.isValid && list.signsHost && list.signsRegionSet)
+        #expect(list.defect == nil && list.signsHost && list.signsRegionSet)
         for bad in ["", ";", "host;", ";host", "host;;x", "host; x", "ho\tst"] {
-            #expect(!SignedHeaderList(TextSlice(bad)).isValid, "\(bad)")
+            #expect(SignedHeaderList(TextSlice(bad)).defect == .malformed, "\(bad)")
         }
+        #expect(SignedHeaderList(TextSlice("host;a;A")).defect == .repeatedName("a"))
+        let sixtyFour = (0..<64).map { "h\($0)" }.joined(separator: ";")
+        #expect(SignedHeaderList(TextSlice(sixtyFour)).defect == nil)
+        #expect(SignedHeaderList(TextSlice(sixtyFour + ";x")).defect == .tooManyNames)
+        #expect(SignedHeaderList(TextSlice(sixtyFour + ";;x")).defect == .tooManyNames)
+        #expect(SignedHeaderList(TextSlice("a;;" + sixtyFour)).defect == .malformed)
         #expect(!SignedHeaderList(TextSlice("hosts;x-amz-date")).signsHost)
     }
 
