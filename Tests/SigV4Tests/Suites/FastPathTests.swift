@@ -113,6 +113,10 @@ import Testing
         #expect(SignedHeaderList(TextSlice(sixtyFour + ";x")).defect == .tooManyNames)
         #expect(SignedHeaderList(TextSlice(sixtyFour + ";;x")).defect == .tooManyNames)
         #expect(SignedHeaderList(TextSlice("a;;" + sixtyFour)).defect == .malformed)
+        // Past the names kept on the stack (16), a repeat is still found.
+        let twenty = (0..<20).map { "h\($0)" }.joined(separator: ";")
+        #expect(SignedHeaderList(TextSlice(twenty + ";H18")).defect == .repeatedName("h18"))
+        #expect(SignedHeaderList(TextSlice(twenty + ";H1")).defect == .repeatedName("h1"))
         #expect(!SignedHeaderList(TextSlice("hosts;x-amz-date")).signsHost)
     }
 
