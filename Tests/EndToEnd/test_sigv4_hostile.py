@@ -19,22 +19,11 @@ ANSWER_WITHIN = 2.0
 
 @pytest.fixture(scope="module")
 def gw(pki, upstream, start_gateway):
-    cfg = h.base_config(
-        pki,
-        apis=[
-            {
-                "id": API,
-                "name": "hostile",
-                "authorization": "AWS_IAM",
-                "stages": {"prod": {}},
-                "routes": [
-                    {"route": "GET /mockopen", "authorization": "NONE", "integration": h.mock(200, '{"open":true}')},
-                    {"route": "ANY /{proxy+}", "integration": h.proxy(upstream.url + "/{proxy}")},
-                ],
-            }
-        ],
-    )
-    return start_gateway(cfg)
+    """One AWS_IAM API: every path proxied to the recording upstream, except an open MOCK route."""
+    open_route = {"route": "GET /mockopen", "authorization": "NONE", "integration": h.mock(200, '{"open":true}')}
+    signed_route = {"route": "ANY /{proxy+}", "integration": h.proxy(upstream.url + "/{proxy}")}
+    api = dict(id=API, name="hostile", authorization="AWS_IAM", stages={"prod": {}}, routes=[open_route, signed_route])
+    return start_gateway(h.base_config(pki, apis=[api]))
 
 
 def head_bytes(method: str, target: str, headers: list[tuple[str, str]]) -> bytes:
