@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// Builds the pieces of a SigV4 canonical request into a byte buffer. The verifier and the signer both use it, so
 /// what we sign and what we verify cannot drift apart.
 enum CanonicalRequestBuilder {

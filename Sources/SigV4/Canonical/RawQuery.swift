@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// A raw query string, read in place as `name=value` pairs: the verifier looks up the `X-Amz-*` parameters and
 /// builds the canonical query from it without copying the query or allocating per pair.
 struct RawQuery: Sendable {
@@ -37,6 +39,31 @@ struct RawQuery: Sendable {
                 return !found
             }
             return found
+        }
+    }
+
+    /// The first of `names` that the query gives more than once (by decoded name), in one pass over the query.
+    func firstRepeated(among names: [StaticString]) -> StaticString? {
+        guard !text.isEmpty else { return nil }
+        return UTF8Bytes.with(text) { bytes in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: names.count) { seen in
+                seen.initialize(repeating: false)
+                var repeated: StaticString?
+                Self.forEachPair(bytes) { pair in
+                    for (index, name) in names.enumerated() {
+                        let wanted = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+                        guard Self.decodedEquals(bytes, pair.name, wanted) else { continue }
+                        if seen[index] {
+                            repeated = name
+                            return false
+                        }
+                        seen[index] = true
+                        break
+                    }
+                    return true
+                }
+                return repeated
+            }
         }
     }
 
@@ -181,8 +208,8 @@ struct RawQuery: Sendable {
                 used += 1
             } else {
                 scratch[used] = ASCII.percent
-                scratch[used + 1] = URIEncoding.upperDigit(byte >> 4)
-                scratch[used + 2] = URIEncoding.upperDigit(byte & 0x0f)
+                scratch[used + 1] = Hex.upperDigit(byte >> 4)
+                scratch[used + 2] = Hex.upperDigit(byte & 0x0f)
                 used += 3
             }
             index = next

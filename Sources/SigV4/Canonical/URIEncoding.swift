@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// SigV4's URI encoding: every byte outside the RFC 3986 unreserved set (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` with
 /// uppercase hex. The path keeps `/`; query names and values do not.
 enum URIEncoding {
@@ -9,12 +11,6 @@ enum URIEncoding {
         }
     }
 
-    /// The uppercase hex digit of a nibble (0...15).
-    @inline(__always)
-    static func upperDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? 0x30 + nibble : 0x37 + nibble
-    }
-
     /// `bytes` URI-encoded into a writer; `/` is kept when `keepSlash` is true. A run that needs no escaping is
     /// copied whole.
     static func write(_ bytes: UnsafeBufferPointer<UInt8>, keepSlash: Bool, to out: inout ByteWriter) {
@@ -24,8 +20,8 @@ enum URIEncoding {
             if isUnreserved(byte) || (keepSlash && byte == ASCII.slash) { continue }
             out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             out.append(ASCII.percent)
-            out.append(upperDigit(byte >> 4))
-            out.append(upperDigit(byte & 0x0f))
+            out.append(Hex.upperDigit(byte >> 4))
+            out.append(Hex.upperDigit(byte & 0x0f))
             runStart = index + 1
         }
         out.append(UnsafeBufferPointer(rebasing: bytes[runStart...]))

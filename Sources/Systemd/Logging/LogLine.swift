@@ -1,3 +1,4 @@
+import GatehouseBytes
 import Logging
 
 #if canImport(Glibc)
@@ -216,11 +217,9 @@ public struct LogLine: Sendable {
         case UInt8(ascii: "\r"): escape = UInt8(ascii: "r")
         case UInt8(ascii: "\t"): escape = UInt8(ascii: "t")
         case 0..<0x20, 0x7F:
-            let hex: StaticString = "0123456789abcdef"
             bytes.append(UInt8(ascii: "\\"))
             bytes.append(UInt8(ascii: "x"))
-            bytes.append(hex.utf8Start[Int(byte >> 4)])
-            bytes.append(hex.utf8Start[Int(byte & 0x0F)])
+            Hex.append(byte: byte, to: &bytes)
             return
         default:
             bytes.append(byte)
