@@ -452,6 +452,15 @@ class Upstream:
         assert len(found) == 1, f"expected exactly one upstream request containing {needle!r}, got {len(found)}"
         return found[0]
 
+    def assert_not_called(self, needle: str, settle: float = 0.3) -> None:
+        """No request containing needle reached this upstream — checked again `settle` seconds after the gateway
+        answered, so a gateway that forwards a request while (or after) refusing it is caught too."""
+        found = self.matching(needle)
+        if not found:
+            time.sleep(settle)
+            found = self.matching(needle)
+        assert not found, f"the upstream was called for {needle!r}: {found[0].method} {found[0].path}"
+
     def clear(self) -> None:
         with self._lock:
             self.requests.clear()

@@ -93,9 +93,11 @@ def test_resumed_session_cannot_skip_revocation_after_reload(pki, upstream, star
         assert time.monotonic() < deadline, "the reload did not revoke alice for new handshakes"
         time.sleep(0.1)
 
-    status, _, reused, data = get(gw, ctx, session=session)
+    m = h.marker()
+    status, _, reused, data = get(gw, ctx, session=session, path=f"/prod/{m}/after-revocation")
     print(f"resumption after revocation: {status} (reused={reused})")
     assert not status.endswith("200 OK"), f"revoked alice was served on a resumed session (reused={reused})"
     assert b"HTTP/1.1" not in data
+    upstream.assert_not_called(m)
     # Other clients keep working.
     assert get(gw, tls12_context(pki, "bob"))[0].endswith("200 OK")
