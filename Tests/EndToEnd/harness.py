@@ -984,13 +984,16 @@ def raw_head(method: str, path: str, *headers: str, version: str = "HTTP/1.1") -
 
 
 def tls_outcome(gw: Gateway, ctx: ssl.SSLContext, *, source=None, listener="https", path="/prod/ping"):
-    """Handshake, send one request, read the answer. Returns ('ok', Response) or (failure kind, detail).
+    """Handshake, send one request, read the answer. Returns ('ok', Response) or (failure kind, detail):
+    'alert' (a TLS alert arrived; detail is its reason), 'eof' (closed without one), 'reset' or 'timeout'.
 
     With TLS 1.3 the client finishes its handshake before the server has judged the client certificate,
     so a rejection shows up as an alert on the first read; with TLS 1.2 it shows up in do_handshake.
     """
     try:
         s = tls_connect(gw.port(listener), ctx, source)
+    except ssl.SSLEOFError as e:  # closed without an alert (e.g. before the handshake): not an alert
+        return "eof", str(e)
     except ssl.SSLError as e:
         return "alert", f"{e.reason or e}"
     except (ConnectionResetError, BrokenPipeError) as e:

@@ -207,12 +207,10 @@ def test_request_running_past_drain_timeout(pki, upstream, start_gateway):
     assert 1.9 <= exited <= 3.5, f"exited {exited:.2f} s after SIGTERM with drain_timeout 2"
     assert "at" in seen, "the slow request's connection was still open after the process exited"
     assert seen["at"] <= exited + 0.5, seen
-    # What the client sees: the gateway gave up on the request — the connection is closed, and whatever is said
-    # on it is the contract's error for an integration that did not answer, never the upstream's late 200.
-    if "response" in seen:
-        h.assert_error(seen["response"], 502, "BadGatewayException", h.MSG_BAD_GATEWAY)
-    else:
-        assert isinstance(seen["error"], (EOFError, ConnectionResetError, ssl.SSLError)), seen
+    # What the client sees: the request was not finished within drain_timeout, so it gets no answer (no invented
+    # status, never the upstream's late 200) and its connection is closed when the process exits.
+    assert "response" not in seen, f"answered past drain_timeout: {seen['response']!r}"
+    assert isinstance(seen["error"], EOFError), seen
 
 
 # ---------------------------------------------------------------------------------------------- reload
