@@ -222,7 +222,9 @@ def test_dot_segment_and_slash_attacks_stay_denied(gw, upstream, raw):
     assert upstream.matching(m) == []
 
 
-@pytest.mark.parametrize("raw", ["/prod/%2Fadmin", "/prod/%2fadmin", "/prod/public/..%2Fadmin", "/prod/public%2F..%2Fadmin"])
+@pytest.mark.parametrize(
+    "raw", ["/prod/%2Fadmin", "/prod/%2fadmin", "/prod/public/..%2Fadmin", "/prod/public%2F..%2Fadmin"]
+)
 def test_encoded_slash_attacks_never_reach_upstream(gw, upstream, raw):
     # contract §3 "Hostile input": a segment carrying an encoded `/` is 400
     m = h.marker()

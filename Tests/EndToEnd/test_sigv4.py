@@ -435,6 +435,7 @@ def test_max_clock_skew_past_the_configured_window_is_signature_expired(gw_skew,
 
 def test_max_clock_skew_ahead_of_the_configured_window_is_not_yet_current(gw_skew, upstream):
     m, stamp, resp = _skewed(gw_skew, 90)
-    h.assert_error(resp, 403, "InvalidSignatureException", prefix=f"Signature not yet current: {stamp} is still later than ")
+    h.assert_error(resp, 403, "InvalidSignatureException",
+                   prefix=f"Signature not yet current: {stamp} is still later than ")
     assert resp.message.endswith(" + 1 min.)"), resp.message
     upstream.assert_not_called(m)
