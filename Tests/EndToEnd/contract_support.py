@@ -12,8 +12,9 @@ import harness as h
 
 
 def issue_certificate(pki: h.PKI, out: Path, name: str, *, uris=(), dns=(), ips=(), server: bool = False,
-                      days: int = 10) -> h.ClientCert:
-    """A leaf signed by ca1 with the given SANs: EKU clientAuth, or serverAuth when `server`."""
+                      days: int = 10, not_after: dt.datetime | None = None) -> h.ClientCert:
+    """A leaf signed by ca1 with the given SANs: EKU clientAuth, or serverAuth when `server`; valid from an hour
+    ago for `days`, or until `not_after`."""
     import ipaddress
 
     from cryptography import x509
@@ -34,7 +35,7 @@ def issue_certificate(pki: h.PKI, out: Path, name: str, *, uris=(), dns=(), ips=
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=days))
+        .not_valid_after(not_after or now + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
         .add_extension(aki, critical=False)
