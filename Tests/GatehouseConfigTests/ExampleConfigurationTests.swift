@@ -178,4 +178,13 @@ struct ExampleConfigurationTests {
         #expect(configuration.limits.bodyTimeout == .seconds(7))
         #expect(configuration.limits.maxHeaderBytes == 32768, "unset limits keep their defaults")
     }
+
+    @Test func bodyTimeoutIsValidatedLikeTheOtherTimeouts() throws {
+        let fixture = try ConfigFixture()
+        for bad in ["0", "3601", "soon"] {
+            let problems = fixture.problemLines(Configurations.minimal + "limits:\n  body_timeout: \(bad)\n")
+            #expect(problems.count == 1, "\(bad)")
+            #expect(problems.first?.contains("\"body_timeout\"") == true, "\(problems)")
+        }
+    }
 }
