@@ -28,7 +28,7 @@ struct ChunkedBodyDecoder {
         case dataLF
         /// At the start of a trailer line (or the blank line ending the body).
         case trailerLineStart
-        case trailerName(length: Int)
+        case trailerName
         case trailerValue
         case trailerLF(lineWasEmpty: Bool)
         case done
@@ -126,14 +126,13 @@ struct ChunkedBodyDecoder {
             }
             guard HTTPByteClass.isTchar(byte) else { throw .malformed("Invalid trailer field") }
             try count(1)
-            state = .trailerName(length: 1)
-        case .trailerName(let length):
+            state = .trailerName
+        case .trailerName:
             try count(1)
             if byte == HTTPByteClass.colon {
                 state = .trailerValue
             } else {
                 guard HTTPByteClass.isTchar(byte) else { throw .malformed("Invalid trailer field") }
-                state = .trailerName(length: length + 1)
             }
         case .trailerValue:
             if byte == HTTPByteClass.cr {

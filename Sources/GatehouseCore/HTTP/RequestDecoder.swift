@@ -44,14 +44,6 @@ struct RequestDecoder {
         return false
     }
 
-    /// Whether a request has begun and not ended: its head or body is still arriving.
-    var isInsideBody: Bool {
-        switch state {
-        case .length, .chunked, .endPending: true
-        case .head, .failed: false
-        }
-    }
-
     /// The next part from `input`, consuming what it used; nil when more bytes are needed (or the stream failed).
     mutating func next(_ input: inout ByteBuffer) throws(RequestParseError) -> Part? {
         do {
