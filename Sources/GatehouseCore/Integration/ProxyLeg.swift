@@ -59,14 +59,14 @@ final class ProxyLeg: UpstreamResponseReceiver {
         self.channel = channel
         self.retried = self.retried || !reused
         guard let upstreamHandler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self),
-            let admitted = exchange.admitted
+            let admitted = exchange.admitted, let clientHead = exchange.parsed
         else {
             upstreamFailed(ChannelError.inappropriateOperationForState, responseStarted: false)
             return
         }
         upstreamHandler.prepareForExchange(receiver: self)
         let request = UpstreamRequestBuilder.build(
-            client: exchange.head, integration: integration, match: admitted.match, requestID: exchange.requestID,
+            client: clientHead, integration: integration, match: admitted.match, requestID: exchange.requestID,
             connection: connection, principal: exchange.principal, bodyLength: exchange.body?.readableBytes ?? 0)
         if !upstreamHandler.requestWriter.send(request, body: exchange.body) || !channel.isActive {
             upstreamFailed(ChannelError.ioOnClosedChannel, responseStarted: false)

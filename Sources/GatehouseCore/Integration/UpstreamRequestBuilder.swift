@@ -18,26 +18,29 @@ struct UpstreamRequestBuilder {
     /// Computed once: every client header Gatehouse drops or replaces itself.
     static let reservedRequestHeaders = HeaderNameSet(identityHeaders.union(consumed))
 
+    /// The client's end-to-end fields are forwarded from `head`'s bytes, as the client sent them.
     static func build(
-        client head: HTTPRequestHead, integration: ProxyTarget, match: RouteMatch, requestID: String,
+        client head: ParsedRequestHead, integration: ProxyTarget, match: RouteMatch, requestID: String,
         connection: ConnectionState, principal: CallerPrincipal?, bodyLength: Int
     ) -> UpstreamRequest {
         var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(head.headers.count + 8)
+        headers.reserveCapacity(8)
         headers.append(("host", integration.hostHeader))
         let rule = integration.forwardedHeaders
-        EndToEndHeaders.forEach(head.headers, except: reservedRequestHeaders) { name, value in
-            if rule.forwards(name.utf8) { headers.append((name, value)) }
+        let forwarded = EndToEndHeaders.forwardedFields(of: head, except: reservedRequestHeaders).filter { index in
+            head.withBytes(head.fields[index].name) { rule.forwards($0) }
         }
-        if bodyLength > 0 || head.headers.contains(name: "content-length")
-            || head.headers.contains(name: "transfer-encoding")
+        if bodyLength > 0
+            || head.fields.indices.contains(where: {
+                head.fieldIs($0, "content-length") || head.fieldIs($0, "transfer-encoding")
+            })
         {
             headers.append(("content-length", String(bodyLength)))
         }
         headers.append(("x-forwarded-for", connection.sourceIPText))
         headers.append(("x-forwarded-proto", "https"))
-        if let host = head.headers.first(name: "host") {
-            headers.append(("x-forwarded-host", host))
+        if let host = head.fields.indices.first(where: { head.fieldIs($0, "host") }) {
+            headers.append(("x-forwarded-host", head.valueString(host)))
         }
         if let identity = connection.clientIdentity {
             headers.append(("x-forwarded-client-cert", identity.xForwardedClientCert))
@@ -49,8 +52,11 @@ struct UpstreamRequestBuilder {
             headers.append(("x-gatehouse-source-vpce", network.id))
         }
         headers.append(("x-request-id", requestID))
-        let uri = upstreamTarget(template: integration.pathTemplate, parameters: match.parameters, clientURI: head.uri)
-        return UpstreamRequest(method: head.method, uri: uri, headers: headers)
+        let uri = upstreamTarget(
+            template: integration.pathTemplate, parameters: match.parameters, clientURI: head.targetString)
+        return UpstreamRequest(
+            method: HTTPMethod(rawValue: head.methodString), uri: uri, headers: headers, clientHead: head,
+            forwardedFields: forwarded)
     }
 
     /// The path from the integration template with `{name}` filled from the route (each segment re-encoded), and

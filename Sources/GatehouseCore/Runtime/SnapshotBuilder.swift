@@ -52,6 +52,7 @@ public enum SnapshotBuilder {
         limits.maxBodyBytes = configuration.limits.maxBodyBytes
         limits.maxHeaderBytes = configuration.limits.maxHeaderBytes
         limits.headerTimeout = timeAmount(configuration.limits.headerTimeout)
+        limits.bodyTimeout = timeAmount(configuration.limits.bodyTimeout)
         limits.idleTimeout = timeAmount(configuration.limits.idleTimeout)
         limits.maxConnections = configuration.limits.maxConnections
         return .success(

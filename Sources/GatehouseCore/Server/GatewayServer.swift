@@ -79,7 +79,8 @@ public final class GatewayServer: Sendable {
             observer.metrics.activeConnections(listener: listenerName, count: limiter.activeConnections)
         }
         let timeouts = ConnectionTimeouts(
-            channel: channel, headerTimeout: snapshot.limits.headerTimeout, idleTimeout: snapshot.limits.idleTimeout)
+            channel: channel, headerTimeout: snapshot.limits.headerTimeout, bodyTimeout: snapshot.limits.bodyTimeout,
+            idleTimeout: snapshot.limits.idleTimeout)
         guard let proxy = listener.proxyProtocol else {
             guard admit(peer, listener: listener) else { return channel.eventLoop.makeFailedFuture(AdmissionRefused()) }
             return channel.eventLoop.makeCompletedFuture {
@@ -134,10 +135,6 @@ public final class GatewayServer: Sendable {
         let verifier = ClientCertificateVerifier(
             policy: listener.clientPolicy, connection: connection, observer: observer)
         let limits = snapshot.limits
-        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
-        decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
-        decoderLimits.maxHeaderFieldCount = 1000
         timeouts.connectionStarted()
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(
@@ -149,9 +146,11 @@ public final class GatewayServer: Sendable {
         try sync.addHandler(
             ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
         try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
-        // Requests are parsed by NIO (llhttp); responses are written as bytes by the request handler
-        // (`ResponseHeadWriter`), so there is no response encoder.
-        try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(limitConfiguration: decoderLimits)))
+        // Requests are parsed by Gatehouse's own strict decoder; responses are written as bytes by the request
+        // handler (`ResponseHeadWriter`), so there is no response encoder.
+        try sync.addHandler(
+            RequestDecoderHandler(
+                limits: RequestDecoder.Limits(maxHeadBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes)))
         try sync.addHandler(
             GatewayRequestHandler(
                 store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts,

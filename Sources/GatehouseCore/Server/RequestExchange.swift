@@ -9,6 +9,9 @@ import SigV4
 final class RequestExchange {
     let requestID: String
     let head: HTTPRequestHead
+    /// The head as the client sent it, for what is forwarded byte for byte; nil for an answer to a stream that
+    /// never produced a head.
+    var parsed: ParsedRequestHead?
     let snapshot: GatewaySnapshot
     let started: NIODeadline
     let receivedAt: Date

@@ -124,6 +124,7 @@ public struct SigV4Verifier: Sendable {
                     query: query,
                     excludeSignature: fields.presigned,
                     headers: request.headers,
+                    valueBytes: request.headerValueBytes,
                     signedHeaders: signedHeaders,
                     lowercaseNames: true,
                     normalizePath: normalizePath,
