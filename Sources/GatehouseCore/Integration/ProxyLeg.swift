@@ -2,9 +2,15 @@ import NIOCore
 import NIOHTTP1
 
 /// One request forwarded to an `HTTP_PROXY` upstream: takes a pooled connection or opens one, sends the
-/// buffered request, relays the response with backpressure, and turns failures into 502/504. A failure on a
-/// reused keep-alive connection before any response byte is retried once on a fresh connection (the upstream
-/// may have closed it while idle).
+/// buffered request, relays the response with backpressure, and turns failures into 502/504.
+///
+/// Retries: a reused keep-alive connection that fails before any response byte (the upstream may have closed it
+/// while idle) is retried once on a fresh connection. An answer that arrived but was wrong
+/// (`UpstreamProtocolError`, a decoder error) is never retried.
+///
+/// The first read of the response (head and whatever body came with it) is held until that read is complete, so
+/// that a response found malformed within it is still answered 502 rather than cut off; once bytes were relayed, a
+/// failure can only end the client's connection (truncation), recorded with the status sent and the error type.
 final class ProxyLeg: UpstreamResponseReceiver {
     private weak var handler: GatewayRequestHandler?
     private let exchange: RequestExchange
@@ -19,6 +25,9 @@ final class ProxyLeg: UpstreamResponseReceiver {
     private var retried = false
     private var finished = false
     private var pausedReading = false
+    /// The response head and body parts of the first read, not yet relayed (see the type's doc).
+    private var heldHead: HTTPResponseHead?
+    private var heldBody: [ByteBuffer] = []
 
     init(
         handler: GatewayRequestHandler, exchange: RequestExchange, integration: ProxyTarget,
@@ -68,9 +77,19 @@ final class ProxyLeg: UpstreamResponseReceiver {
         let request = UpstreamRequestBuilder.build(
             client: exchange.head, integration: integration, match: admitted.match, requestID: exchange.requestID,
             connection: connection, principal: exchange.principal, bodyLength: exchange.body?.readableBytes ?? 0)
-        if !upstreamHandler.requestWriter.send(request, body: exchange.body) || !channel.isActive {
+        let sent = upstreamHandler.requestWriter.send(request, body: exchange.body)
+        // A write that closed the connection has been handled already (by `UpstreamHandler`, through
+        // `upstreamFailed`): this attempt is over, and a retry may be under way.
+        guard self.channel === channel, !finished else { return }
+        if !sent || !channel.isActive {
             upstreamFailed(ChannelError.ioOnClosedChannel, responseStarted: false)
         }
+    }
+
+    /// Whether a failure on a reused connection may be retried on a fresh one.
+    private func mayRetry(after error: any Error, responseStarted: Bool) -> Bool {
+        guard !retried, !responseStarted else { return false }
+        return !(error is UpstreamProtocolError || error is HTTPParserError)
     }
 
     private func armTimeout() {
@@ -82,7 +101,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
         let started = exchange.status != 0
         detach(closeChannel: true)
         if started {
-            handler?.relayAbort(exchange: exchange)
+            handler?.relayAbort(.integrationTimeout, exchange: exchange)
         } else {
             handler?.relayFailure(.integrationTimeout, exchange: exchange)
         }
@@ -91,25 +110,47 @@ final class ProxyLeg: UpstreamResponseReceiver {
     func upstreamResponseHead(_ head: HTTPResponseHead) {
         guard !finished else { return }
         armTimeout()
-        handler?.relayHead(head, exchange: exchange)
+        heldHead = head
     }
 
     func upstreamResponseBody(_ buffer: ByteBuffer) {
-        guard !finished, let handler else { return }
+        guard !finished else { return }
         armTimeout()
-        if !handler.relayBody(buffer, exchange: exchange) {
+        if heldHead != nil {
+            heldBody.append(buffer)
+        } else {
+            relayBody(buffer)
+        }
+    }
+
+    private func relayBody(_ buffer: ByteBuffer) {
+        guard let handler else { return }
+        if !handler.relayBody(buffer, exchange: exchange), !pausedReading {
             pausedReading = true
             try? channel?.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
             handler.relayFlush()
         }
     }
 
+    /// Relays what the first read held back: the head, then the body parts that came with it.
+    private func releaseHeld() {
+        guard let head = heldHead else { return }
+        heldHead = nil
+        handler?.relayHead(head, exchange: exchange)
+        let parts = heldBody
+        heldBody = []
+        for part in parts { relayBody(part) }
+    }
+
     func upstreamReadComplete() {
+        guard !finished else { return }
+        releaseHeld()
         handler?.relayFlush()
     }
 
     func upstreamResponseEnd() {
         guard !finished else { return }
+        releaseHeld()
         finished = true
         deadline.clear()
         exchange.integrationFinished = .now()
@@ -120,16 +161,20 @@ final class ProxyLeg: UpstreamResponseReceiver {
 
     func upstreamFailed(_ error: any Error, responseStarted: Bool) {
         guard !finished else { return }
-        if !responseStarted, !retried {
+        if mayRetry(after: error, responseStarted: responseStarted) {
             // A pooled connection the upstream had already closed: one fresh attempt.
             retried = true
             channel = nil
             connectAndSend()
             return
         }
+        // Bytes reached the client once the head was relayed; before that, what was held is dropped.
+        let relayed = exchange.status != 0
+        heldHead = nil
+        heldBody = []
         detach(closeChannel: true)
-        if responseStarted {
-            handler?.relayAbort(exchange: exchange)
+        if relayed {
+            handler?.relayAbort(.badGateway, exchange: exchange)
         } else {
             handler?.relayFailure(.badGateway, exchange: exchange)
         }

@@ -1,0 +1,193 @@
+"""Hostile upstreams, an admin-listener flood, revocation on reload and log-line injection (contract §3 "Hostile
+input", §5, §6).
+
+Upstreams that answer 101 unasked, send a malformed head or a broken chunked body, or close after reading a request
+must cost the client one exact 502 — never a hang, a replay of a written POST, or a poisoned pooled connection that
+the next client's request is written into.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import re
+import signal
+import socket
+import time
+
+import pytest
+import yaml
+
+import harness as h
+import hostile_upstreams as hu
+
+API = "h0st1le001"
+QUICK = 2.0  # seconds: an answer that waits for a timeout is a failure
+
+
+def route(prefix: str, up: hu.HostileUpstream) -> dict:
+    return {"route": f"ANY /{prefix}/{{proxy+}}", "integration": h.proxy(up.url + "/{proxy}")}
+
+
+@pytest.fixture(scope="module")
+def ups():
+    made = {
+        "sw": hu.switching_upstream(),
+        "mh": hu.malformed_head_upstream(),
+        "ck": hu.broken_chunk_upstream(),
+        "cl": hu.closes_second_request_upstream(),
+    }
+    yield made
+    for up in made.values():
+        up.stop()
+
+
+@pytest.fixture(scope="module")
+def gw(pki, ups, start_gateway):
+    cfg = h.base_config(
+        pki,
+        listeners=[h.https_listener(pki, allow_sources=["127.0.0.0/29"])],
+        apis=[
+            {
+                "id": API,
+                "name": "hostile",
+                "authorization": "NONE",
+                "stages": {"prod": {}},
+                "routes": [route(prefix, up) for prefix, up in ups.items()],
+            }
+        ],
+    )
+    return start_gateway(cfg)
+
+
+def send(conn: http.client.HTTPSConnection, method: str, path: str, body: bytes | None = None):
+    """One request on a kept-alive connection; returns (Response, seconds)."""
+    started = time.monotonic()
+    resp = h.send_on(conn, method, path, body=body)
+    return resp, time.monotonic() - started
+
+
+def assert_bad_gateway(resp, elapsed):
+    h.assert_error(resp, 502, "BadGatewayException", h.MSG_BAD_GATEWAY)
+    assert elapsed < QUICK, f"the 502 took {elapsed:.2f}s"
+
+
+# Access records as a logfmt reader takes them: `KEY=value` tokens outside quotes, the first occurrence wins.
+TOKEN_RE = re.compile(r'(?:[^\s"]|"(?:[^"\\]|\\.)*")+')
+
+
+def record_fields(line: str) -> dict:
+    fields: dict = {}
+    for token in TOKEN_RE.findall(line):
+        m = re.match(r'^([A-Z][A-Z0-9_]*)=(.*)$', token, re.S)
+        if m and m.group(1) not in fields:
+            value = m.group(2)
+            fields[m.group(1)] = value[1:-1] if value.startswith('"') and value.endswith('"') else value
+    return fields
+
+
+def access_record(gw, request_id: str, timeout: float = 5.0) -> tuple[str, dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in gw.stderr_path.read_text(errors="replace").splitlines():
+            if request_id in line and "GATEHOUSE_EVENT=access" in line:
+                return line, record_fields(line)
+        time.sleep(0.05)
+    pytest.fail(f"no access record for {request_id}:\n{gw.stderr_text(3000)}")
+
+
+def access_record_for_path(gw, needle: str, timeout: float = 5.0) -> list[str]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = [ln for ln in gw.stderr_path.read_text(errors="replace").splitlines()
+                 if needle in ln and "GATEHOUSE_EVENT=access" in ln]
+        if lines:
+            return lines
+        time.sleep(0.05)
+    pytest.fail(f"no access record for {needle}:\n{gw.stderr_text(3000)}")
+
+
+# --------------------------------------------------------------------------------------------------
+# 101 and malformed heads: 502, the upstream connection closed, the next request answered
+
+
+def test_unasked_switching_protocols_is_502_and_never_pooled(gw, ups):
+    up = ups["sw"]
+    m = h.marker()
+    conn = h.https_connection(gw)
+    try:
+        warm, _ = send(conn, "GET", f"/prod/sw/{m}/warm")
+        assert warm.status == 200 and warm.body == f"fine:/{m}/warm".encode(), warm
+        switched, elapsed = send(conn, "GET", f"/prod/sw/{m}/switch")
+        assert_bad_gateway(switched, elapsed)
+        (seen,) = up.matching(f"/{m}/switch")
+        assert up.wait_closed(seen.connection), "the switched upstream connection was left open"
+        after, _ = send(conn, "GET", f"/prod/sw/{m}/after", body=None)
+        assert after.status == 200 and after.body == f"fine:/{m}/after".encode(), after
+        (later,) = up.matching(f"/{m}/after")
+        assert later.connection != seen.connection
+        assert up.requests_on(seen.connection)[-1] is seen, "a request was written into the switched connection"
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("kind", sorted(hu.MALFORMED_HEADS))
+def test_malformed_upstream_head_is_502_and_closes_that_connection(gw, ups, kind):
+    up = ups["mh"]
+    m = h.marker()
+    conn = h.https_connection(gw)
+    try:
+        assert send(conn, "GET", f"/prod/mh/{m}/warm")[0].status == 200
+        bad, elapsed = send(conn, "GET", f"/prod/mh/{m}/bad/{kind}")
+        assert_bad_gateway(bad, elapsed)
+        seen = up.matching(f"/{m}/bad/")
+        assert len(seen) == 1, f"a malformed answer is not a reason to send the request again: {len(seen)}"
+        assert up.wait_closed(seen[0].connection), "the upstream connection with the malformed answer stayed open"
+        _, fields = access_record(gw, bad.request_id)
+        assert fields["STATUS"] == "502" and fields["ERROR_TYPE"] == "BadGatewayException"
+        after, _ = send(conn, "GET", f"/prod/mh/{m}/after")
+        assert after.status == 200 and after.body == f"fine:/{m}/after".encode(), after
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# broken chunked bodies
+
+
+def test_body_broken_before_any_byte_was_relayed_is_502(gw, ups):
+    m = h.marker()
+    conn = h.https_connection(gw)
+    try:
+        resp, elapsed = send(conn, "GET", f"/prod/ck/{m}/early")
+        assert_bad_gateway(resp, elapsed)
+        _, fields = access_record(gw, resp.request_id)
+        assert fields["STATUS"] == "502" and fields["ERROR_TYPE"] == "BadGatewayException"
+        assert len(ups["ck"].matching(f"/{m}/early")) == 1
+        after, _ = send(conn, "GET", f"/prod/ck/{m}/after")
+        assert after.status == 200, after
+    finally:
+        conn.close()
+
+
+def test_body_broken_after_bytes_were_relayed_truncates_and_is_recorded(gw, ups):
+    m = h.marker()
+    with h.RawConn(gw) as raw:
+        started = time.monotonic()
+        raw.send(h.raw_head("GET", f"/prod/ck/{m}/late"))
+        status_line = raw._read_line().decode()
+        assert status_line == "HTTP/1.1 200 OK", status_line
+        headers = {}
+        while line := raw._read_line():
+            k, _, v = line.decode().partition(":")
+            headers[k.strip().lower()] = v.strip()
+        assert headers.get("transfer-encoding") == "chunked"
+        assert raw._read_line() == b"5" and raw._read_exact(5) == b"hello"
+        outcome, extra = raw.read_until_closed(timeout=5)
+        assert outcome in ("close_notify", "eof", "reset"), outcome
+        assert b"0\r\n\r\n" not in extra, "a truncated body must not look complete"
+        assert time.monotonic() - started < QUICK + 0.5
+    line, fields = access_record(gw, headers["x-amzn-requestid"])
+    assert fields["STATUS"] == "200", line
+    assert fields["ERROR_TYPE"] == "BadGatewayException", line
+    assert fields["RESPONSE_BYTES"] == "5", line
