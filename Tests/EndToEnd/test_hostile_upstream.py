@@ -191,3 +191,42 @@ def test_body_broken_after_bytes_were_relayed_truncates_and_is_recorded(gw, ups)
     assert fields["STATUS"] == "200", line
     assert fields["ERROR_TYPE"] == "BadGatewayException", line
     assert fields["RESPONSE_BYTES"] == "5", line
+
+
+# --------------------------------------------------------------------------------------------------
+# retries after a written request
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_written_non_idempotent_request_is_not_replayed(gw, ups, method):
+    up = ups["cl"]
+    m = h.marker()
+    conn = h.https_connection(gw)
+    try:
+        assert send(conn, "GET", f"/prod/cl/{m}/warm")[0].status == 200
+        resp, elapsed = send(conn, method, f"/prod/cl/{m}/pay", body=b"amount=100")
+        assert_bad_gateway(resp, elapsed)
+        seen = up.matching(f"/{m}/pay")
+        assert len(seen) == 1, f"the {method} reached the upstream {len(seen)} times"
+        assert seen[0].index >= 2 and seen[0].body == b"amount=100"
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_written_idempotent_request_is_retried_once(gw, ups, method):
+    up = ups["cl"]
+    m = h.marker()
+    conn = h.https_connection(gw)
+    try:
+        assert send(conn, "GET", f"/prod/cl/{m}/warm")[0].status == 200
+        body = b"v=1" if method == "PUT" else None
+        resp, elapsed = send(conn, method, f"/prod/cl/{m}/read", body=body)
+        assert resp.status == 200 and resp.body == f"fine:/{m}/read".encode(), resp
+        assert elapsed < QUICK
+        seen = up.matching(f"/{m}/read")
+        assert len(seen) == 2, f"expected the dropped attempt and one retry, saw {len(seen)}"
+        assert seen[0].index >= 2 and seen[1].index == 1 and seen[0].connection != seen[1].connection
+        assert seen[0].body == seen[1].body == (body or b"")
+    finally:
+        conn.close()

@@ -165,4 +165,13 @@ private final class RecordingReceiver: UpstreamResponseReceiver {
         #expect(!channel.isActive)
         #expect(pool.takeIdle(address) == nil)
     }
+
+    @Test func onlyIdempotentMethodsAreRetriedAfterBeingWritten() {
+        for method in [HTTPMethod.GET, .HEAD, .OPTIONS, .TRACE, .PUT, .DELETE] {
+            #expect(ProxyLeg.isIdempotent(method), "\(method)")
+        }
+        for method in [HTTPMethod.POST, .PATCH, .CONNECT, .LOCK, .RAW(value: "PURGE")] {
+            #expect(!ProxyLeg.isIdempotent(method), "\(method)")
+        }
+    }
 }

@@ -5,8 +5,11 @@ import NIOHTTP1
 /// buffered request, relays the response with backpressure, and turns failures into 502/504.
 ///
 /// Retries: a reused keep-alive connection that fails before any response byte (the upstream may have closed it
-/// while idle) is retried once on a fresh connection. An answer that arrived but was wrong
-/// (`UpstreamProtocolError`, a decoder error) is never retried.
+/// while idle) is retried once on a fresh connection — but only when the request was never written to it, or its
+/// method is idempotent (RFC 9112 §9.3.1.1: GET, HEAD, OPTIONS, TRACE, PUT, DELETE). A written POST or PATCH may
+/// have been acted on, so it gets 502 instead of being sent twice. PUT and DELETE are retried with their body: the
+/// whole body is buffered before the request leaves, so the replay is byte for byte the same request. An answer
+/// that arrived but was wrong (`UpstreamProtocolError`, a decoder error) is never retried.
 ///
 /// The first read of the response (head and whatever body came with it) is held until that read is complete, so
 /// that a response found malformed within it is still answered 502 rather than cut off; once bytes were relayed, a
@@ -25,6 +28,8 @@ final class ProxyLeg: UpstreamResponseReceiver {
     private var retried = false
     private var finished = false
     private var pausedReading = false
+    /// Whether the current attempt's request was handed to its connection (then it may have been acted on).
+    private var requestWritten = false
     /// The response head and body parts of the first read, not yet relayed (see the type's doc).
     private var heldHead: HTTPResponseHead?
     private var heldBody: [ByteBuffer] = []
@@ -73,10 +78,17 @@ final class ProxyLeg: UpstreamResponseReceiver {
             upstreamFailed(ChannelError.inappropriateOperationForState, responseStarted: false)
             return
         }
+        guard channel.isActive else {
+            // Closed while pooled: nothing was written, so any method may go on a fresh connection.
+            requestWritten = false
+            upstreamFailed(ChannelError.ioOnClosedChannel, responseStarted: false)
+            return
+        }
         upstreamHandler.prepareForExchange(receiver: self)
         let request = UpstreamRequestBuilder.build(
             client: exchange.head, integration: integration, match: admitted.match, requestID: exchange.requestID,
             connection: connection, principal: exchange.principal, bodyLength: exchange.body?.readableBytes ?? 0)
+        requestWritten = true
         let sent = upstreamHandler.requestWriter.send(request, body: exchange.body)
         // A write that closed the connection has been handled already (by `UpstreamHandler`, through
         // `upstreamFailed`): this attempt is over, and a retry may be under way.
@@ -86,10 +98,19 @@ final class ProxyLeg: UpstreamResponseReceiver {
         }
     }
 
+    /// RFC 9112 §9.3.1.1: the methods a client may retry automatically.
+    static func isIdempotent(_ method: HTTPMethod) -> Bool {
+        switch method {
+        case .GET, .HEAD, .OPTIONS, .TRACE, .PUT, .DELETE: true
+        default: false
+        }
+    }
+
     /// Whether a failure on a reused connection may be retried on a fresh one.
     private func mayRetry(after error: any Error, responseStarted: Bool) -> Bool {
         guard !retried, !responseStarted else { return false }
-        return !(error is UpstreamProtocolError || error is HTTPParserError)
+        if error is UpstreamProtocolError || error is HTTPParserError { return false }
+        return !requestWritten || Self.isIdempotent(exchange.head.method)
     }
 
     private func armTimeout() {
