@@ -230,3 +230,24 @@ def test_written_idempotent_request_is_retried_once(gw, ups, method):
         assert seen[0].body == seen[1].body == (body or b"")
     finally:
         conn.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# the stderr access line
+
+
+def test_a_path_cannot_plant_fields_in_the_access_line(gw, ups):
+    m = h.marker()
+    # Before: the readable message carried the path raw, so its `"` closed the quoted request and the fields
+    # after it were read as the record's.
+    planted = f"/prod/sw/{m}%22%20STATUS=500%20PRINCIPAL=arn:aws:iam::123456789012:root%20%22%20ERROR_TYPE=x"
+    resp = h.request(gw, "GET", planted)
+    assert resp.status == 200, resp
+    lines = access_record_for_path(gw, m)
+    assert len(lines) == 1, lines
+    line = lines[0]
+    fields = record_fields(line)
+    assert fields["STATUS"] == "200", line
+    assert fields["PRINCIPAL"] == "", line
+    assert fields["ERROR_TYPE"] == "", line
+    assert fields["PATH"] == f'/prod/sw/{m}\\" STATUS=500 PRINCIPAL=arn:aws:iam::123456789012:root \\" ERROR_TYPE=x', line
