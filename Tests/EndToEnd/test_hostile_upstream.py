@@ -251,3 +251,88 @@ def test_a_path_cannot_plant_fields_in_the_access_line(gw, ups):
     assert fields["PRINCIPAL"] == "", line
     assert fields["ERROR_TYPE"] == "", line
     assert fields["PATH"] == f'/prod/sw/{m}\\" STATUS=500 PRINCIPAL=arn:aws:iam::123456789012:root \\" ERROR_TYPE=x', line
+
+
+# --------------------------------------------------------------------------------------------------
+# PROXY protocol: LOCAL, UNSPEC and UNKNOWN use the real peer, which must itself be an allowed source
+
+V2_SIGNATURE = b"\r\n\r\n\x00\r\nQUIT\n"
+
+
+def via_proxy_header(gw, header: bytes, path: str):
+    """Sends `header` then TLS and one request; returns the Response, or the failure's class name."""
+    raw = h.tcp_connect(gw.port(), timeout=5)
+    try:
+        raw.sendall(header)
+        s = h.client_context(gw.pki, "alice").wrap_socket(raw, server_hostname=h.LOOPBACK)
+        conn = h.RawConn.__new__(h.RawConn)
+        conn.sock, conn.buf = s, b""
+        conn.send(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+        return conn.read_response()
+    except (OSError, EOFError) as e:
+        return type(e).__name__
+    finally:
+        raw.close()
+
+
+def proxy_gateway(pki, upstream, start_gateway, allow_sources):
+    return start_gateway(h.base_config(
+        pki,
+        networks=[{"id": "vpce-remote", "vpc": "vpc-remote", "cidrs": ["10.20.0.0/16"]}],
+        listeners=[h.https_listener(pki, allow_sources=allow_sources, proxy_protocol=True,
+                                    trusted_proxies=["127.0.0.1/32"])],
+        apis=[{"id": "h0st1le004", "name": "proxy-local", "authorization": "NONE", "stages": {"prod": {}},
+               "routes": [{"route": "ANY /{proxy+}", "integration": h.proxy(upstream.url + "/{proxy}")}]}],
+    ))
+
+
+LOCAL_HEADERS = {
+    "v2-local": V2_SIGNATURE + bytes([0x20, 0x00, 0x00, 0x00]),
+    "v2-local-with-block": V2_SIGNATURE + bytes([0x20, 0x11, 0x00, 0x0C, 10, 20, 0, 1, 127, 0, 0, 1, 0, 1, 0, 2]),
+    "v2-proxy-unspec": V2_SIGNATURE + bytes([0x21, 0x00, 0x00, 0x00]),
+    "v1-unknown": b"PROXY UNKNOWN\r\n",
+}
+
+
+@pytest.fixture(scope="module")
+def proxy_allowed(pki, upstream, start_gateway):
+    """The proxy's own address is an allowed source."""
+    return proxy_gateway(pki, upstream, start_gateway, ["vpce-remote", "127.0.0.1/32"])
+
+
+@pytest.fixture(scope="module")
+def proxy_strict(pki, upstream, start_gateway):
+    """Only proxied clients are allowed sources, not the proxy itself."""
+    return proxy_gateway(pki, upstream, start_gateway, ["vpce-remote"])
+
+
+@pytest.mark.parametrize("kind", sorted(LOCAL_HEADERS))
+def test_proxy_header_without_a_client_address_uses_the_proxy_as_source(proxy_allowed, upstream, kind):
+    gw = proxy_allowed
+    m = h.marker()
+    resp = via_proxy_header(gw, LOCAL_HEADERS[kind], f"/prod/{m}")
+    assert not isinstance(resp, str) and resp.status == 200, resp
+    assert upstream.one(m).headers_named("X-Forwarded-For") == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize("kind", sorted(LOCAL_HEADERS))
+def test_proxy_header_without_a_client_address_does_not_skip_allow_sources(proxy_strict, upstream, kind):
+    gw = proxy_strict
+    m = h.marker()
+    resp = via_proxy_header(gw, LOCAL_HEADERS[kind], f"/prod/{m}")
+    assert isinstance(resp, str), f"the proxy's own address is not an allowed source, yet: {resp}"
+    assert upstream.matching(m) == []
+
+
+# Each with a well-formed IPv4 block from an allowed source: only the value the spec forbids is wrong.
+BLOCK = bytes([0x00, 0x0C, 10, 20, 0, 1, 127, 0, 0, 1, 0, 1, 0, 2])
+
+
+@pytest.mark.parametrize("tail", [bytes([0x21, 0x41]) + BLOCK, bytes([0x21, 0x13]) + BLOCK],
+                         ids=["family-4", "transport-3"])
+def test_proxy_v2_values_the_spec_rejects_close_the_connection(proxy_allowed, upstream, tail):
+    gw = proxy_allowed
+    m = h.marker()
+    resp = via_proxy_header(gw, V2_SIGNATURE + tail, f"/prod/{m}")
+    assert isinstance(resp, str), resp
+    assert upstream.matching(m) == []
