@@ -254,6 +254,69 @@ def test_a_path_cannot_plant_fields_in_the_access_line(gw, ups):
 
 
 # --------------------------------------------------------------------------------------------------
+# the admin listener under 1,000 idle connections
+
+
+def rss_kib(pid: int) -> int:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def admin_get(port: int, path: str) -> tuple[int, float]:
+    started = time.monotonic()
+    conn = http.client.HTTPConnection(h.LOOPBACK, port, timeout=5)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status, time.monotonic() - started
+    finally:
+        conn.close()
+
+
+def test_admin_answers_healthz_with_1000_idle_connections_open(pki, upstream, start_gateway):
+    gw = start_gateway(h.admin_config(pki, upstream.url, api_id="h0st1le002", name="admin-flood"))
+    port = gw.port("admin")
+    assert admin_get(port, "/healthz")[0] == 200
+    before = rss_kib(gw.proc.pid)
+    idle = []
+    try:
+        for _ in range(1000):
+            idle.append(socket.create_connection((h.LOOPBACK, port), timeout=5))
+        time.sleep(0.3)  # let the gateway accept them all
+        status, elapsed = admin_get(port, "/healthz")
+        assert status == 200 and elapsed < 1.0, f"/healthz: {status} after {elapsed:.2f}s"
+        status, elapsed = admin_get(port, "/metrics")
+        assert status == 200 and elapsed < 1.0, f"/metrics: {status} after {elapsed:.2f}s"
+        # The idle connections are still open (none was closed to make room below the cap).
+        open_count = 0
+        for s in idle[:50]:
+            s.setblocking(False)
+            try:
+                open_count += s.recv(1) != b""
+            except BlockingIOError:
+                open_count += 1
+            except OSError:
+                pass
+        assert open_count == 50
+        # Past the cap (1,024), newcomers close the oldest idle connections instead of waiting for a slot.
+        for _ in range(300):
+            idle.append(socket.create_connection((h.LOOPBACK, port), timeout=5))
+        time.sleep(0.3)
+        status, elapsed = admin_get(port, "/healthz")
+        assert status == 200 and elapsed < 1.0, f"/healthz past the cap: {status} after {elapsed:.2f}s"
+        after = rss_kib(gw.proc.pid)
+        print(f"admin flood: RSS {before} KiB -> {after} KiB with {len(idle)} idle connections")
+        assert after - before < 64 * 1024, f"RSS grew by {(after - before) // 1024} MiB"
+    finally:
+        for s in idle:
+            s.close()
+    assert admin_get(port, "/healthz")[0] == 200
+
+
+# --------------------------------------------------------------------------------------------------
 # PROXY protocol: LOCAL, UNSPEC and UNKNOWN use the real peer, which must itself be an allowed source
 
 V2_SIGNATURE = b"\r\n\r\n\x00\r\nQUIT\n"

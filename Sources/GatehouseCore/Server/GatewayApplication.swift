@@ -34,6 +34,10 @@ public struct GatewayApplication {
         let resolution = LoggingSetup.bootstrap(
             target: Systemd.LogTarget(rawValue: configuration.logTarget.rawValue) ?? .auto)
         let logger = Logger(label: "gatehouse")
+        // Every connection is a descriptor: at systemd's default soft limit (1024) a thousand idle connections would
+        // stop every listener from accepting, the admin one included.
+        let openFiles = OpenFileLimit.raiseToHardLimit()
+        logger.debug("open file limit: \(openFiles.map(String.init) ?? "unknown")")
         if resolution.destination == .journal {
             logger.debug("logging to the journal")
         }
