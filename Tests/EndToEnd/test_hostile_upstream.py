@@ -317,6 +317,64 @@ def test_admin_answers_healthz_with_1000_idle_connections_open(pki, upstream, st
 
 
 # --------------------------------------------------------------------------------------------------
+# revocation on reload
+
+
+def test_reload_revoking_a_client_closes_its_connection_after_the_answer(pki, ups, start_gateway, tmp_path):
+    up = ups["sw"]
+    cfg = h.base_config(
+        pki,
+        listeners=[h.https_listener(pki, allow_sources=["127.0.0.0/29"])],
+        apis=[{"id": "h0st1le003", "name": "revocation", "authorization": "NONE", "stages": {"prod": {}},
+               "routes": [route("sw", up)]}],
+    )
+    gw = start_gateway(cfg)
+    alice = h.RawConn(gw, client="alice")
+    bob = h.https_connection(gw, "bob")
+    try:
+        m = h.marker()
+        alice.send(h.raw_head("GET", f"/prod/sw/{m}/a1"))
+        assert alice.read_response().status == 200
+        assert send(bob, "GET", f"/prod/sw/{m}/b1")[0].status == 200
+
+        crl = tmp_path / "revoke-alice.crl.pem"
+        out = h.run_cli("certs", "revoke", "--ca", pki.ca.parent, "--crl", crl, pki.client("alice").cert)
+        assert out.returncode == 0, out.stderr
+        cfg["listeners"][0]["tls"]["client_crl"] = str(crl)
+        gw.config_path.write_text(yaml.safe_dump(cfg, sort_keys=False))
+        reloads = gw.stderr_text(10**7).count("configuration reloaded")
+        gw.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while gw.stderr_text(10**7).count("configuration reloaded") == reloads:
+            assert time.monotonic() < deadline, f"no reload:\n{gw.stderr_text()}"
+            time.sleep(0.05)
+
+        # The revoked client's request in flight on its connection is answered, announcing the close ...
+        alice.send(h.raw_head("GET", f"/prod/sw/{m}/a2"))
+        last = alice.read_response()
+        assert last.status == 200 and last.body == f"fine:/{m}/a2".encode(), last
+        assert (last.header("connection") or "").lower() == "close", last.headers
+        # ... and then the connection ends: a request sent after it is never read.
+        with contextlib.suppress(OSError):
+            alice.send(h.raw_head("GET", f"/prod/sw/{m}/a3"))
+        outcome, extra = alice.read_until_closed(timeout=5)
+        assert outcome != "timeout" and b"HTTP/1.1" not in extra, (outcome, extra)
+        assert up.matching(f"/{m}/a3") == []
+        # A new connection with the revoked certificate is refused.
+        kind, _ = h.tls_outcome(gw, h.client_context(pki, "alice"))
+        assert kind != "ok"
+
+        for i in (2, 3):
+            resp, _ = send(bob, "GET", f"/prod/sw/{m}/b{i}")
+            assert resp.status == 200, resp
+            assert (resp.header("connection") or "").lower() != "close"
+        assert len(up.matching(f"/{m}/b")) == 3
+    finally:
+        alice.close()
+        bob.close()
+
+
+# --------------------------------------------------------------------------------------------------
 # PROXY protocol: LOCAL, UNSPEC and UNKNOWN use the real peer, which must itself be an allowed source
 
 V2_SIGNATURE = b"\r\n\r\n\x00\r\nQUIT\n"

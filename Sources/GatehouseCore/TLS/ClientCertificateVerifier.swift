@@ -23,6 +23,7 @@ struct ClientCertificateVerifier: Sendable {
         Task {
             switch await policy.verify(chainDER: chain, now: Date()) {
             case .success(let identity):
+                connection.clientChainDER = chain
                 connection.clientIdentity = identity
                 promise.succeed(.certificateVerified(VerificationMetadata(nil)))
             case .failure(let rejection):

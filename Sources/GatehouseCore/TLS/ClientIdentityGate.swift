@@ -78,6 +78,7 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
                 channel.eventLoop.execute {
                     switch outcome {
                     case .success(let identity):
+                        connection.clientChainDER = [der]
                         connection.clientIdentity = identity
                         loopBound.value.release(context: contextBound.value)
                     case .failure(let rejection):
