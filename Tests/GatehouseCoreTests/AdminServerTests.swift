@@ -214,7 +214,9 @@ import Testing
         // Before: at the cap the listener stopped accepting, so idle connections kept /healthz out until the header
         // timeout closed them — and a client reconnecting kept it out for good.
         try await AdminTestHarness.with(limits: AdminLimits(maxConnections: 2)) { admin in
+            // Each answered once, so each is registered (in this order) and idle.
             let oldest = try admin.client(timeoutSeconds: 3)
+            #expect(try oldest.request("GET", "/healthz").status == 200)
             let second = try admin.client(timeoutSeconds: 3)
             #expect(try second.request("GET", "/healthz").status == 200)
             let start = ContinuousClock.now

@@ -39,7 +39,9 @@ final class AdminConnections: Sendable {
             var evicted: (any Channel)?
             if state.entries.count >= limit {
                 // At the cap: a linear scan, only when the cap is reached.
-                let oldest = state.entries.filter { !$0.value.busy }.min { $0.value.serial < $1.value.serial }
+                // A connection already closing (its close callback not run yet) counts as idle.
+                let oldest = state.entries.filter { !$0.value.busy || !$0.value.channel.isActive }
+                    .min { $0.value.serial < $1.value.serial }
                 guard let oldest else { return (false, nil) }
                 state.entries.removeValue(forKey: oldest.key)
                 evicted = oldest.value.channel
