@@ -32,6 +32,8 @@ final class ProxyLeg: UpstreamResponseReceiver {
     private var requestWritten = false
     /// The response head and body parts of the first read, not yet relayed (see the type's doc).
     private var heldHead: HTTPResponseHead?
+    /// The first held body part apart: most responses' first read carries one, and it then costs no array.
+    private var heldFirstBody: ByteBuffer?
     private var heldBody: [ByteBuffer] = []
 
     init(
@@ -138,7 +140,11 @@ final class ProxyLeg: UpstreamResponseReceiver {
         guard !finished else { return }
         armTimeout()
         if heldHead != nil {
-            heldBody.append(buffer)
+            if heldFirstBody == nil {
+                heldFirstBody = buffer
+            } else {
+                heldBody.append(buffer)
+            }
         } else {
             relayBody(buffer)
         }
@@ -158,6 +164,11 @@ final class ProxyLeg: UpstreamResponseReceiver {
         guard let head = heldHead else { return }
         heldHead = nil
         handler?.relayHead(head, exchange: exchange)
+        if let first = heldFirstBody {
+            heldFirstBody = nil
+            relayBody(first)
+        }
+        guard !heldBody.isEmpty else { return }
         let parts = heldBody
         heldBody = []
         for part in parts { relayBody(part) }
@@ -192,6 +203,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
         // Bytes reached the client once the head was relayed; before that, what was held is dropped.
         let relayed = exchange.status != 0
         heldHead = nil
+        heldFirstBody = nil
         heldBody = []
         detach(closeChannel: true)
         if relayed {
