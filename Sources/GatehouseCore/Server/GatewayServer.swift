@@ -134,7 +134,7 @@ public final class GatewayServer: Sendable {
             listener: listener.name, sourceIP: source, network: snapshot.network(for: source))
         revalidation.track(connection, closeFuture: channel.closeFuture)
         let verifier = ClientCertificateVerifier(
-            policy: listener.clientPolicy, connection: connection, observer: observer)
+            snapshot: snapshot, store: store, connection: connection, observer: observer)
         let limits = snapshot.limits
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
