@@ -149,7 +149,7 @@ public final class GatewayServer: Sendable {
                     verifier.verify(certificates, promise: promise)
                 }))
         try sync.addHandler(
-            ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
+            ClientIdentityGate(connection: connection, snapshot: snapshot, store: store, observer: observer))
         try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
         // Requests are parsed by NIO (llhttp); responses are written as bytes by the request handler
         // (`ResponseHeadWriter`), so there is no response encoder.
