@@ -243,7 +243,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             return
         }
         observer.requestFinished(exchange.accessRecord(connection: connection))
-        guard exchange.keepAlive else {
+        guard exchange.keepAlive, !connection.isRevoked else {
             state = .lingering
             context.close(promise: nil)
             return

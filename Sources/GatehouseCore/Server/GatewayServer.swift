@@ -19,6 +19,7 @@ public final class GatewayServer: Sendable {
     private let quiescers = NIOLockedValueBox<[ServerQuiescingHelper]>([])
     private let limiters = NIOLockedValueBox<[ConnectionLimiter]>([])
     private let drainSignal = DrainSignal()
+    private let revalidation = ClientRevalidation()
 
     public init(store: SnapshotStore, group: any EventLoopGroup, observer: GatewayObserver) {
         self.store = store
@@ -132,8 +133,9 @@ public final class GatewayServer: Sendable {
         let observer = self.observer
         let connection = ConnectionState(
             listener: listener.name, sourceIP: source, network: snapshot.network(for: source))
+        revalidation.track(connection, closeFuture: channel.closeFuture)
         let verifier = ClientCertificateVerifier(
-            policy: listener.clientPolicy, connection: connection, observer: observer)
+            snapshot: snapshot, store: store, connection: connection, observer: observer)
         let limits = snapshot.limits
         timeouts.connectionStarted()
         let sync = channel.pipeline.syncOperations
@@ -144,7 +146,7 @@ public final class GatewayServer: Sendable {
                     verifier.verify(certificates, promise: promise)
                 }))
         try sync.addHandler(
-            ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
+            ClientIdentityGate(connection: connection, snapshot: snapshot, store: store, observer: observer))
         try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
         // Requests are parsed by Gatehouse's own strict decoder; responses are written as bytes by the request
         // handler (`ResponseHeadWriter`), so there is no response encoder.
@@ -155,6 +157,13 @@ public final class GatewayServer: Sendable {
             GatewayRequestHandler(
                 store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts,
                 drainSignal: drainSignal))
+    }
+
+    /// After a reload: marks the established connections whose client certificate fails `snapshot`'s policy, so
+    /// each is closed once its current request is answered. Returns how many were marked.
+    @discardableResult
+    public func revalidateClients(against snapshot: GatewaySnapshot) async -> Int {
+        await revalidation.revalidate(against: snapshot)
     }
 
     /// Drain: stop accepting, let connections finish their current request (idle keep-alive connections close

@@ -161,12 +161,15 @@ public struct LogLine: Sendable {
         }
     }
 
-    /// Values are quoted when empty or when they contain spaces, quotes, `=`, backslashes or control characters.
-    /// Scanning UTF-8 bytes finds the same characters as scanning scalars: every byte of a multi-byte scalar is 0x80
-    /// or above.
+    /// Values are quoted when empty or when they contain spaces, quotes, `=`, backslashes, control characters or
+    /// anything outside ASCII; inside the quotes `"` and `\` are escaped with `\`, control bytes as `\n`, `\r`,
+    /// `\t` or `\xHH`, and non-ASCII UTF-8 is kept as it is. So a value taken from a request (a path, a header) can
+    /// neither end its field early nor plant a `KEY=value` pair or a line break of its own: a logfmt reader sees
+    /// exactly the fields written. Scanning UTF-8 bytes finds the same characters as scanning scalars: every byte of
+    /// a multi-byte scalar is 0x80 or above.
     static func appendValue(_ value: String, to bytes: inout [UInt8]) {
         let breaks: (UInt8) -> Bool = { byte in
-            byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
+            byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
                 || byte == UInt8(ascii: "\\")
         }
         // Native strings are scanned and copied as one contiguous buffer.
