@@ -43,7 +43,7 @@ import Testing
         defer { root.remove() }
         let result = try verify(root, ["gatehouse.service"])
         #expect(result.status != 0)
-        #expect(result.combinedOutput.contains("/usr/local/bin/gatehouse"))
+        #expect(result.combinedOutput.contains("/usr/bin/gatehouse"))
     }
 
     @Test(.enabled(if: analyze != nil, "systemd-analyze is not installed"))
