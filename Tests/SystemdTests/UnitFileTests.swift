@@ -45,7 +45,7 @@ import Testing
         defer { root.remove() }
         let result = try verify(root, ["gatehouse.service"])
         #expect(result.status != 0)
-        #expect(result.combinedOutput.contains("/usr/local/bin/gatehouse"))
+        #expect(result.combinedOutput.contains("/usr/bin/gatehouse"))
     }
 
     @Test func verifyReportsAMistypedKey() throws {
