@@ -160,8 +160,12 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .success(let admitted):
             exchange.admitted = admitted
             exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
+            exchange.bodyCeiling = exchange.snapshot.limits.maxBodyBytes
             if case .length(let length) = framing {
-                exchange.body = context.channel.allocator.buffer(capacity: length)
+                // Grown as the bytes arrive: the declared length is reserved only once it is received.
+                exchange.bodyCeiling = length
+                exchange.body = context.channel.allocator.buffer(
+                    capacity: min(length, RequestExchange.initialBodyCapacity))
             }
             state = .receiving(exchange)
             // An HTTP/1.0 client's Expect is ignored (RFC 9110 §10.1.1): it would not understand a 100.
@@ -187,11 +191,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
                 if exchange.hasher == nil { exchange.hasher = SHA256() }
                 buffer.withUnsafeReadableBytes { exchange.hasher!.update(bufferPointer: $0) }
             }
-            if exchange.body == nil {
-                exchange.body = buffer
-            } else {
-                exchange.body!.writeImmutableBuffer(buffer)
-            }
+            exchange.appendBody(buffer)
         case .end:
             timeouts.bodyFinished()
             exchange.requestComplete = true

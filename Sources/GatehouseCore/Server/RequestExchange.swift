@@ -22,8 +22,12 @@ final class RequestExchange {
     var rejectedMatch: RouteMatch?
     var rejectedAPI: APIDefinition?
     var normalizedPath: NormalizedPath?
+    /// The body received so far, grown as its bytes arrive (``appendBody(_:)``), never reserved at the size the
+    /// head declares.
     var body: ByteBuffer?
     var bodyBytes = 0
+    /// The most the body buffer may grow to: the declared `Content-Length`, or `max_body_bytes` when chunked.
+    var bodyCeiling = Int.max
     /// Whether the signature covers the body's hash: the body is then hashed as it arrives.
     var hashesBody = false
     /// Made on the first body byte, so that bodiless requests (most GETs) hash nothing.
@@ -48,6 +52,27 @@ final class RequestExchange {
         self.started = .now()
         self.receivedAt = Date()
         self.keepAlive = head.isKeepAlive
+    }
+
+    /// What a body buffer reserves before its bytes arrive. A `Content-Length` is only a claim: reserving it whole
+    /// would let each connection pin `max_body_bytes` of memory without sending a byte (contract §3 "Hostile
+    /// input").
+    static let initialBodyCapacity = 64 * 1024
+
+    /// Appends received body bytes, doubling the buffer when it is full but never past ``bodyCeiling``, so a body
+    /// that arrives whole never sits in a buffer larger than it declared.
+    func appendBody(_ bytes: ByteBuffer) {
+        guard var buffer = body else {
+            body = bytes
+            return
+        }
+        body = nil  // keeps `buffer` uniquely referenced, so growing it reallocates rather than copies
+        let needed = buffer.writerIndex + bytes.readableBytes
+        if needed > buffer.capacity {
+            buffer.reserveCapacity(max(needed, min(buffer.capacity * 2, bodyCeiling)))
+        }
+        buffer.writeImmutableBuffer(bytes)
+        body = buffer
     }
 
     /// The hex SHA-256 of the body as received, when the signature needs it.
