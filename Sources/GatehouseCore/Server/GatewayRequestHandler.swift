@@ -191,7 +191,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
                 if exchange.hasher == nil { exchange.hasher = SHA256() }
                 buffer.withUnsafeReadableBytes { exchange.hasher!.update(bufferPointer: $0) }
             }
-            exchange.appendBody(buffer)
+            exchange.appendBody(buffer, allocator: context.channel.allocator)
         case .end:
             timeouts.bodyFinished()
             exchange.requestComplete = true

@@ -60,17 +60,20 @@ final class RequestExchange {
     static let initialBodyCapacity = 64 * 1024
 
     /// Appends received body bytes, doubling the buffer when it is full but never past ``bodyCeiling``, so a body
-    /// that arrives whole never sits in a buffer larger than it declared.
-    func appendBody(_ bytes: ByteBuffer) {
+    /// that arrives whole never sits in a buffer larger than it declared. The grown buffer is allocated at its exact
+    /// size: NIO's own growth rounds up to a power of two (16 MiB for a 10 MiB body).
+    func appendBody(_ bytes: ByteBuffer, allocator: ByteBufferAllocator) {
         guard var buffer = body else {
             body = bytes
             return
         }
-        body = nil  // keeps `buffer` uniquely referenced, so growing it reallocates rather than copies
         let needed = buffer.writerIndex + bytes.readableBytes
         if needed > buffer.capacity {
-            buffer.reserveCapacity(max(needed, min(buffer.capacity * 2, bodyCeiling)))
+            var grown = allocator.buffer(capacity: max(needed, min(buffer.capacity * 2, bodyCeiling)))
+            grown.writeImmutableBuffer(buffer)
+            buffer = grown
         }
+        body = nil  // `buffer` is then the only reference: the write below does not copy it
         buffer.writeImmutableBuffer(bytes)
         body = buffer
     }
