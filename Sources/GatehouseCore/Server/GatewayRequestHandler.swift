@@ -160,12 +160,9 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .success(let admitted):
             exchange.admitted = admitted
             exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
-            exchange.bodyCeiling = exchange.snapshot.limits.maxBodyBytes
             if case .length(let length) = framing {
                 // Grown as the bytes arrive: the declared length is reserved only once it is received.
-                exchange.bodyCeiling = length
-                exchange.body = context.channel.allocator.buffer(
-                    capacity: min(length, RequestExchange.initialBodyCapacity))
+                exchange.body = .requestBody(declared: length, allocator: context.channel.allocator)
             }
             state = .receiving(exchange)
             // An HTTP/1.0 client's Expect is ignored (RFC 9110 §10.1.1): it would not understand a 100.
@@ -191,7 +188,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
                 if exchange.hasher == nil { exchange.hasher = SHA256() }
                 buffer.withUnsafeReadableBytes { exchange.hasher!.update(bufferPointer: $0) }
             }
-            exchange.appendBody(buffer, allocator: context.channel.allocator)
+            exchange.appendBody(buffer)
         case .end:
             timeouts.bodyFinished()
             exchange.requestComplete = true

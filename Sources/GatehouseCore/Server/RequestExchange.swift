@@ -26,8 +26,6 @@ final class RequestExchange {
     /// head declares.
     var body: ByteBuffer?
     var bodyBytes = 0
-    /// The most the body buffer may grow to: the declared `Content-Length`, or `max_body_bytes` when chunked.
-    var bodyCeiling = Int.max
     /// Whether the signature covers the body's hash: the body is then hashed as it arrives.
     var hashesBody = false
     /// Made on the first body byte, so that bodiless requests (most GETs) hash nothing.
@@ -54,28 +52,13 @@ final class RequestExchange {
         self.keepAlive = head.isKeepAlive
     }
 
-    /// What a body buffer reserves before its bytes arrive. A `Content-Length` is only a claim: reserving it whole
-    /// would let each connection pin `max_body_bytes` of memory without sending a byte (contract §3 "Hostile
-    /// input").
-    static let initialBodyCapacity = 64 * 1024
-
-    /// Appends received body bytes, doubling the buffer when it is full but never past ``bodyCeiling``, so a body
-    /// that arrives whole never sits in a buffer larger than it declared. The grown buffer is allocated at its exact
-    /// size: NIO's own growth rounds up to a power of two (16 MiB for a 10 MiB body).
-    func appendBody(_ bytes: ByteBuffer, allocator: ByteBufferAllocator) {
-        guard var buffer = body else {
+    /// Appends received body bytes: the buffer grows with them, from `ByteBuffer.requestBody(declared:allocator:)`.
+    func appendBody(_ bytes: ByteBuffer) {
+        guard body != nil else {
             body = bytes
             return
         }
-        let needed = buffer.writerIndex + bytes.readableBytes
-        if needed > buffer.capacity {
-            var grown = allocator.buffer(capacity: max(needed, min(buffer.capacity * 2, bodyCeiling)))
-            grown.writeImmutableBuffer(buffer)
-            buffer = grown
-        }
-        body = nil  // `buffer` is then the only reference: the write below does not copy it
-        buffer.writeImmutableBuffer(bytes)
-        body = buffer
+        body!.writeImmutableBuffer(bytes)
     }
 
     /// The hex SHA-256 of the body as received, when the signature needs it.
