@@ -1,8 +1,43 @@
 """Hostile input on the client leg (contract §3 "Hostile input", the 408 row, `limits.body_timeout`): the strict
 request parser, body framing and its limits, and the body deadline, through the real gateway with a client
 certificate. Each test asserts the one answer, how soon it comes, and what the upstream got (or that it got nothing).
-"""
 
+This file is the entry of the hostile-input suite (issue 11), six files:
+  input = test_hostile_input.py, paths = test_hostile_paths_headers.py, sigv4 = test_sigv4_hostile.py,
+  upstream = test_hostile_upstream.py, dose = test_hostile_dose.py; support in hostile_support.py
+  (`rss_guard`, `dose`, `proc_kb`) and hostile_upstreams.py.
+Every rule of the contract's list has (a) its exact answer, (b) the time to answer (an upper bound for a prompt
+answer, both bounds for a deadline) and (c) the gateway's VmRSS before and after a repeated dose. The dose cases are
+`dose::test_repeated_hostile_input_keeps_its_answer_time_and_memory[CASE]` (written `dose[CASE]` below): a warm-up
+dose, then 20-40 requests under `rss_guard` (growth < 8 MiB), each asserting its own answer and time.
+
+| contract rule | (a) answer  (b) time | (c) memory |
+|---|---|---|
+| no per-request buffer grows past max_header_bytes + max_body_bytes: head over the limit | input::test_head_one_byte_over_max_header_bytes_is_431, input::test_unfinished_head_over_the_limit_is_431_at_once (431, < 0.5 s) | dose[buffer/head-over-max_header_bytes], input::test_rss_stays_bounded_under_a_flood_of_hostile_input |
+| ... a body declared past max_body_bytes | dose[buffer/content-length-over-max_body_bytes], dose[buffer/chunk-declared-over-max_body_bytes] (413, < 1.5 s) | the same |
+| ... a body declared (10 MiB) but never sent | dose::test_declared_bodies_never_sent_do_not_pin_memory (408 at body_timeout, both bounds) | the same: 50 connections held, VmRSS and VmData read while held |
+| ... bytes after Upgrade, never-ending heads, pipelined floods | input::test_rss_stays_bounded_under_a_flood_of_hostile_input (the gateway still answers) | the same (flood, then 16 junk writers held) |
+| ... SignedHeaders naming a header twice / more than 64 names | sigv4::test_signed_headers_naming_a_header_twice, sigv4::test_signed_headers_over_64_names, sigv4::test_signed_headers_amplification_answered_at_once (403 IncompleteSignatureException, before the body, < 2 s) | dose[buffer/signedheaders-10000-names], dose[buffer/signedheaders-over-64] |
+| ... a region set or wildcard matched in linear time | sigv4::test_wildcard_region_set_does_not_stall (403, < 2 s, another connection served meanwhile) | dose[buffer/region-set-wildcards] |
+| every phase has a deadline: header_timeout | dose[deadline/header_timeout] (close_notify, no answer, header_timeout from accept, both bounds); also test_http.py::test_slow_loris_is_cut_off_after_header_timeout | dose[deadline/header_timeout] |
+| ... body_timeout | input::test_body_not_received_within_body_timeout_is_408 (408, both bounds), input::test_a_slow_but_steady_body_is_not_cut, input::test_a_body_drained_after_an_early_answer_is_cut_after_body_timeout | dose[deadline/body_timeout] |
+| ... the integration timeout | dose[deadline/integration-timeout] (504 IntegrationTimeoutException, both bounds); also test_forwarding.py::test_upstream_slower_than_timeout_is_504 | dose[deadline/integration-timeout] |
+| Upgrade dropped off a WebSocket route, the connection stays HTTP/1.1 | input::test_upgrade_is_dropped_and_the_next_pipelined_request_answered, input::test_bytes_after_an_upgrade_request_are_parsed_as_http, dose[upgrade/dropped] (200 then 200 on the same connection, < 1.5 s) | dose[upgrade/dropped], input::test_rss_stays_bounded_under_a_flood_of_hostile_input. Forwarding on a WebSocket route: not built yet (§9), not tested |
+| the path seen is the path forwarded: dot segments resolved (also encoded) | paths::test_encoded_dot_segments_cannot_bypass_a_deny, paths::test_allowed_path_reaches_upstream_normalized, paths::test_clamped_path_is_what_the_policy_sees, paths::test_signed_request_with_encoded_dots_verifies_against_the_path_as_signed; time: dose[path/encoded-dot-segments] (403 explicit deny, < 1.5 s) | dose[path/encoded-dot-segments] |
+| ... `;` parameter, encoded `/` or `\\`, NUL is 400 | paths::test_path_that_could_mean_another_is_400_and_never_forwarded; time: dose[path/parameter], dose[path/encoded-separator] (400 Invalid request path, < 1.5 s) | dose[path/parameter], dose[path/encoded-separator] |
+| HTTP/1.1 without exactly one non-empty Host is 400 | input::test_http11_without_exactly_one_nonempty_host_is_400 (400, < 0.5 s, close_notify) | dose[framing/missing-host] |
+| a transfer coding other than one chunked is 400 | input::test_transfer_coding_other_than_one_chunked_is_400, input::test_chunked_in_http10_is_400 (< 0.5 s) | dose[framing/transfer-coding] |
+| a chunked body is 413 as soon as its declared sizes pass max_body_bytes | input::test_chunked_body_over_limit_is_413_as_soon_as_declared (< 0.5 s, upstream never called) | dose[buffer/chunk-declared-over-max_body_bytes] |
+| a chunk-size line over 4 KiB is 400 | input::test_chunk_size_line_over_4k_is_400 (< 0.5 s), input::test_chunk_size_line_of_4k_is_accepted | dose[framing/chunk-size-line-over-4k] |
+| field values forwarded byte for byte (obs-text) | input::test_obs_text_values_reach_the_upstream_byte_for_byte, input::test_sigv4_covers_obs_text_bytes_as_sent; time: dose[framing/obs-text-forwarded] | dose[framing/obs-text-forwarded] |
+| a SigV4 field given twice is IncompleteSignatureException | sigv4::test_authorization_field_given_twice, sigv4::test_presigned_query_parameter_given_twice; time: dose[sigv4/field-twice] (< 1.5 s) | dose[sigv4/field-twice] |
+| an upstream's unasked 101 or malformed answer is 502, its connection closed, never pooled | upstream::test_unasked_switching_protocols_is_502_and_never_pooled, upstream::test_malformed_upstream_head_is_502_and_closes_that_connection, upstream::test_body_broken_before_any_byte_was_relayed_is_502 (502 < 2 s) | dose[upstream/unasked-101], dose[upstream/malformed-head] |
+| a written request is retried on another connection only if idempotent | upstream::test_written_non_idempotent_request_is_not_replayed, upstream::test_written_idempotent_request_is_retried_once (< 2 s) | dose[upstream/written-post-not-replayed] |
+| the admin listener answers /healthz with 1,000 idle connections open | upstream::test_admin_answers_healthz_with_1000_idle_connections_open (200 < 1 s, also past the 1,024 cap) | the same (1,300 connections) |
+| look-alike (`_`, case) and method/URL-override headers dropped | paths::test_look_alike_and_override_headers_never_reach_upstream, paths::test_underscore_headers_dropped_by_default, paths::test_underscore_headers_forwarded_with_the_option_but_never_look_alikes; time: dose[headers/look-alikes-dropped] | dose[headers/look-alikes-dropped] |
+| on a reload, a connection whose certificate no longer passes (revoked) is closed once its request is answered | upstream::test_reload_revoking_a_client_closes_its_connection_after_the_answer, dose::test_reload_closes_each_refused_clients_connection_once_its_request_is_answered[revoked] (200 with Connection: close, close_notify < 1.5 s) | dose::...[revoked] (10 connections) |
+| ... (outside allowed_clients) | dose::test_reload_closes_each_refused_clients_connection_once_its_request_is_answered[outside-allowed_clients] | the same |
+"""
 import threading
 import time
 
@@ -69,14 +104,6 @@ def assert_400(gw, upstream, data: bytes, message: str) -> None:
     h.assert_error(resp, 400, "BadRequestException", message)
     assert elapsed < 0.5, f"the 400 took {elapsed:.2f}s"
     assert how == "close_notify", how
-
-
-def vm_rss_kb(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS")
 
 
 # ------------------------------------------------------------------------------------------------ Host
@@ -404,7 +431,7 @@ def test_rss_stays_bounded_under_a_flood_of_hostile_input(gw):
     for kind in range(4):  # warm up every path once
         _hostile_connection(gw, kind)
     time.sleep(0.5)
-    before = vm_rss_kb(pid)
+    before = hs.proc_kb(pid)
     threads = [threading.Thread(target=lambda k=k: [_hostile_connection(gw, (k + i) % 4) for i in range(25)])
                for k in range(8)]
     for t in threads:
@@ -412,7 +439,7 @@ def test_rss_stays_bounded_under_a_flood_of_hostile_input(gw):
     for t in threads:
         t.join()
     time.sleep(BODY_TIMEOUT + 1)
-    after_flood = vm_rss_kb(pid)
+    after_flood = hs.proc_kb(pid)
     # Then connections that keep writing after an Upgrade request, held open while RSS is read: once, the
     # gateway stopped parsing after Upgrade and buffered all they wrote.
     done = threading.Event()
@@ -421,7 +448,7 @@ def test_rss_stays_bounded_under_a_flood_of_hostile_input(gw):
     for t in holders:
         t.start()
     time.sleep(6)
-    while_held = vm_rss_kb(pid)
+    while_held = hs.proc_kb(pid)
     done.set()
     for t in holders:
         t.join()

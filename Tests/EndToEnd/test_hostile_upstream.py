@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 import harness as h
+import hostile_support as hs
 import hostile_upstreams as hu
 
 API = "h0st1le001"
@@ -257,13 +258,6 @@ def test_a_path_cannot_plant_fields_in_the_access_line(gw, ups):
 # the admin listener under 1,000 idle connections
 
 
-def rss_kib(pid: int) -> int:
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS")
-
-
 def admin_get(port: int, path: str) -> tuple[int, float]:
     started = time.monotonic()
     conn = http.client.HTTPConnection(h.LOOPBACK, port, timeout=5)
@@ -280,7 +274,7 @@ def test_admin_answers_healthz_with_1000_idle_connections_open(pki, upstream, st
     gw = start_gateway(h.admin_config(pki, upstream.url, api_id="h0st1le002", name="admin-flood"))
     port = gw.port("admin")
     assert admin_get(port, "/healthz")[0] == 200
-    before = rss_kib(gw.proc.pid)
+    before = hs.proc_kb(gw.proc.pid)
     idle = []
     try:
         for _ in range(1000):
@@ -307,7 +301,7 @@ def test_admin_answers_healthz_with_1000_idle_connections_open(pki, upstream, st
         time.sleep(0.3)
         status, elapsed = admin_get(port, "/healthz")
         assert status == 200 and elapsed < 1.0, f"/healthz past the cap: {status} after {elapsed:.2f}s"
-        after = rss_kib(gw.proc.pid)
+        after = hs.proc_kb(gw.proc.pid)
         print(f"admin flood: RSS {before} KiB -> {after} KiB with {len(idle)} idle connections")
         assert after - before < 64 * 1024, f"RSS grew by {(after - before) // 1024} MiB"
     finally:

@@ -161,7 +161,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             exchange.admitted = admitted
             exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
             if case .length(let length) = framing {
-                exchange.body = context.channel.allocator.buffer(capacity: length)
+                // Grown as the bytes arrive: the declared length is reserved only once it is received.
+                exchange.body = .requestBody(declared: length, allocator: context.channel.allocator)
             }
             state = .receiving(exchange)
             // An HTTP/1.0 client's Expect is ignored (RFC 9110 §10.1.1): it would not understand a 100.
@@ -187,11 +188,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
                 if exchange.hasher == nil { exchange.hasher = SHA256() }
                 buffer.withUnsafeReadableBytes { exchange.hasher!.update(bufferPointer: $0) }
             }
-            if exchange.body == nil {
-                exchange.body = buffer
-            } else {
-                exchange.body!.writeImmutableBuffer(buffer)
-            }
+            exchange.appendBody(buffer)
         case .end:
             timeouts.bodyFinished()
             exchange.requestComplete = true
