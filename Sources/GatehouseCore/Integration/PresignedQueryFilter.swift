@@ -1,4 +1,5 @@
 import GatehouseBytes
+import SigV4
 
 /// Removes a presigned request's credentials from the query the upstream receives (contract section 4): a URL
 /// holding `X-Amz-Signature` and `X-Amz-Credential` is a bearer token until it expires (up to 7 days), and
@@ -43,11 +44,8 @@ enum PresignedQueryFilter {
         return kept
     }
 
-    /// The parameter names removed from a presigned request's query, as the verifier reads them.
-    static let credentialNames: [StaticString] = [
-        "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders",
-        "X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Region-Set",
-    ]
+    /// The parameter names removed from a presigned request's query: the verifier's own list.
+    static let credentialNames = PresignedQueryParameters.names
 
     private static let signatureName: StaticString = "X-Amz-Signature"
 
