@@ -25,6 +25,21 @@ public enum Hex {
         }
     }
 
+    /// The byte two hex digits spell, either case (`high` first, as in a `%XX` escape); nil when either is not a
+    /// hex digit.
+    @inlinable @inline(__always)
+    public static func byte(high: UInt8, low: UInt8) -> UInt8? {
+        guard let high = nibble(high), let low = nibble(low) else { return nil }
+        return high << 4 | low
+    }
+
+    /// Appends the two uppercase hex digits of `byte` (the form percent-encoding writes).
+    @inlinable @inline(__always)
+    public static func appendUppercase(byte: UInt8, to out: inout [UInt8]) {
+        out.append(upperDigit(byte >> 4))
+        out.append(upperDigit(byte & 0x0f))
+    }
+
     /// Appends the two lowercase hex digits of `byte`.
     @inlinable @inline(__always)
     public static func append(byte: UInt8, to out: inout [UInt8]) {

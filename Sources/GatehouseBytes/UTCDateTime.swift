@@ -39,4 +39,21 @@ public struct UTCDateTime: Sendable, Hashable {
     public var isValid: Bool {
         date.isValid && (0...23).contains(hour) && (0...59).contains(minute) && (0...60).contains(second)
     }
+
+    /// Appends `yyyy-MM-ddTHH:mm:ss` (ISO 8601 extended form), or `yyyyMMddTHHmmss` (basic form) when `extended` is
+    /// false, without a zone: the caller adds `Z`, after fractional seconds if it has them. The one formatter of log
+    /// timestamps, `aws:CurrentTime` and `X-Amz-Date`.
+    public func appendISO8601(extended: Bool, to out: inout [UInt8]) {
+        ASCII.appendDecimal(date.year, width: 4, to: &out)
+        if extended { out.append(UInt8(ascii: "-")) }
+        ASCII.appendDecimal(date.month, width: 2, to: &out)
+        if extended { out.append(UInt8(ascii: "-")) }
+        ASCII.appendDecimal(date.day, width: 2, to: &out)
+        out.append(UInt8(ascii: "T"))
+        ASCII.appendDecimal(hour, width: 2, to: &out)
+        if extended { out.append(ASCII.colon) }
+        ASCII.appendDecimal(minute, width: 2, to: &out)
+        if extended { out.append(ASCII.colon) }
+        ASCII.appendDecimal(second, width: 2, to: &out)
+    }
 }

@@ -34,6 +34,12 @@ import Testing
                 #expect(ASCII.equals(rhs, "content-type"))
             }
         }
+        #expect(ASCII.equalsIgnoringCase("Transfer-Encoding".utf8, Array("transfer-ENCODING".utf8)))
+        #expect(ASCII.equalsIgnoringCase("chunked".utf8.dropFirst(), "HUNKED".utf8))
+        #expect(!ASCII.equalsIgnoringCase("chunked".utf8, "chunke".utf8))
+        #expect(!ASCII.equalsIgnoringCase("[".utf8, "{".utf8))
+        #expect(!ASCII.equalsIgnoringCase("@".utf8, "`".utf8))
+        #expect(!ASCII.equalsIgnoringCase([UInt8(0xc9)], [UInt8(0xe9)]))
     }
 
     @Test func trimmedRangeDropsSpacesTabsAndLineEnds() {

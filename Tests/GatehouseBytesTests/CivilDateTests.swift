@@ -57,4 +57,18 @@ import Testing
         #expect(!UTCDateTime(date: CivilDate(year: 2026, month: 1, day: 1), hour: 24, minute: 0, second: 0).isValid)
         #expect(UTCDateTime(date: CivilDate(year: 2026, month: 1, day: 1), hour: 23, minute: 59, second: 60).isValid)
     }
+
+    @Test func iso8601ExtendedAndBasicForms() {
+        func text(_ epochSeconds: Int, extended: Bool) -> String {
+            var out = Array(">".utf8)
+            UTCDateTime(epochSeconds: epochSeconds).appendISO8601(extended: extended, to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+        #expect(text(1_440_938_160, extended: true) == ">2015-08-30T12:36:00")
+        #expect(text(1_440_938_160, extended: false) == ">20150830T123600")
+        #expect(text(946_688_461, extended: true) == ">2000-01-01T01:01:01")
+        #expect(text(0, extended: false) == ">19700101T000000")
+        #expect(text(-1, extended: true) == ">1969-12-31T23:59:59")
+        #expect(text(253_402_300_799, extended: true) == ">9999-12-31T23:59:59")
+    }
 }

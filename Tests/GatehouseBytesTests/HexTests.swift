@@ -24,6 +24,21 @@ import Testing
         }
     }
 
+    @Test func byteFromTwoDigits() {
+        #expect(Hex.byte(high: UInt8(ascii: "2"), low: UInt8(ascii: "f")) == 0x2f)
+        #expect(Hex.byte(high: UInt8(ascii: "F"), low: UInt8(ascii: "e")) == 0xfe)
+        #expect(Hex.byte(high: UInt8(ascii: "0"), low: UInt8(ascii: "0")) == 0)
+        #expect(Hex.byte(high: UInt8(ascii: "g"), low: UInt8(ascii: "0")) == nil)
+        #expect(Hex.byte(high: UInt8(ascii: "0"), low: UInt8(ascii: "G")) == nil)
+        #expect(Hex.byte(high: UInt8(ascii: "%"), low: UInt8(ascii: "1")) == nil)
+        for byte in UInt8.min...UInt8.max {
+            var upper: [UInt8] = []
+            Hex.appendUppercase(byte: byte, to: &upper)
+            #expect(Hex.byte(high: upper[0], low: upper[1]) == byte)
+            #expect(String(decoding: upper, as: UTF8.self) == Hex.string([byte]).uppercased())
+        }
+    }
+
     @Test func decodesEitherCaseAndRefusesBadInput() {
         #expect(Hex.decode(Array("00ffA5".utf8)) == [0x00, 0xff, 0xa5])
         #expect(Hex.decode(Array("".utf8)) == [])

@@ -21,17 +21,7 @@ enum PolicyDate {
         let time = UTCDateTime(epochSeconds: Int(date.timeIntervalSince1970.rounded(.down)))
         var out: [UInt8] = []
         out.reserveCapacity(20)
-        ASCII.appendDecimal(time.date.year, width: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        ASCII.appendDecimal(time.date.month, width: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        ASCII.appendDecimal(time.date.day, width: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        ASCII.appendDecimal(time.hour, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        ASCII.appendDecimal(time.minute, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        ASCII.appendDecimal(time.second, width: 2, to: &out)
+        time.appendISO8601(extended: true, to: &out)
         out.append(UInt8(ascii: "Z"))
         return String(decoding: out, as: UTF8.self)
     }

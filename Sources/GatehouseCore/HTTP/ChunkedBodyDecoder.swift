@@ -1,3 +1,4 @@
+import GatehouseBytes
 import NIOCore
 
 /// Decodes a `chunked` request body (RFC 9112 §7.1) from bytes as they arrive, handing on the chunks' data as
@@ -67,44 +68,44 @@ struct ChunkedBodyDecoder {
     private mutating func consume(_ byte: UInt8) throws(RequestParseError) -> Bool {
         switch state {
         case .sizeDigits(let value, let digits, let lineBytes):
-            if byte == HTTPByteClass.cr {
+            if byte == ASCII.carriageReturn {
                 guard digits > 0 else { throw .malformed("Invalid chunk size") }
                 state = .sizeLF(size: value)
                 return false
             }
             let lineBytes = try sizeLineByte(lineBytes)
-            if HTTPByteClass.isHexDigit(byte) {
+            if let digit = Hex.nibble(byte) {
                 // Leading zeros are allowed; the size is refused as soon as its digits pass what is left.
                 let (times, overflow) = value.multipliedReportingOverflow(by: 16)
-                let (newValue, carry) = times.addingReportingOverflow(HTTPByteClass.hexValue(byte))
+                let (newValue, carry) = times.addingReportingOverflow(Int(digit))
                 guard !overflow, !carry, newValue <= maxBodyBytes - counted else { throw .bodyTooLarge }
                 state = .sizeDigits(value: newValue, digits: digits + 1, lineBytes: lineBytes)
                 return false
             }
             guard digits > 0 else { throw .malformed("Invalid chunk size") }
-            if byte == HTTPByteClass.semicolon || HTTPByteClass.isWhitespace(byte) {
+            if byte == ASCII.semicolon || HTTPByteClass.isWhitespace(byte) {
                 try count(1)
                 state = .sizeExtension(
-                    size: value, lineBytes: lineBytes, sawSemicolon: byte == HTTPByteClass.semicolon)
+                    size: value, lineBytes: lineBytes, sawSemicolon: byte == ASCII.semicolon)
             } else {
                 throw .malformed("Invalid chunk size")
             }
         case .sizeExtension(let size, let lineBytes, let sawSemicolon):
-            if byte == HTTPByteClass.cr {
+            if byte == ASCII.carriageReturn {
                 guard sawSemicolon else { throw .malformed("Invalid chunk extension") }
                 state = .sizeLF(size: size)
                 return false
             }
             let lineBytes = try sizeLineByte(lineBytes)
             guard HTTPByteClass.isFieldValueByte(byte) else { throw .malformed("Invalid chunk extension") }
-            guard sawSemicolon || HTTPByteClass.isWhitespace(byte) || byte == HTTPByteClass.semicolon else {
+            guard sawSemicolon || HTTPByteClass.isWhitespace(byte) || byte == ASCII.semicolon else {
                 throw .malformed("Invalid chunk extension")
             }
             try count(1)
             state = .sizeExtension(
-                size: size, lineBytes: lineBytes, sawSemicolon: sawSemicolon || byte == HTTPByteClass.semicolon)
+                size: size, lineBytes: lineBytes, sawSemicolon: sawSemicolon || byte == ASCII.semicolon)
         case .sizeLF(let size):
-            guard byte == HTTPByteClass.lf else { throw .malformed("Invalid chunk framing") }
+            guard byte == ASCII.newline else { throw .malformed("Invalid chunk framing") }
             if size == 0 {
                 state = .trailerLineStart
             } else {
@@ -114,35 +115,35 @@ struct ChunkedBodyDecoder {
         case .data:
             preconditionFailure("data is sliced, not consumed byte by byte")
         case .dataCR:
-            guard byte == HTTPByteClass.cr else { throw .malformed("Invalid chunk framing") }
+            guard byte == ASCII.carriageReturn else { throw .malformed("Invalid chunk framing") }
             state = .dataLF
         case .dataLF:
-            guard byte == HTTPByteClass.lf else { throw .malformed("Invalid chunk framing") }
+            guard byte == ASCII.newline else { throw .malformed("Invalid chunk framing") }
             state = .sizeDigits(value: 0, digits: 0, lineBytes: 0)
         case .trailerLineStart:
-            if byte == HTTPByteClass.cr {
+            if byte == ASCII.carriageReturn {
                 state = .trailerLF(lineWasEmpty: true)
                 return false
             }
-            guard HTTPByteClass.isTchar(byte) else { throw .malformed("Invalid trailer field") }
+            guard ASCII.isTokenByte(byte) else { throw .malformed("Invalid trailer field") }
             try count(1)
             state = .trailerName
         case .trailerName:
             try count(1)
-            if byte == HTTPByteClass.colon {
+            if byte == ASCII.colon {
                 state = .trailerValue
             } else {
-                guard HTTPByteClass.isTchar(byte) else { throw .malformed("Invalid trailer field") }
+                guard ASCII.isTokenByte(byte) else { throw .malformed("Invalid trailer field") }
             }
         case .trailerValue:
-            if byte == HTTPByteClass.cr {
+            if byte == ASCII.carriageReturn {
                 state = .trailerLF(lineWasEmpty: false)
                 return false
             }
             guard HTTPByteClass.isFieldValueByte(byte) else { throw .malformed("Invalid trailer field") }
             try count(1)
         case .trailerLF(let lineWasEmpty):
-            guard byte == HTTPByteClass.lf else { throw .malformed("Invalid chunk framing") }
+            guard byte == ASCII.newline else { throw .malformed("Invalid chunk framing") }
             if lineWasEmpty {
                 state = .done
                 return true

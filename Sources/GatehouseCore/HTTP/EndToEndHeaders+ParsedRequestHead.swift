@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 extension EndToEndHeaders {
     /// The indices of the fields of a client's head that cross the proxy: the same rule as `forEach` (hop-by-hop
     /// headers, those named in `Connection`, and `reserved` stop here), applied to the head's bytes so the fields
@@ -9,7 +11,7 @@ extension EndToEndHeaders {
             head.withBytes(head.fields[index].value) { value in
                 forEachToken(of: value) { range in
                     let token = UnsafeRawBufferPointer(rebasing: value[range])
-                    if !HeaderNameSet.equalIgnoringASCIICase(token, "keep-alive".utf8) {
+                    if !ASCII.equalsIgnoringCase(token, "keep-alive".utf8) {
                         let base = head.fields[index].value.lowerBound
                         named.append((base + range.lowerBound)..<(base + range.upperBound))
                     }
@@ -23,7 +25,7 @@ extension EndToEndHeaders {
                 let name = UnsafeRawBufferPointer(rebasing: bytes[head.fields[index].name])
                 if hopByHop.contains(bytes: name) || reserved.contains(bytes: name) { continue }
                 if named.contains(where: {
-                    HeaderNameSet.equalIgnoringASCIICase(UnsafeRawBufferPointer(rebasing: bytes[$0]), name)
+                    ASCII.equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[$0]), name)
                 }) {
                     continue
                 }

@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// Which client header names may reach the upstream, judged on the name's bytes alone (contract section 3,
 /// "Hostile input").
 ///
@@ -49,6 +51,6 @@ struct ForwardedHeaderRule: Sendable, Equatable {
 
     private static func hasGatehousePrefix<Name: Collection<UInt8>>(_ name: Name) -> Bool {
         name.count >= gatehousePrefix.count
-            && HeaderNameSet.equalIgnoringASCIICase(name.prefix(gatehousePrefix.count), gatehousePrefix)
+            && ASCII.equalsIgnoringCase(name.prefix(gatehousePrefix.count), gatehousePrefix)
     }
 }

@@ -1,3 +1,4 @@
+import GatehouseBytes
 import NIOCore
 
 /// A request head as the client sent it: the head's own bytes and, for the request line and each field line, where
@@ -41,7 +42,7 @@ struct ParsedRequestHead: Sendable {
 
     /// Whether field `index` is named `lowercaseName` (ASCII case-insensitive).
     func fieldIs(_ index: Int, _ lowercaseName: String) -> Bool {
-        withBytes(fields[index].name) { HeaderNameSet.equalIgnoringASCIICase($0, lowercaseName.utf8) }
+        withBytes(fields[index].name) { ASCII.equalsIgnoringCase($0, lowercaseName.utf8) }
     }
 
     /// The indices of the fields named `lowercaseName`, in order.

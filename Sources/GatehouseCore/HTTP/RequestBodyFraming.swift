@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// How a request's body is delimited (RFC 9112 §6), decided from its head under the contract's framing rules, which
 /// refuse every head two parsers could read two ways (request smuggling):
 /// - HTTP/1.1 needs exactly one `Host`, and it must not be empty; HTTP/1.0 may have none, never two;
@@ -33,7 +35,7 @@ enum RequestBodyFraming: Equatable, Sendable {
                 length = value
             case 17 where head.fieldIs(index, "transfer-encoding"):
                 transferEncodings += 1
-                chunked = head.withBytes(field.value) { HeaderNameSet.equalIgnoringASCIICase($0, "chunked".utf8) }
+                chunked = head.withBytes(field.value) { ASCII.equalsIgnoringCase($0, "chunked".utf8) }
             default:
                 continue
             }

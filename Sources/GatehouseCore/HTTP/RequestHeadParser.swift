@@ -1,3 +1,4 @@
+import GatehouseBytes
 import NIOCore
 
 /// A strict RFC 9112 request-head parser over bytes, in two steps so that a head fed one byte per read costs no
@@ -48,11 +49,11 @@ struct RequestHeadParser {
             let count = bytes.count
             while index < count {
                 let byte = bytes[index]
-                if index > 0, bytes[index - 1] == HTTPByteClass.cr, byte != HTTPByteClass.lf, index - 1 >= headStart {
+                if index > 0, bytes[index - 1] == ASCII.carriageReturn, byte != ASCII.newline, index - 1 >= headStart {
                     return .failure(.malformed("Bare CR in request head"))
                 }
-                if byte == HTTPByteClass.lf {
-                    guard index > lineStart, bytes[index - 1] == HTTPByteClass.cr else {
+                if byte == ASCII.newline {
+                    guard index > lineStart, bytes[index - 1] == ASCII.carriageReturn else {
                         return .failure(.malformed("Bare LF in request head"))
                     }
                     let emptyLine = index - 1 == lineStart
@@ -113,16 +114,16 @@ struct RequestHeadParser {
         let end = bytes.count
         var index = 0
         // Request line.
-        while index < end, HTTPByteClass.isTchar(bytes[index]) { index += 1 }
+        while index < end, ASCII.isTokenByte(bytes[index]) { index += 1 }
         let method = 0..<index
-        guard !method.isEmpty, index < end, bytes[index] == HTTPByteClass.space else {
+        guard !method.isEmpty, index < end, bytes[index] == ASCII.space else {
             return .failure(.malformed("Malformed request line"))
         }
         index += 1
         let targetStart = index
         while index < end, HTTPByteClass.isTargetByte(bytes[index]) { index += 1 }
         let target = targetStart..<index
-        guard !target.isEmpty, index < end, bytes[index] == HTTPByteClass.space else {
+        guard !target.isEmpty, index < end, bytes[index] == ASCII.space else {
             return .failure(.malformed("Malformed request line"))
         }
         index += 1
@@ -133,21 +134,21 @@ struct RequestHeadParser {
         guard minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else {
             return .failure(.malformed("Unsupported HTTP version"))
         }
-        guard bytes[index + 8] == HTTPByteClass.cr, bytes[index + 9] == HTTPByteClass.lf else {
+        guard bytes[index + 8] == ASCII.carriageReturn, bytes[index + 9] == ASCII.newline else {
             return .failure(.malformed("Malformed request line"))
         }
         index += 10
         // Field lines, up to the blank line.
         var fields: [ParsedRequestHead.Field] = []
         while index < end {
-            if bytes[index] == HTTPByteClass.cr { break }
+            if bytes[index] == ASCII.carriageReturn { break }
             if HTTPByteClass.isWhitespace(bytes[index]) {
                 return .failure(.malformed("Obsolete line folding in a header"))
             }
             let nameStart = index
-            while index < end, HTTPByteClass.isTchar(bytes[index]) { index += 1 }
+            while index < end, ASCII.isTokenByte(bytes[index]) { index += 1 }
             guard index > nameStart, index < end else { return .failure(.malformed("Invalid header name")) }
-            if bytes[index] != HTTPByteClass.colon {
+            if bytes[index] != ASCII.colon {
                 return .failure(
                     .malformed(
                         HTTPByteClass.isWhitespace(bytes[index])
@@ -162,7 +163,7 @@ struct RequestHeadParser {
                 if !HTTPByteClass.isWhitespace(bytes[index]) { valueEnd = index + 1 }
                 index += 1
             }
-            guard index + 1 < end, bytes[index] == HTTPByteClass.cr, bytes[index + 1] == HTTPByteClass.lf else {
+            guard index + 1 < end, bytes[index] == ASCII.carriageReturn, bytes[index + 1] == ASCII.newline else {
                 return .failure(.malformed("Invalid character in a header value"))
             }
             index += 2

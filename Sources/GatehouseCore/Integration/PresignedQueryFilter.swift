@@ -1,3 +1,6 @@
+import GatehouseBytes
+import SigV4
+
 /// Removes a presigned request's credentials from the query the upstream receives (contract section 4): a URL
 /// holding `X-Amz-Signature` and `X-Amz-Credential` is a bearer token until it expires (up to 7 days), and
 /// upstreams log URLs.
@@ -41,13 +44,10 @@ enum PresignedQueryFilter {
         return kept
     }
 
-    /// The parameter names removed from a presigned request's query, as the verifier reads them.
-    static let credentialNames: [[UInt8]] = [
-        "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders",
-        "X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Region-Set",
-    ].map { Array($0.utf8) }
+    /// The parameter names removed from a presigned request's query: the verifier's own list.
+    static let credentialNames = PresignedQueryParameters.names
 
-    private static let signatureName = Array("X-Amz-Signature".utf8)
+    private static let signatureName: StaticString = "X-Amz-Signature"
 
     private static func isCredential(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Bool {
         credentialNames.contains { decodedEquals(bytes, name, $0) }
@@ -68,19 +68,12 @@ enum PresignedQueryFilter {
         return piece.lowerBound..<end
     }
 
-    /// Whether the bytes of `range`, with each valid `%XX` decoded, are `wanted` — the SigV4 verifier's reading.
-    private static func decodedEquals(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ wanted: [UInt8])
+    /// Whether the bytes of `range`, with each valid `%XX` decoded, are `wanted`: the SigV4 verifier's own reading
+    /// (`PercentEncoding.decodedEquals`, which its query parser calls too).
+    private static func decodedEquals(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ wanted: StaticString)
         -> Bool
     {
-        guard range.count >= wanted.count else { return false }
-        var index = range.lowerBound
-        var position = 0
-        while index < range.upperBound {
-            let (byte, next) = PercentEscape.lenientlyDecodedByte(bytes, at: index, end: range.upperBound)
-            guard position < wanted.count, wanted[position] == byte else { return false }
-            position += 1
-            index = next
-        }
-        return position == wanted.count
+        PercentEncoding.decodedEquals(
+            bytes, range, UnsafeBufferPointer(start: wanted.utf8Start, count: wanted.utf8CodeUnitCount))
     }
 }

@@ -1,3 +1,4 @@
+import GatehouseBytes
 import GatehouseConfig
 import NIOCore
 import NIOHTTP1
@@ -19,7 +20,7 @@ struct UpstreamRequest {
 
     /// Every value of a header, matched case-insensitively, in order (client values decoded as UTF-8).
     func values(_ name: String) -> [String] {
-        var values = headers.filter { HeaderNameSet.equalIgnoringASCIICase($0.name.utf8, name.utf8) }.map(\.value)
+        var values = headers.filter { ASCII.equalsIgnoringCase($0.name.utf8, name.utf8) }.map(\.value)
         if let clientHead {
             for index in forwardedFields where clientHead.fieldIs(index, name.lowercased()) {
                 values.append(clientHead.valueString(index))

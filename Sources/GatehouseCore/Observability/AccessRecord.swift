@@ -1,3 +1,4 @@
+import GatehouseBytes
 import Logging
 import Systemd
 
@@ -106,19 +107,7 @@ public struct AccessRecord: Sendable {
                 || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "%")
         }
         guard path.utf8.contains(where: needsEncoding) else { return path }
-        let hex: StaticString = "0123456789ABCDEF"
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(path.utf8.count + 16)
-        for byte in path.utf8 {
-            if needsEncoding(byte) {
-                bytes.append(UInt8(ascii: "%"))
-                bytes.append(hex.utf8Start[Int(byte >> 4)])
-                bytes.append(hex.utf8Start[Int(byte & 0x0F)])
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return PercentEncoding.encoded(path.utf8) { !needsEncoding($0) }
     }
 
     /// Milliseconds are logged to the microsecond.

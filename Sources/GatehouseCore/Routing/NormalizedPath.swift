@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// A request path decoded and normalized once, so that routing, the resource policy and the upstream request all
 /// see the same segments: a path that normalizes one way for the policy and another for the upstream could slip
 /// past a Deny (contract section 3, "Hostile input").
@@ -100,18 +102,17 @@ public struct NormalizedPath: Sendable, Equatable {
         var index = 0
         while index < raw.count {
             var byte = raw[index]
-            index += 1
-            if byte == UInt8(ascii: "%") {
-                guard index + 2 <= raw.count,
-                    let high = PercentEscape.hexValue(raw[index]), let low = PercentEscape.hexValue(raw[index + 1])
-                else {
+            if byte == ASCII.percent {
+                guard let decoded = PercentEncoding.escapedByte(raw, at: index, end: raw.count) else {
                     return .failure(.badEscape)
                 }
-                byte = high << 4 | low
-                index += 2
-                if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") || byte == 0 {
+                byte = decoded
+                index += 3
+                if byte == ASCII.slash || byte == UInt8(ascii: "\\") || byte == 0 {
                     return .failure(.forbiddenEncodedCharacter)
                 }
+            } else {
+                index += 1
             }
             bytes.append(byte)
         }
@@ -124,22 +125,13 @@ public struct NormalizedPath: Sendable, Equatable {
 /// that are safe in a segment stay, everything else is escaped. A `;` (sent as `%3B`) is escaped too, so no
 /// segment becomes a path parameter on its way out.
 public func percentEncodePathSegment(_ segment: String) -> String {
-    var out = ""
-    out.reserveCapacity(segment.utf8.count)
-    for byte in segment.utf8 {
+    PercentEncoding.encoded(segment.utf8) { byte in
         switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-            UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-            UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","),
-            UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"):
-            out.unicodeScalars.append(Unicode.Scalar(byte))
-        default:
-            let hex = Array("0123456789ABCDEF".utf8)
-            out.unicodeScalars.append("%")
-            out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
-            out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0xf)]))
+        case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+            UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "="),
+            UInt8(ascii: ":"), UInt8(ascii: "@"):
+            true
+        default: PercentEncoding.isUnreserved(byte)
         }
     }
-    return out
 }

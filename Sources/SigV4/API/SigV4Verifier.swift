@@ -232,7 +232,8 @@ public struct SigV4Verifier: Sendable {
             )
         }
         guard RegionSet.includes(regionSet, region: region) else {
-            throw .incomplete("The region set '\(regionSet)' does not include the region '\(region)'.")
+            throw .incomplete(
+                "The region set '\(RegionSet.echoed(regionSet))' does not include the region '\(region)'.")
         }
     }
 

@@ -90,10 +90,7 @@ enum AuthorizationParser {
     }
 
     /// The `X-Amz-*` query parameters that carry a presigned signature: each may be given once at most.
-    static let queryParameters: [StaticString] = [
-        "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders",
-        "X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Region-Set",
-    ]
+    static let queryParameters = PresignedQueryParameters.names
 
     /// Refuses a query that gives a signature parameter twice: a parser that keeps the first and one that keeps the
     /// last would check different things.

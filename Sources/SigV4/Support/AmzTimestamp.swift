@@ -51,14 +51,8 @@ struct AmzTimestamp: Sendable, Equatable {
         let time = UTCDateTime(epochSeconds: epochSeconds)
         var out: [UInt8] = []
         out.reserveCapacity(16)
-        ASCII.appendDecimal(time.date.year, width: 4, to: &out)
-        ASCII.appendDecimal(time.date.month, width: 2, to: &out)
-        ASCII.appendDecimal(time.date.day, width: 2, to: &out)
-        out.append(0x54)
-        ASCII.appendDecimal(time.hour, width: 2, to: &out)
-        ASCII.appendDecimal(time.minute, width: 2, to: &out)
-        ASCII.appendDecimal(time.second, width: 2, to: &out)
-        out.append(0x5a)
+        time.appendISO8601(extended: false, to: &out)
+        out.append(UInt8(ascii: "Z"))
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -177,6 +177,16 @@ import Testing
         Array(repeating: String(repeating: "*-", count: 40) + "x", count: 100).joined(separator: ","),
     ])
     func wildcardRegionSetsAreLinear(regionSet: String) {
+        let request = regionSetSigned(regionSet)
+        let clock = ContinuousClock()
+        var message: String?
+        let elapsed = clock.measure { message = incompleteMessage(request) }
+        #expect(message?.hasSuffix("does not include the region 'us-east-1'.") == true)
+        #expect(elapsed < .milliseconds(50), "\(elapsed)")
+    }
+
+    /// A SigV4a request signing `regionSet` (for a key the verifier does not know: the region set is checked first).
+    private func regionSetSigned(_ regionSet: String) -> SigV4Request {
         var request = SigningFixture.unsigned()
         request.headers.append(("X-Amz-Date", "20150830T123600Z"))
         request.headers.append(("X-Amz-Region-Set", regionSet))
@@ -186,10 +196,27 @@ import Testing
                 "AWS4-ECDSA-P256-SHA256 Credential=AKIDUNKNOWN/20150830/execute-api/aws4_request, "
                     + "SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=3045"
             ))
-        let clock = ContinuousClock()
-        var message: String?
-        let elapsed = clock.measure { message = incompleteMessage(request) }
-        #expect(message?.hasSuffix("does not include the region 'us-east-1'.") == true)
-        #expect(elapsed < .milliseconds(50), "\(elapsed)")
+        return request
+    }
+
+    /// The error quotes at most 128 bytes of the region set (then `…`), cut between characters: a region set as
+    /// long as the head is not echoed back whole.
+    @Test(arguments: [
+        (String(repeating: "eu-west-1,", count: 1_000), String(repeating: "eu-west-1,", count: 12) + "eu-west-…"),
+        // `é` is two bytes: at bytes 127–128 it would be split, so the quote stops before it.
+        (
+            String(repeating: "x", count: 127) + "é" + String(repeating: "y", count: 50),
+            String(repeating: "x", count: 127) + "…"
+        ),
+        (
+            String(repeating: "x", count: 126) + "é" + String(repeating: "y", count: 50),
+            String(repeating: "x", count: 126) + "é…"
+        ),
+        (String(repeating: "z", count: 128), String(repeating: "z", count: 128)),
+        (String(repeating: "z", count: 129), String(repeating: "z", count: 128) + "…"),
+    ])
+    func regionSetEchoIsCapped(regionSet: String, echoed: String) {
+        let message = incompleteMessage(regionSetSigned(regionSet))
+        #expect(message == "The region set '\(echoed)' does not include the region 'us-east-1'.")
     }
 }
