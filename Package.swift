@@ -28,21 +28,25 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
     ],
     targets: [
+        // Small pure byte helpers shared by every parser: ASCII rules, hex, civil dates, the wildcard matcher.
+        .target(name: "GatehouseBytes"),
         // Pure AWS Signature V4 / V4a verification: no networking, so it is testable against the AWS suites alone.
         .target(
             name: "SigV4",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto")
+                "GatehouseBytes",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // IP addresses and CIDR blocks: allowlists, internal-address rule, policy IpAddress conditions.
         .target(name: "IPNetwork"),
         // Pure IAM resource-policy model, parser and evaluator.
-        .target(name: "AccessPolicy", dependencies: ["IPNetwork"]),
+        .target(name: "AccessPolicy", dependencies: ["GatehouseBytes", "IPNetwork"]),
         // Configuration file model, YAML loading with positions, validation into a snapshot description.
         .target(
             name: "GatehouseConfig",
             dependencies: [
+                "GatehouseBytes",
                 "IPNetwork",
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -51,6 +55,7 @@ let package = Package(
         .target(
             name: "GatehousePKI",
             dependencies: [
+                "GatehouseBytes",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -68,6 +73,7 @@ let package = Package(
         .target(
             name: "Systemd",
             dependencies: [
+                "GatehouseBytes",
                 "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -76,6 +82,7 @@ let package = Package(
         .target(
             name: "GatehouseCore",
             dependencies: [
+                "GatehouseBytes",
                 "SigV4",
                 "IPNetwork",
                 "AccessPolicy",
@@ -107,6 +114,7 @@ let package = Package(
         .executableTarget(
             name: "gatehouse-load",
             dependencies: [
+                "GatehouseBytes",
                 "IPNetwork",
                 "Systemd",
                 "SigV4",
@@ -136,7 +144,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "GatehouseBytesTests", dependencies: ["GatehouseBytes"]),
+        // The AWS test vectors in Tests/SigV4Tests/Vectors are read from disk by path, not built as resources.
+        .testTarget(name: "SigV4Tests", dependencies: ["GatehouseBytes", "SigV4"], exclude: ["Vectors"]),
         .testTarget(
             name: "GatehouseLoadTests",
             dependencies: [
@@ -148,9 +158,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IPNetworkTests", dependencies: ["IPNetwork"]),
-        .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy"]),
+        .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy", "GatehouseBytes"]),
         .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig"]),
-        .testTarget(name: "GatehousePKITests", dependencies: ["GatehousePKI"]),
+        .testTarget(name: "GatehousePKITests", dependencies: ["GatehouseBytes", "GatehousePKI"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"]),
     ]

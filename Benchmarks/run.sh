@@ -13,9 +13,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-shared=${GATEHOUSE_SHARED:-$(cd "$root/../shared" 2>/dev/null && pwd || true)}
-reference=$shared/bench/reference.sh
-[ -f "$reference" ] || { echo "run.sh: $root/../shared/bench/reference.sh not found" >&2; exit 1; }
+# The reference servers' configurations (nginx, HAProxy, the upstream) and the script that starts them.
+reference=$here/reference/reference.sh
 
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
@@ -319,7 +318,7 @@ add_target() {  # name url extra-arguments...
 if wants upstream; then
     add_target upstream "$(url_for http "$upstream_port")"
 fi
-start_reference() {  # nginx|haproxy port: one of ../shared/bench's reference proxies, as a target
+start_reference() {  # nginx|haproxy port: one of the reference proxies (reference/), as a target
     local kind=$1 port=$2
     log "starting $kind on core $PROXY_CPU"
     taskset -c "$PROXY_CPU" bash "$reference" "$kind" "$port" "$upstream_port" "$pki" "$work/$kind"

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseBytes
 import Testing
 
 @testable import AccessPolicy

@@ -452,6 +452,15 @@ class Upstream:
         assert len(found) == 1, f"expected exactly one upstream request containing {needle!r}, got {len(found)}"
         return found[0]
 
+    def assert_not_called(self, needle: str, settle: float = 0.3) -> None:
+        """No request containing needle reached this upstream — checked again `settle` seconds after the gateway
+        answered, so a gateway that forwards a request while (or after) refusing it is caught too."""
+        found = self.matching(needle)
+        if not found:
+            time.sleep(settle)
+            found = self.matching(needle)
+        assert not found, f"the upstream was called for {needle!r}: {found[0].method} {found[0].path}"
+
     def clear(self) -> None:
         with self._lock:
             self.requests.clear()
@@ -638,6 +647,10 @@ class Gateway:
         ACTIVE_GATEWAYS.append(self)
         deadline = time.monotonic() + timeout
         pending = [self.port(lst["name"]) for lst in self.config["listeners"] if not lst.get("admin")]
+        # admin listeners on TCP too: a test that scrapes /metrics at once must not race their bind (a plain
+        # connect there is not a data connection and counts nowhere)
+        pending += [self.port(lst["name"]) for lst in self.config["listeners"]
+                    if lst.get("admin") and str(lst.get("bind", "")).rsplit(":", 1)[-1].isdigit()]
         while pending:
             if self.proc.poll() is not None:
                 raise RuntimeError(
@@ -975,13 +988,16 @@ def raw_head(method: str, path: str, *headers: str, version: str = "HTTP/1.1") -
 
 
 def tls_outcome(gw: Gateway, ctx: ssl.SSLContext, *, source=None, listener="https", path="/prod/ping"):
-    """Handshake, send one request, read the answer. Returns ('ok', Response) or (failure kind, detail).
+    """Handshake, send one request, read the answer. Returns ('ok', Response) or (failure kind, detail):
+    'alert' (a TLS alert arrived; detail is its reason), 'eof' (closed without one), 'reset' or 'timeout'.
 
     With TLS 1.3 the client finishes its handshake before the server has judged the client certificate,
     so a rejection shows up as an alert on the first read; with TLS 1.2 it shows up in do_handshake.
     """
     try:
         s = tls_connect(gw.port(listener), ctx, source)
+    except ssl.SSLEOFError as e:  # closed without an alert (e.g. before the handshake): not an alert
+        return "eof", str(e)
     except ssl.SSLError as e:
         return "alert", f"{e.reason or e}"
     except (ConnectionResetError, BrokenPipeError) as e:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import select
 import shutil
 import socket
@@ -297,7 +298,18 @@ def served_by(outcomes: list[Outcome]) -> dict[str, int]:
 
 
 class _UnansweredOnReusedConnection(Exception):
-    pass
+    def __init__(self, detail: str, path: str):
+        super().__init__(detail)
+        self.path = path
+
+
+@dataclass
+class Retry:
+    """A request lost on a reused keep-alive connection and sent again once on a new one."""
+
+    path: str  # the lost request's path (unique when the loop marks its requests)
+    detail: str
+    at: float  # time.monotonic() when the loss was seen
 
 
 @dataclass
@@ -307,16 +319,23 @@ class RequestLoop:
     keep_alive: the client keeps its connection while the server keeps it, and opens a new one when the server
     closes it (`Connection: close` on an answer, or the connection found closed before the next request is sent);
     a request lost because the server closed the idle connection as it was sent is retried once, as HTTP clients
-    do (only then, only on a reused connection, and counted in `retries`). New connections are never retried.
+    do (only then, only on a reused connection, and recorded in `retries`). New connections are never retried.
     A request is a failure when it gets no complete 200 answer.
+
+    What a retry may stand for is for the test to bound (RFC 9112 §9.3.1): a server may close an idle keep-alive
+    connection at any time, so one request per connection open at the restart may cross the close and be lost
+    unseen — but a request the server had started on (in flight) must be answered, never dropped. With
+    `mark=True` every request's path ends in a unique marker, so the test can check a lost request never reached
+    the upstream.
     """
 
     port: int
     pki: h.PKI
     keep_alive: bool = False
     path: str = "/prod/whoami"
+    mark: bool = False
     outcomes: list[Outcome] = field(default_factory=list)
-    retries: list[str] = field(default_factory=list)
+    retries: list[Retry] = field(default_factory=list)
     connections: int = 0
 
     def __post_init__(self) -> None:
@@ -363,7 +382,7 @@ class RequestLoop:
                 # (nothing of an answer arrived); a client may retry an idempotent request once on a new
                 # connection — curl, urllib3 and Go's net/http do. Counted in `retries`.
                 conn.close()
-                self.retries.append(str(e))
+                self.retries.append(Retry(e.path, str(e), time.monotonic()))
                 try:
                     conn, used = self._connect(), 0
                     outcome = self._exchange(conn, reused=False)
@@ -381,18 +400,21 @@ class RequestLoop:
             conn.close()
 
     def _exchange(self, conn: h.RawConn, *, reused: bool) -> Outcome:
-        head = f"GET {self.path} HTTP/1.1\r\nHost: localhost\r\n"
+        path = f"{self.path}/{h.marker()}" if self.mark else self.path
+        head = f"GET {path} HTTP/1.1\r\nHost: localhost\r\n"
         head += "\r\n" if self.keep_alive else "Connection: close\r\n\r\n"
         try:
             conn.send(head.encode())
             resp = conn.read_response()
         except (EOFError, OSError) as e:
             if reused and self.keep_alive and not conn.buf:
-                raise _UnansweredOnReusedConnection(f"{type(e).__name__}: {e}") from e
+                raise _UnansweredOnReusedConnection(f"{type(e).__name__}: {e}", path) from e
             raise
         gen = None
         with contextlib.suppress(Exception):
-            gen = str(resp.json().get("gen"))
+            body = resp.json()
+            # a MOCK answers {"gen": N}; the echo upstream's path names the generation's integration (/genN/...)
+            gen = str(body["gen"]) if "gen" in body else re.match(r"/gen(\d+)/", body["path"]).group(1)
         closing = "close" in (resp.header("connection") or "").lower()
         return Outcome(resp.status == 200, f"{resp.status} {resp.body[:200]!r}", gen, reused=reused, closing=closing)
 

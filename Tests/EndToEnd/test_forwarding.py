@@ -6,6 +6,7 @@ import time
 import pytest
 
 import harness as h
+from contract_support import issue_certificate
 from harness import ALICE, OTHER_SOURCE, WORKER
 
 API = "f0rward001"
@@ -187,6 +188,30 @@ def test_xfcc_for_client_without_uri(gw, upstream, pki):
     assert fields["Hash"] == pki.client("dave").sha256
     assert fields["Subject"] == '"CN=dave"'
     assert fields.get("URI", "") == ""
+
+
+@pytest.mark.parametrize(
+    "name, uris, dns, expected_sans",
+    [
+        ("web", [], ["web.svc.internal"], "DNS=web.svc.internal"),
+        (
+            "orders",
+            ["spiffe://demo.internal/orders"],
+            ["orders.svc.internal", "orders-2.svc.internal"],
+            "URI=spiffe://demo.internal/orders;DNS=orders.svc.internal;DNS=orders-2.svc.internal",
+        ),
+    ],
+    ids=["one-dns-san", "uri-and-two-dns-sans"],
+)
+def test_xfcc_dns_field(gw, upstream, pki, tmp_path_factory, name, uris, dns, expected_sans):
+    # contract §4: Envoy's format, `DNS=<dns SAN>` — Envoy writes one DNS= pair per DNS SAN, after URI=
+    cert = issue_certificate(pki, tmp_path_factory.mktemp("xfcc"), name, uris=uris, dns=dns)
+    pki.clients[f"xfcc-{name}"] = cert
+    m = h.marker()
+    resp = h.request(gw, "GET", f"/prod/{m}", client=f"xfcc-{name}")
+    assert resp.status == 200, resp
+    xfcc = upstream.one(m).headers_named("X-Forwarded-Client-Cert")
+    assert xfcc == [f'Hash={cert.sha256};Subject="CN={name}";{expected_sans}'], xfcc
 
 
 def test_client_naming_xfcc_in_connection_cannot_strip_gateway_copy(gw, upstream, pki):

@@ -68,6 +68,8 @@ def generation_config(pki, upstream, port: int, gen: int) -> dict:
                 "routes": [
                     {"route": "GET /ping", "integration": h.mock(200, '{"pong":true}')},
                     {"route": "GET /whoami", "integration": h.mock(200, f'{{"gen":"{gen}"}}')},
+                    # the loops' requests: each carries a marker, so a lost one can be looked for upstream
+                    {"route": "GET /whoami/{m}", "integration": h.proxy(upstream.url + f"/gen{gen}/{{m}}")},
                     {"route": "GET /slow/{ms}", "integration": h.proxy(upstream.url + "/slow/{ms}")},
                 ],
             }
@@ -101,7 +103,7 @@ class Clients:
     """CLIENTS request loops at once, so the restart surely lands while some connection is being set up."""
 
     def __init__(self, port: int, pki, keep_alive: bool):
-        self.loops = [RequestLoop(port, pki, keep_alive=keep_alive) for _ in range(CLIENTS)]
+        self.loops = [RequestLoop(port, pki, keep_alive=keep_alive, mark=True) for _ in range(CLIENTS)]
 
     def start(self) -> "Clients":
         for loop in self.loops:
@@ -132,10 +134,29 @@ class Clients:
             time.sleep(0.05)
 
 
-def assert_no_failed_request(clients: Clients, *logs: str) -> None:
+def assert_no_failed_request(clients: Clients, upstream, window: tuple[float, float], *logs: str) -> None:
+    """Every request got its 200, and the only requests sent twice are the ones the restart may legitimately lose:
+
+    - only on a keep-alive connection the old process closed (RequestLoop retries nothing else), and at most one per
+      client loop — each loop holds one connection at the restart, and a request can cross its close only once;
+    - only within the restart `window` (from the signal until the old process exited): a loss at any other time is
+      a dropped request, whatever the retry made of it;
+    - never a request that reached the upstream: one the old process had started on was in flight, and a request
+      in flight must be answered (drain), not dropped for the client to send again.
+    """
     retries = [r for loop in clients.loops for r in loop.retries]
     print(f"requests: {len(clients.outcomes)}, served by generation: {clients.served_by()}, "
-          f"keep-alive retries after an idle close: {len(retries)} {retries[:3]}")
+          f"keep-alive retries after an idle close: {len(retries)} {[r.detail for r in retries[:3]]}")
+    for i, loop in enumerate(clients.loops):
+        assert len(loop.retries) <= 1, f"client {i} lost {len(loop.retries)} requests: {loop.retries}"
+    start, end = window
+    for r in retries:
+        assert start <= r.at <= end + 1.0, (
+            f"a request was lost {r.at - start:+.2f} s from the restart signal (the old process exited at "
+            f"{end - start:+.2f} s): {r}"
+        )
+        reached = upstream.matching(r.path.rsplit("/", 1)[1])
+        assert not reached, f"a request the old process had forwarded was dropped and sent again: {r}"
     failures = clients.failures
     assert not failures, (
         f"{len(failures)} of {len(clients.outcomes)} requests failed across the restart "
@@ -183,15 +204,17 @@ def test_restart_on_a_held_socket_loses_no_request(tmp_path, pki, upstream, keep
 
         # the restart: SIGTERM the old process and start the next on the same socket
         write_generation(holder.gw, upstream, port, 1)
+        signalled = time.monotonic()
         old.send_signal(signal.SIGTERM)
         new = holder.spawn()
         assert old.wait(timeout=15) == 0, f"the old gatehouse did not exit 0 after draining:\n{holder.log(0)}"
+        exited_at = time.monotonic()
 
         loop.wait_served("1", AFTER)
         loop.stop()
         slow_thread.join(timeout=10)
         assert new.poll() is None, f"the new gatehouse exited:\n{holder.log(1)}"
-        assert_no_failed_request(loop, holder.log(0), holder.log(1))
+        assert_no_failed_request(loop, upstream, (signalled, exited_at), holder.log(0), holder.log(1))
         served = loop.served_by()
         assert served.get("0", 0) >= BEFORE and served.get("1", 0) >= AFTER, served
         assert set(served) == {"0", "1"}, served
@@ -241,15 +264,17 @@ def test_restart_under_systemd_socket_activate_loses_no_request(tmp_path, pki, u
         loop = Clients(port, pki, keep_alive).start()
         assert loop.wait_for(BEFORE), f"the loop got no answers: {loop.outcomes[-3:]}"
         write_generation(gw, upstream, port, 1)
+        signalled = time.monotonic()
         proc.send_signal(signal.SIGUSR1)  # `systemctl restart`: stop, wait, start — the socket stays open
         exited = status.wait_for(lambda e: e["event"] == "exited" and e["gen"] == 0, timeout=15)
+        exited_at = time.monotonic()  # (polled every 50 ms: a little after the real exit)
         assert exited is not None, status.events()
         assert exited["code"] == 0, f"generation 0 exited {exited['code']}:\n{log(0)}"
         assert status.wait_for(lambda e: e["event"] == "spawned" and e["gen"] == 1, timeout=5), status.events()
 
         loop.wait_served("1", AFTER)
         loop.stop()
-        assert_no_failed_request(loop, log(0), log(1))
+        assert_no_failed_request(loop, upstream, (signalled, exited_at), log(0), log(1))
         served = loop.served_by()
         assert served.get("0", 0) >= BEFORE and served.get("1", 0) >= AFTER, served
         assert set(served) == {"0", "1"}, served

@@ -145,6 +145,7 @@ struct ExampleConfigurationTests {
         #expect(configuration.limits.maxBodyBytes == 10_485_760)
         #expect(configuration.limits.maxHeaderBytes == 32768)
         #expect(configuration.limits.headerTimeout == .seconds(10))
+        #expect(configuration.limits.bodyTimeout == .seconds(30))
         #expect(configuration.limits.idleTimeout == .seconds(60))
         #expect(configuration.limits.maxConnections == 10000)
         let listener = try #require(configuration.listeners.first)
@@ -166,6 +167,7 @@ struct ExampleConfigurationTests {
                 limits:
                   max_body_bytes: 1024
                   header_timeout: 3
+                  body_timeout: 7
                 """
         let configuration = try fixture.configuration(yaml)
         #expect(configuration.logTarget == .journal)
@@ -173,6 +175,16 @@ struct ExampleConfigurationTests {
         #expect(configuration.drainTimeout == .seconds(5))
         #expect(configuration.limits.maxBodyBytes == 1024)
         #expect(configuration.limits.headerTimeout == .seconds(3))
+        #expect(configuration.limits.bodyTimeout == .seconds(7))
         #expect(configuration.limits.maxHeaderBytes == 32768, "unset limits keep their defaults")
+    }
+
+    @Test func bodyTimeoutIsValidatedLikeTheOtherTimeouts() throws {
+        let fixture = try ConfigFixture()
+        for bad in ["0", "3601", "soon"] {
+            let problems = fixture.problemLines(Configurations.minimal + "limits:\n  body_timeout: \(bad)\n")
+            #expect(problems.count == 1, "\(bad)")
+            #expect(problems.first?.contains("\"body_timeout\"") == true, "\(problems)")
+        }
     }
 }

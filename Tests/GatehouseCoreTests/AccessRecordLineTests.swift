@@ -49,4 +49,59 @@ import Testing
         }
         #expect(Set(Self.full.metadata.keys).count == 17)
     }
+    /// A path is client input: it must not plant `KEY=value` pairs, close a quote or break the line for a logfmt
+    /// reader (quotes honoured, the first occurrence of a key wins). The readable message shows it percent-encoded,
+    /// the `PATH` field quoted.
+    @Test func aPathCannotPlantFields() {
+        let record = AccessRecord(
+            requestID: "0e6b2d5a-1111-4222-8333-444455556666", sourceIP: "127.0.0.1", sourceVpce: nil,
+            clientCertSubject: "CN=alice", clientCertURI: nil, principal: nil, apiID: "a1b2c3d4e5", stage: "prod",
+            routeKey: nil, method: "GET",
+            path: "/prod/x\" STATUS=200 PRINCIPAL=arn:aws:iam::123456789012:root \"\nERROR_TYPE=none ü%",
+            status: 404, errorType: "NotFoundException", latencyMilliseconds: 1, integrationLatencyMilliseconds: nil,
+            responseBytes: 10)
+        let line = String(decoding: record.line(timestamp: timestamp), as: UTF8.self)
+        #expect(line.filter { $0 == "\n" }.count == 1)
+        let quoteAware = Self.logfmtFields(line)
+        #expect(quoteAware["STATUS"] == "404")
+        #expect(quoteAware["PRINCIPAL"] == "\"\"")
+        #expect(quoteAware["ERROR_TYPE"] == "NotFoundException")
+        #expect(
+            line.contains(
+                "\"GET /prod/x%22%20STATUS%3D200%20PRINCIPAL%3Darn:aws:iam::123456789012:root%20%22%0A"
+                    + "ERROR_TYPE%3Dnone%20%C3%BC%25\""))
+        #expect(AccessRecord.messagePath("/prod/users/42") == "/prod/users/42")
+    }
+
+    /// `KEY=value` tokens outside quotes, first occurrence wins; quoted values keep their quotes.
+    private static func logfmtFields(_ line: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        var token = ""
+        var quoted = false
+        var escaped = false
+        func flush() {
+            if let equals = token.firstIndex(of: "="), token[..<equals].allSatisfy({ $0.isUppercase || $0 == "_" }),
+                equals != token.startIndex
+            {
+                let key = String(token[..<equals])
+                if fields[key] == nil { fields[key] = String(token[token.index(after: equals)...]) }
+            }
+            token = ""
+        }
+        for character in line {
+            if escaped {
+                escaped = false
+            } else if character == "\\" && quoted {
+                escaped = true
+            } else if character == "\"" {
+                quoted.toggle()
+            } else if (character == " " || character == "\n") && !quoted {
+                flush()
+                continue
+            }
+            token.append(character)
+        }
+        flush()
+        return fields
+    }
 }

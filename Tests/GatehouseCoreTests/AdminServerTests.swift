@@ -210,20 +210,39 @@ import Testing
         }
     }
 
-    @Test func connectionsBeyondTheLimitWaitUntilOneCloses() async throws {
-        try await AdminTestHarness.with(limits: AdminLimits(maxConnections: 1)) { admin in
-            var first: AdminTestClient? = try admin.client()
-            #expect(try first?.request("GET", "/healthz").status == 200)
+    @Test func aConnectionBeyondTheLimitClosesTheOldestIdleOne() async throws {
+        // Before: at the cap the listener stopped accepting, so idle connections kept /healthz out until the header
+        // timeout closed them — and a client reconnecting kept it out for good.
+        try await AdminTestHarness.with(limits: AdminLimits(maxConnections: 2)) { admin in
+            // Each answered once, so each is registered (in this order) and idle.
+            let oldest = try admin.client(timeoutSeconds: 3)
+            #expect(try oldest.request("GET", "/healthz").status == 200)
+            let second = try admin.client(timeoutSeconds: 3)
+            #expect(try second.request("GET", "/healthz").status == 200)
+            let start = ContinuousClock.now
+            let newcomer = try admin.client(timeoutSeconds: 3)
+            #expect(try newcomer.request("GET", "/healthz").status == 200)
+            #expect(ContinuousClock.now - start < .seconds(1))
+            #expect(oldest.closesWithoutMoreData())
+            #expect(try second.request("GET", "/healthz").status == 200)
+        }
+    }
 
-            let second = try admin.client()
-            try second.sendText("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")
-            second.setReadTimeout(milliseconds: 300)
-            #expect(second.staysSilent())
-
-            first = nil  // closes the socket
-            second.setReadTimeout(milliseconds: 5000)
-            #expect(try second.readResponse().status == 200)
-            _ = first
+    @Test func aNewcomerIsClosedOnlyWhenEveryConnectionIsBusy() async throws {
+        try await AdminTestHarness.with(
+            limits: AdminLimits(headerTimeout: .milliseconds(500), maxConnections: 1)
+        ) { admin in
+            // A head whose body never comes: busy, so not closed for the newcomer ...
+            let busy = try admin.client(timeoutSeconds: 3)
+            try busy.sendText("POST /metrics HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(100))
+            let newcomer = try admin.client(timeoutSeconds: 3)
+            #expect(newcomer.closesWithoutMoreData())
+            // ... but the header timeout covers the body too, so it cannot stay busy.
+            let start = ContinuousClock.now
+            #expect(busy.closesWithoutMoreData())
+            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(try admin.client().request("GET", "/healthz").status == 200)
         }
     }
 

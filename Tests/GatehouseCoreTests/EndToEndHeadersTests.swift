@@ -45,6 +45,17 @@ import Testing
         #expect(copied(input, except: ["x-amzn-requestid"]) == ["Content-Type"])
     }
 
+    /// RFC 9110 §7.6.1's hop-by-hop set plus `Proxy-Connection`, each in any case: none crosses.
+    @Test(arguments: [
+        "Connection", "Proxy-Connection", "Keep-Alive", "TE", "Transfer-Encoding", "Upgrade", "Trailer",
+        "connection", "PROXY-CONNECTION", "keep-alive", "te", "transfer-encoding", "UPGRADE", "trailer",
+        "Proxy-Authenticate", "Proxy-Authorization",
+    ])
+    func everyHopByHopHeaderStops(_ name: String) {
+        let input: HTTPHeaders = [name: "x", "X-Kept": "1"]
+        #expect(copied(input) == ["X-Kept"])
+    }
+
     @Test func headersNamedInConnectionStopInAnyCaseAndPosition() {
         let input: HTTPHeaders = [
             "Connection": "keep-alive , X-Hop-One", "connection": "x-hop-two", "X-HOP-ONE": "1", "x-Hop-Two": "2",

@@ -98,4 +98,80 @@ private final class RecordingReceiver: UpstreamResponseReceiver {
         #expect(!channel.isActive)
         #expect(pool.takeIdle(address) == nil)
     }
+    /// Sends one GET and feeds `response`; returns what the exchange saw, whether the connection is still open and
+    /// whether it went back to the pool.
+    private func exchange(answeredWith response: String) throws -> (events: [String], open: Bool, pooled: Bool) {
+        let (channel, pool, handler) = try upstreamChannel()
+        let receiver = RecordingReceiver()
+        handler.prepareForExchange(receiver: receiver)
+        try sendRequest(channel, handler)
+        do {
+            try channel.writeInbound(ByteBuffer(string: response))
+        } catch {
+            // The decoder's error also reaches the end of the embedded pipeline; the handler has acted on it.
+        }
+        return (receiver.events, channel.isActive, pool.takeIdle(address) != nil)
+    }
+
+    @Test func anUnaskedSwitchingProtocolsIsAFailureAndClosesTheConnection() throws {
+        // Before: the 101 was relayed, and its connection pooled for the next client's request.
+        let outcome = try exchange(answeredWith: "HTTP/1.1 101 Switching Protocols\r\nupgrade: h2c\r\n\r\n")
+        #expect(outcome.events == ["failed false"])
+        #expect(!outcome.open && !outcome.pooled)
+    }
+
+    @Test func informationalAnswersAreSkipped() throws {
+        let outcome = try exchange(
+            answeredWith: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </a.css>\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+        #expect(outcome.events == ["head 200", "body 2", "end"])
+        #expect(outcome.open && outcome.pooled)
+    }
+
+    @Test(arguments: [
+        "HTTP/1.1 2000 OK\r\ncontent-length: 0\r\n\r\n",
+        "HTTP/1.1 099 Low\r\ncontent-length: 0\r\n\r\n",
+        "HTTP/1.1 700 Odd\r\ncontent-length: 0\r\n\r\n",
+        "HTTX/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nbad header\r\ncontent-length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nx: a\rb\r\ncontent-length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\ncontent-length: 1x\r\n\r\n",
+        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+    ])
+    func aMalformedHeadIsAFailureBeforeAnyPartAndClosesTheConnection(response: String) throws {
+        let outcome = try exchange(answeredWith: response)
+        #expect(outcome.events == ["failed false"], "\(response.debugDescription)")
+        #expect(!outcome.open && !outcome.pooled)
+    }
+
+    @Test func aBadChunkFailsTheResponseAndClosesTheConnection() throws {
+        let outcome = try exchange(
+            answeredWith: "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\nzz\r\nxx\r\n0\r\n\r\n")
+        #expect(outcome.events == ["head 200", "body 2", "failed true"])
+        #expect(!outcome.open && !outcome.pooled)
+    }
+
+    @Test func anAnswerToNoRequestClosesTheConnectionAtItsHead() throws {
+        let (channel, pool, handler) = try upstreamChannel()
+        let receiver = RecordingReceiver()
+        handler.prepareForExchange(receiver: receiver)
+        try sendRequest(channel, handler)
+        // One answer, then the head of a second one nobody asked for, in the same read.
+        try channel.writeInbound(
+            ByteBuffer(
+                string: "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n"))
+        #expect(receiver.events == ["head 200", "end"])
+        #expect(!channel.isActive)
+        #expect(pool.takeIdle(address) == nil)
+    }
+
+    @Test func onlyIdempotentMethodsAreRetriedAfterBeingWritten() {
+        for method in [HTTPMethod.GET, .HEAD, .OPTIONS, .TRACE, .PUT, .DELETE] {
+            #expect(ProxyLeg.isIdempotent(method), "\(method)")
+        }
+        for method in [HTTPMethod.POST, .PATCH, .CONNECT, .LOCK, .RAW(value: "PURGE")] {
+            #expect(!ProxyLeg.isIdempotent(method), "\(method)")
+        }
+    }
 }

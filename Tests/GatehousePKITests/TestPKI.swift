@@ -45,9 +45,18 @@ func temporaryDirectory() throws -> String {
     return path
 }
 
-/// Runs a program, returning its exit status and combined output; `nil` when it is not installed.
-func runTool(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String)? {
-    guard FileManager.default.isExecutableFile(atPath: path) else { return nil }
+/// A program a test compares against is not installed: the test fails saying so (`scripts/setup` installs it),
+/// rather than passing without checking anything.
+struct MissingTool: Error, CustomStringConvertible {
+    var path: String
+    var description: String {
+        "\(path) is not installed (run scripts/setup): this test cannot check anything without it"
+    }
+}
+
+/// Runs a program, returning its exit status and combined output; throws `MissingTool` when it is not installed.
+func runTool(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    guard FileManager.default.isExecutableFile(atPath: path) else { throw MissingTool(path: path) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments

@@ -38,7 +38,9 @@ import Testing
         ("bell\u{07}", "\"bell\\x07\""),
         ("CN=orders,OU=svc", "\"CN=orders,OU=svc\""),
         ("spiffe://corp.internal/ns/prod/orders", "spiffe://corp.internal/ns/prod/orders"),
-        ("ünïcode", "ünïcode"),
+        ("ünïcode", "\"ünïcode\""),
+        ("del\u{7F}", "\"del\\x7f\""),
+        ("/prod/x STATUS=200 PRINCIPAL=arn:aws:iam::1:root", "\"/prod/x STATUS=200 PRINCIPAL=arn:aws:iam::1:root\""),
     ])
     func valuesAreQuotedWhenNeeded(value: String, expected: String) {
         #expect(LogLineFormatter.value(value) == expected)

@@ -6,8 +6,7 @@ import Testing
 /// Real socket activation: systemd-socket-activate binds two ports and execs this test binary, filtered to
 /// `SocketActivationChildProbe`, which calls `listenFDs()` and writes what it received to a file.
 @Suite struct SocketActivationTests {
-    @Test(.enabled(if: Command.which("systemd-socket-activate") != nil, "systemd-socket-activate is not installed"))
-    func passedSocketsArriveWithNamesAndAddresses() throws {
+    @Test func passedSocketsArriveWithNamesAndAddresses() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let report = directory.file("probe.txt")
@@ -19,7 +18,10 @@ import Testing
         let testBinary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
 
         let activator = Process()
-        activator.executableURL = URL(fileURLWithPath: Command.which("systemd-socket-activate")!)
+        activator.executableURL = URL(
+            fileURLWithPath: try #require(
+                Command.which("systemd-socket-activate"),
+                "systemd-socket-activate is not installed (scripts/setup installs systemd)"))
         activator.arguments = [
             "-l", "127.0.0.1:\(httpsPort)", "-l", "127.0.0.1:\(adminPort)", "--fdname=https:admin",
             "-E", "\(SocketActivationChildProbe.reportVariable)=\(report)",

@@ -53,7 +53,7 @@ import Testing
     @Test func serviceStartsTheGatewayWithItsConfigurationAndSockets() throws {
         #expect(
             try values("ExecStart", in: "gatehouse.service")
-                == ["/usr/local/bin/gatehouse serve --config /etc/gatehouse/gatehouse.yaml"]
+                == ["/usr/bin/gatehouse serve --config /etc/gatehouse/gatehouse.yaml"]
         )
         #expect(try values("Sockets", in: "gatehouse.service") == ["gatehouse.socket gatehouse-admin.socket"])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseBytes
 import IPNetwork
 
 /// Everything the gateway knows about a request that a policy condition may ask about.
@@ -85,7 +86,7 @@ public struct RequestFacts: Sendable {
     /// For display and debugging (`policy simulate`); evaluation reads typed values without formatting.
     public func values(forKey name: String) -> [String]? {
         guard let key = ContextKey(name) else {
-            return extra.first { ASCII.caseInsensitiveEquals($0.key, name) }?.value
+            return extra.first { ASCII.equalsIgnoringCase($0.key, name) }?.value
         }
         return lookup(key).texts
     }
@@ -108,7 +109,7 @@ public struct RequestFacts: Sendable {
 
     /// The typed value(s) of a key for this request.
     func lookup(_ key: ContextKey) -> ContextValues {
-        if !extra.isEmpty, let override = extra.first(where: { ASCII.caseInsensitiveEquals($0.key, key.name) }) {
+        if !extra.isEmpty, let override = extra.first(where: { ASCII.equalsIgnoringCase($0.key, key.name) }) {
             return .strings(override.value)
         }
         switch key.kind {
@@ -125,7 +126,7 @@ public struct RequestFacts: Sendable {
             guard let principalArn, let account = ARNComponents.account(of: principalArn) else { return .absent }
             return .one(.string(account))
         case .principalTag(let loweredTag):
-            guard let tag = principalTags.first(where: { ASCII.caseInsensitiveEquals($0.key, loweredTag) }) else {
+            guard let tag = principalTags.first(where: { ASCII.equalsIgnoringCase($0.key, loweredTag) }) else {
                 return .absent
             }
             return .one(.string(tag.value))

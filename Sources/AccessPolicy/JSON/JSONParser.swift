@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// A strict RFC 8259 JSON parser producing `JSONValue` trees with positions.
 ///
 /// Strict on purpose: no comments, no trailing commas, no duplicate object keys, valid UTF-8 only, bounded
@@ -229,13 +231,8 @@ struct JSONParser {
         guard index + 4 <= bytes.count else { throw .syntax("truncated \\u escape", at: position) }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw .syntax("invalid hex digit in \\u escape", at: position)
+            guard let digit = Hex.nibble(bytes[index]) else {
+                throw .syntax("invalid hex digit in \\u escape", at: position)
             }
             value = value << 4 | UInt32(digit)
             index += 1

@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// An ARN pattern matched the way IAM's `ArnLike` and the `Resource` element do: the six colon-separated
 /// components (`arn:partition:service:region:account:resource`) are compared one by one, so a wildcard never
 /// spans a colon between them (the resource part itself may contain colons). Case-sensitive.

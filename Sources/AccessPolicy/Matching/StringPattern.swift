@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseBytes
 
 /// A policy string value (a `Resource` component or a condition value) that may contain IAM policy variables
 /// (`${aws:PrincipalArn}`, `${aws:PrincipalTag/team, 'none'}`, and the escapes `${*}`, `${?}`, `${$}`).
@@ -35,9 +36,7 @@ struct StringPattern: Sendable {
         }
         if allText {
             self.fixed = WildcardPattern(
-                tokens: Self.tokens(
-                    parts, facts: nil, caseInsensitive: caseInsensitive,
-                    wildcards: wildcards) ?? [], caseInsensitive: caseInsensitive, text: source)
+                tokens: Self.tokens(parts, facts: nil, wildcards: wildcards) ?? [], caseInsensitive: caseInsensitive)
             self.parts = []
         } else {
             self.fixed = nil
@@ -52,32 +51,30 @@ struct StringPattern: Sendable {
     @inline(__always)
     func resolve(_ facts: RequestFacts) -> WildcardPattern? {
         if let fixed { return fixed }
-        guard let tokens = Self.tokens(parts, facts: facts, caseInsensitive: caseInsensitive, wildcards: wildcards)
-        else { return nil }
-        return WildcardPattern(tokens: tokens, caseInsensitive: caseInsensitive, text: source)
+        guard let tokens = Self.tokens(parts, facts: facts, wildcards: wildcards) else { return nil }
+        return WildcardPattern(tokens: tokens, caseInsensitive: caseInsensitive)
     }
 
     func matches(_ subject: String, _ facts: RequestFacts) -> Bool {
         resolve(facts)?.matches(subject) ?? false
     }
 
-    private static func tokens(
-        _ parts: [Part], facts: RequestFacts?, caseInsensitive: Bool, wildcards: Bool
-    ) -> [WildcardPattern.Token]? {
+    /// The pattern's tokens; the pattern folds case itself when it is case-insensitive.
+    private static func tokens(_ parts: [Part], facts: RequestFacts?, wildcards: Bool) -> [WildcardPattern.Token]? {
         var tokens: [WildcardPattern.Token] = []
         func appendLiteral(_ text: String) {
-            for byte in text.utf8 { tokens.append(.byte(caseInsensitive ? WildcardPattern.fold(byte) : byte)) }
+            for byte in text.utf8 { tokens.append(.byte(byte)) }
         }
         for part in parts {
             switch part {
             case .text(let text):
                 for byte in text.utf8 {
                     if wildcards && byte == UInt8(ascii: "*") {
-                        if tokens.last != .star { tokens.append(.star) }
+                        tokens.append(.star)
                     } else if wildcards && byte == UInt8(ascii: "?") {
                         tokens.append(.one)
                     } else {
-                        tokens.append(.byte(caseInsensitive ? WildcardPattern.fold(byte) : byte))
+                        tokens.append(.byte(byte))
                     }
                 }
             case .literal(let text):

@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// One statement compiled for evaluation: every pattern, CIDR, date and number already parsed.
 struct PolicyStatement: Sendable {
     /// The `Sid`, or `statement N` (1-based) when there is none.

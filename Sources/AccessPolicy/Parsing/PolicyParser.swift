@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// Turns a policy document into compiled statements, rejecting anything it does not understand exactly.
 ///
 /// It knows the API the policy is attached to (region, account, API id) because API Gateway's

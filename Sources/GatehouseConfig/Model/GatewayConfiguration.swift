@@ -17,6 +17,9 @@ public struct GatewayConfiguration: Hashable, Sendable {
     public let networks: [SourceNetwork]
     public let identities: [IdentityConfiguration]
     public let apis: [APIConfiguration]
+    /// Whether client headers whose names hold `_` reach upstreams (`forward_underscore_headers`, default false,
+    /// as nginx's `underscores_in_headers off`). Look-alikes of Gatehouse's own headers never do.
+    public let forwardUnderscoreHeaders: Bool
 
     public init(
         file: String,
@@ -29,7 +32,8 @@ public struct GatewayConfiguration: Hashable, Sendable {
         listeners: [ListenerConfiguration],
         networks: [SourceNetwork],
         identities: [IdentityConfiguration],
-        apis: [APIConfiguration]
+        apis: [APIConfiguration],
+        forwardUnderscoreHeaders: Bool = false
     ) {
         self.file = file
         self.region = region
@@ -42,5 +46,6 @@ public struct GatewayConfiguration: Hashable, Sendable {
         self.networks = networks
         self.identities = identities
         self.apis = apis
+        self.forwardUnderscoreHeaders = forwardUnderscoreHeaders
     }
 }

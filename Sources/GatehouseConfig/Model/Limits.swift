@@ -2,10 +2,14 @@
 public struct Limits: Hashable, Sendable {
     /// Largest request body accepted; above it the answer is 413.
     public let maxBodyBytes: Int
-    /// Largest request line plus headers; above it the answer is 431.
+    /// Largest request head, counted from the request line's first byte through the blank line's CRLF; one byte
+    /// more is 431.
     public let maxHeaderBytes: Int
     /// Time a client gets to send a request's head.
     public let headerTimeout: Duration
+    /// Longest wait between two reads of a request body (and while draining one being discarded); past it the
+    /// connection is closed, with a 408 when nothing was answered yet.
+    public let bodyTimeout: Duration
     /// Time a keep-alive connection may sit idle.
     public let idleTimeout: Duration
     /// Concurrent connections per listener; further connections wait in the backlog.
@@ -15,12 +19,14 @@ public struct Limits: Hashable, Sendable {
         maxBodyBytes: Int = 10_485_760,
         maxHeaderBytes: Int = 32768,
         headerTimeout: Duration = .seconds(10),
+        bodyTimeout: Duration = .seconds(30),
         idleTimeout: Duration = .seconds(60),
         maxConnections: Int = 10000
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxHeaderBytes = maxHeaderBytes
         self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
     }

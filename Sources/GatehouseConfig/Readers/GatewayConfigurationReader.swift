@@ -4,7 +4,7 @@ import Yams
 struct GatewayConfigurationReader {
     static let knownKeys = [
         "region", "account_id", "log_target", "max_clock_skew", "drain_timeout", "limits", "listeners", "networks",
-        "identities", "apis",
+        "identities", "apis", "forward_underscore_headers",
     ]
 
     let context: LoadContext
@@ -20,6 +20,7 @@ struct GatewayConfigurationReader {
         let maxClockSkew = context.integer(fields, "max_clock_skew", default: 300, range: 1...86400)
         let drainTimeout = context.integer(fields, "drain_timeout", default: 30, range: 0...86400)
         let limits = LimitsReader(context: context).read(fields.present("limits"))
+        let forwardUnderscoreHeaders = context.bool(fields, "forward_underscore_headers", default: false)
 
         let networkNodes = context.list(fields, "networks")
         let networks = NetworkReader(context: context).readAll(networkNodes)
@@ -45,7 +46,8 @@ struct GatewayConfigurationReader {
             listeners: listeners,
             networks: networks,
             identities: identities,
-            apis: apis
+            apis: apis,
+            forwardUnderscoreHeaders: forwardUnderscoreHeaders
         )
     }
 

@@ -2,7 +2,9 @@ import Yams
 
 /// Reads `limits`, filling in the contract's defaults.
 struct LimitsReader {
-    static let knownKeys = ["max_body_bytes", "max_header_bytes", "header_timeout", "idle_timeout", "max_connections"]
+    static let knownKeys = [
+        "max_body_bytes", "max_header_bytes", "header_timeout", "body_timeout", "idle_timeout", "max_connections",
+    ]
 
     let context: LoadContext
 
@@ -19,16 +21,18 @@ struct LimitsReader {
         let maxHeader = context.integer(
             fields, "max_header_bytes", default: defaults.maxHeaderBytes, range: 1024...16_777_216)
         let headerTimeout = context.integer(fields, "header_timeout", default: 10, range: 1...3600)
+        let bodyTimeout = context.integer(fields, "body_timeout", default: 30, range: 1...3600)
         let idleTimeout = context.integer(fields, "idle_timeout", default: 60, range: 1...86400)
         let maxConnections = context.integer(
             fields, "max_connections", default: defaults.maxConnections, range: 1...1_000_000)
-        guard let maxBody, let maxHeader, let headerTimeout, let idleTimeout, let maxConnections else {
+        guard let maxBody, let maxHeader, let headerTimeout, let bodyTimeout, let idleTimeout, let maxConnections else {
             return nil
         }
         return Limits(
             maxBodyBytes: maxBody,
             maxHeaderBytes: maxHeader,
             headerTimeout: .seconds(headerTimeout),
+            bodyTimeout: .seconds(bodyTimeout),
             idleTimeout: .seconds(idleTimeout),
             maxConnections: maxConnections
         )

@@ -2,6 +2,7 @@ import GatehouseConfig
 import GatehousePKI
 import IPNetwork
 import NIOConcurrencyHelpers
+import Synchronization
 
 /// What Gatehouse knows about one client connection: where it comes from (decided at accept) and which client
 /// certificate it proved (decided in the TLS handshake). Shared between the TLS verification callback, which
@@ -13,7 +14,9 @@ public final class ConnectionState: Sendable {
     public let sourceIPText: String
     public let network: SourceNetwork?
     private let identityBox = NIOLockedValueBox<ClientIdentity?>(nil)
+    private let chainBox = NIOLockedValueBox<[[UInt8]]?>(nil)
     private let rejectionReported = NIOLockedValueBox(false)
+    private let revoked = Atomic<Bool>(false)
 
     public init(listener: String, sourceIP: IPAddress, network: SourceNetwork?) {
         self.listener = listener
@@ -26,6 +29,21 @@ public final class ConnectionState: Sendable {
     public var clientIdentity: ClientIdentity? {
         get { identityBox.withLockedValue { $0 } }
         set { identityBox.withLockedValue { $0 = newValue } }
+    }
+
+    /// The certificate chain the client presented (leaf first) when its identity was verified: a reload verifies it
+    /// again against the new policy (`ClientRevalidation`).
+    public var clientChainDER: [[UInt8]]? {
+        get { chainBox.withLockedValue { $0 } }
+        set { chainBox.withLockedValue { $0 = newValue } }
+    }
+
+    /// Whether a reload found that the client certificate no longer passes: the current request is answered with
+    /// `Connection: close`, and no further request is read.
+    public var isRevoked: Bool { revoked.load(ordering: .relaxed) }
+
+    func markRevoked() {
+        revoked.store(true, ordering: .relaxed)
     }
 
     /// Whether a failed handshake was already logged and counted (by the verification callback), so the TLS

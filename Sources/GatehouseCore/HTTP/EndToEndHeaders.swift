@@ -1,3 +1,4 @@
+import GatehouseBytes
 import NIOHTTP1
 
 /// The one rule for which headers cross the proxy, in either direction: RFC 9110 §7.6.1 hop-by-hop headers and any
@@ -36,7 +37,7 @@ enum EndToEndHeaders {
 
     private static func isNamedInConnection(_ name: String, _ input: HTTPHeaders) -> Bool {
         input.contains { header, value in
-            connection.contains(header) && anyToken(of: value) { HeaderNameSet.equalIgnoringASCIICase($0, name.utf8) }
+            connection.contains(header) && anyToken(of: value) { ASCII.equalsIgnoringCase($0, name.utf8) }
         }
     }
 

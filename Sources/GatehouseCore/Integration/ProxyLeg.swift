@@ -2,9 +2,18 @@ import NIOCore
 import NIOHTTP1
 
 /// One request forwarded to an `HTTP_PROXY` upstream: takes a pooled connection or opens one, sends the
-/// buffered request, relays the response with backpressure, and turns failures into 502/504. A failure on a
-/// reused keep-alive connection before any response byte is retried once on a fresh connection (the upstream
-/// may have closed it while idle).
+/// buffered request, relays the response with backpressure, and turns failures into 502/504.
+///
+/// Retries: a reused keep-alive connection that fails before any response byte (the upstream may have closed it
+/// while idle) is retried once on a fresh connection — but only when the request was never written to it, or its
+/// method is idempotent (RFC 9112 §9.3.1.1: GET, HEAD, OPTIONS, TRACE, PUT, DELETE). A written POST or PATCH may
+/// have been acted on, so it gets 502 instead of being sent twice. PUT and DELETE are retried with their body: the
+/// whole body is buffered before the request leaves, so the replay is byte for byte the same request. An answer
+/// that arrived but was wrong (`UpstreamProtocolError`, a decoder error) is never retried.
+///
+/// The first read of the response (head and whatever body came with it) is held until that read is complete, so
+/// that a response found malformed within it is still answered 502 rather than cut off; once bytes were relayed, a
+/// failure can only end the client's connection (truncation), recorded with the status sent and the error type.
 final class ProxyLeg: UpstreamResponseReceiver {
     private weak var handler: GatewayRequestHandler?
     private let exchange: RequestExchange
@@ -19,6 +28,13 @@ final class ProxyLeg: UpstreamResponseReceiver {
     private var retried = false
     private var finished = false
     private var pausedReading = false
+    /// Whether the current attempt's request was handed to its connection (then it may have been acted on).
+    private var requestWritten = false
+    /// The response head and body parts of the first read, not yet relayed (see the type's doc).
+    private var heldHead: HTTPResponseHead?
+    /// The first held body part apart: most responses' first read carries one, and it then costs no array.
+    private var heldFirstBody: ByteBuffer?
+    private var heldBody: [ByteBuffer] = []
 
     init(
         handler: GatewayRequestHandler, exchange: RequestExchange, integration: ProxyTarget,
@@ -59,18 +75,44 @@ final class ProxyLeg: UpstreamResponseReceiver {
         self.channel = channel
         self.retried = self.retried || !reused
         guard let upstreamHandler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self),
-            let admitted = exchange.admitted
+            let admitted = exchange.admitted, let clientHead = exchange.parsed
         else {
             upstreamFailed(ChannelError.inappropriateOperationForState, responseStarted: false)
             return
         }
+        guard channel.isActive else {
+            // Closed while pooled: nothing was written, so any method may go on a fresh connection.
+            requestWritten = false
+            upstreamFailed(ChannelError.ioOnClosedChannel, responseStarted: false)
+            return
+        }
         upstreamHandler.prepareForExchange(receiver: self)
         let request = UpstreamRequestBuilder.build(
-            client: exchange.head, integration: integration, match: admitted.match, requestID: exchange.requestID,
+            client: clientHead, integration: integration, match: admitted.match, requestID: exchange.requestID,
             connection: connection, principal: exchange.principal, bodyLength: exchange.body?.readableBytes ?? 0)
-        if !upstreamHandler.requestWriter.send(request, body: exchange.body) || !channel.isActive {
+        requestWritten = true
+        let sent = upstreamHandler.requestWriter.send(request, body: exchange.body)
+        // A write that closed the connection has been handled already (by `UpstreamHandler`, through
+        // `upstreamFailed`): this attempt is over, and a retry may be under way.
+        guard self.channel === channel, !finished else { return }
+        if !sent || !channel.isActive {
             upstreamFailed(ChannelError.ioOnClosedChannel, responseStarted: false)
         }
+    }
+
+    /// RFC 9112 §9.3.1.1: the methods a client may retry automatically.
+    static func isIdempotent(_ method: HTTPMethod) -> Bool {
+        switch method {
+        case .GET, .HEAD, .OPTIONS, .TRACE, .PUT, .DELETE: true
+        default: false
+        }
+    }
+
+    /// Whether a failure on a reused connection may be retried on a fresh one.
+    private func mayRetry(after error: any Error, responseStarted: Bool) -> Bool {
+        guard !retried, !responseStarted else { return false }
+        if error is UpstreamProtocolError || error is HTTPParserError { return false }
+        return !requestWritten || Self.isIdempotent(exchange.head.method)
     }
 
     private func armTimeout() {
@@ -82,7 +124,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
         let started = exchange.status != 0
         detach(closeChannel: true)
         if started {
-            handler?.relayAbort(exchange: exchange)
+            handler?.relayAbort(.integrationTimeout, exchange: exchange)
         } else {
             handler?.relayFailure(.integrationTimeout, exchange: exchange)
         }
@@ -91,25 +133,56 @@ final class ProxyLeg: UpstreamResponseReceiver {
     func upstreamResponseHead(_ head: HTTPResponseHead) {
         guard !finished else { return }
         armTimeout()
-        handler?.relayHead(head, exchange: exchange)
+        heldHead = head
     }
 
     func upstreamResponseBody(_ buffer: ByteBuffer) {
-        guard !finished, let handler else { return }
+        guard !finished else { return }
         armTimeout()
-        if !handler.relayBody(buffer, exchange: exchange) {
+        if heldHead != nil {
+            if heldFirstBody == nil {
+                heldFirstBody = buffer
+            } else {
+                heldBody.append(buffer)
+            }
+        } else {
+            relayBody(buffer)
+        }
+    }
+
+    private func relayBody(_ buffer: ByteBuffer) {
+        guard let handler else { return }
+        if !handler.relayBody(buffer, exchange: exchange), !pausedReading {
             pausedReading = true
             try? channel?.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
             handler.relayFlush()
         }
     }
 
+    /// Relays what the first read held back: the head, then the body parts that came with it.
+    private func releaseHeld() {
+        guard let head = heldHead else { return }
+        heldHead = nil
+        handler?.relayHead(head, exchange: exchange)
+        if let first = heldFirstBody {
+            heldFirstBody = nil
+            relayBody(first)
+        }
+        guard !heldBody.isEmpty else { return }
+        let parts = heldBody
+        heldBody = []
+        for part in parts { relayBody(part) }
+    }
+
     func upstreamReadComplete() {
+        guard !finished else { return }
+        releaseHeld()
         handler?.relayFlush()
     }
 
     func upstreamResponseEnd() {
         guard !finished else { return }
+        releaseHeld()
         finished = true
         deadline.clear()
         exchange.integrationFinished = .now()
@@ -120,16 +193,21 @@ final class ProxyLeg: UpstreamResponseReceiver {
 
     func upstreamFailed(_ error: any Error, responseStarted: Bool) {
         guard !finished else { return }
-        if !responseStarted, !retried {
+        if mayRetry(after: error, responseStarted: responseStarted) {
             // A pooled connection the upstream had already closed: one fresh attempt.
             retried = true
             channel = nil
             connectAndSend()
             return
         }
+        // Bytes reached the client once the head was relayed; before that, what was held is dropped.
+        let relayed = exchange.status != 0
+        heldHead = nil
+        heldFirstBody = nil
+        heldBody = []
         detach(closeChannel: true)
-        if responseStarted {
-            handler?.relayAbort(exchange: exchange)
+        if relayed {
+            handler?.relayAbort(.badGateway, exchange: exchange)
         } else {
             handler?.relayFailure(.badGateway, exchange: exchange)
         }

@@ -4,7 +4,9 @@ import NIOHTTP1
 
 /// The last handler of an upstream connection: hands response parts to the exchange using the connection, and
 /// after a complete response returns the connection to its pool, or closes it when the upstream does not allow
-/// reuse.
+/// reuse. An answer that is malformed (the decoder's errors) or not allowed (`UpstreamProtocolError`), or that
+/// arrives while no exchange is waiting, closes the connection: only a connection whose every byte was one
+/// well-formed answer to the request sent goes back to the pool.
 final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
 
@@ -32,9 +34,20 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            guard let receiver else {
+                // An answer nobody asked for: the connection's framing cannot be trusted any more.
+                reusable = false
+                context.close(promise: nil)
+                return
+            }
+            if let violation = UpstreamProtocolError.violation(in: head) {
+                fail(violation)
+                context.close(promise: nil)
+                return
+            }
             responseStarted = true
             reusable = head.isKeepAlive
-            receiver?.upstreamResponseHead(head)
+            receiver.upstreamResponseHead(head)
         case .body(let buffer):
             receiver?.upstreamResponseBody(buffer)
         case .end:

@@ -3,13 +3,11 @@ import GatehousePKI
 import NIOHTTP1
 
 /// Builds the request the upstream receives (contract section 4): hop-by-hop headers and any header named in
-/// `Connection` removed, client copies of identity headers removed, then Gatehouse's own identity headers added.
+/// `Connection` removed, client copies of identity headers and their look-alikes removed (`ForwardedHeaderRule`),
+/// then Gatehouse's own identity headers added.
 struct UpstreamRequestBuilder {
     /// Headers only Gatehouse may set; a client's copies never reach the upstream.
-    static let identityHeaders: Set<String> = [
-        "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-client-cert",
-        "x-gatehouse-principal", "x-gatehouse-source-vpce", "x-request-id", "forwarded", "x-real-ip",
-    ]
+    static let identityHeaders = Set(ForwardedHeaderRule.ownedNames)
 
     /// Credentials that authenticated the client to Gatehouse, not to the upstream; `host` and `expect` are
     /// Gatehouse's to set; `content-length` is set from the body actually buffered.
@@ -20,23 +18,29 @@ struct UpstreamRequestBuilder {
     /// Computed once: every client header Gatehouse drops or replaces itself.
     static let reservedRequestHeaders = HeaderNameSet(identityHeaders.union(consumed))
 
+    /// The client's end-to-end fields are forwarded from `head`'s bytes, as the client sent them.
     static func build(
-        client head: HTTPRequestHead, integration: ProxyTarget, match: RouteMatch, requestID: String,
+        client head: ParsedRequestHead, integration: ProxyTarget, match: RouteMatch, requestID: String,
         connection: ConnectionState, principal: CallerPrincipal?, bodyLength: Int
     ) -> UpstreamRequest {
         var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(head.headers.count + 8)
+        headers.reserveCapacity(8)
         headers.append(("host", integration.hostHeader))
-        EndToEndHeaders.forEach(head.headers, except: reservedRequestHeaders) { headers.append(($0, $1)) }
-        if bodyLength > 0 || head.headers.contains(name: "content-length")
-            || head.headers.contains(name: "transfer-encoding")
+        let rule = integration.forwardedHeaders
+        let forwarded = EndToEndHeaders.forwardedFields(of: head, except: reservedRequestHeaders).filter { index in
+            head.withBytes(head.fields[index].name) { rule.forwards($0) }
+        }
+        if bodyLength > 0
+            || head.fields.indices.contains(where: {
+                head.fieldIs($0, "content-length") || head.fieldIs($0, "transfer-encoding")
+            })
         {
             headers.append(("content-length", String(bodyLength)))
         }
         headers.append(("x-forwarded-for", connection.sourceIPText))
         headers.append(("x-forwarded-proto", "https"))
-        if let host = head.headers.first(name: "host") {
-            headers.append(("x-forwarded-host", host))
+        if let host = head.fields.indices.first(where: { head.fieldIs($0, "host") }) {
+            headers.append(("x-forwarded-host", head.valueString(host)))
         }
         if let identity = connection.clientIdentity {
             headers.append(("x-forwarded-client-cert", identity.xForwardedClientCert))
@@ -48,12 +52,15 @@ struct UpstreamRequestBuilder {
             headers.append(("x-gatehouse-source-vpce", network.id))
         }
         headers.append(("x-request-id", requestID))
-        let uri = upstreamTarget(template: integration.pathTemplate, parameters: match.parameters, clientURI: head.uri)
-        return UpstreamRequest(method: head.method, uri: uri, headers: headers)
+        let uri = upstreamTarget(
+            template: integration.pathTemplate, parameters: match.parameters, clientURI: head.targetString)
+        return UpstreamRequest(
+            method: HTTPMethod(rawValue: head.methodString), uri: uri, headers: headers, clientHead: head,
+            forwardedFields: forwarded)
     }
 
     /// The path from the integration template with `{name}` filled from the route (each segment re-encoded), and
-    /// the client's query string passed through.
+    /// the client's query string passed through, less a presigned request's credentials.
     static func upstreamTarget(template: [UpstreamPathPart], parameters: [String: [String]], clientURI: String)
         -> String
     {
@@ -69,7 +76,7 @@ struct UpstreamRequestBuilder {
         }
         if uri.isEmpty || uri.first != "/" { uri = "/" + uri }
         if let mark = clientURI.firstIndex(of: "?") {
-            let query = clientURI[clientURI.index(after: mark)...]
+            let query = PresignedQueryFilter.forwardedQuery(clientURI[clientURI.index(after: mark)...])
             if !query.isEmpty {
                 uri += (uri.utf8.contains(UInt8(ascii: "?")) ? "&" : "?") + query
             }

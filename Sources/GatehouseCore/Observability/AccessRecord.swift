@@ -1,3 +1,4 @@
+import GatehouseBytes
 import Logging
 import Systemd
 
@@ -62,7 +63,7 @@ public struct AccessRecord: Sendable {
         body(" \"")
         body(method)
         body(" ")
-        body(path)
+        body(Self.messagePath(path))
         body("\" ")
         body(String(status))
         body(" ")
@@ -94,6 +95,19 @@ public struct AccessRecord: Sendable {
         var message = ""
         forEachMessagePart { message += $0 }
         return message
+    }
+
+    /// The path as the readable summary shows it: percent-encoded wherever a byte could be read as part of the line's
+    /// syntax — space, `"`, `=`, `\`, `%`, control bytes and non-ASCII — so a path can neither close the quoted
+    /// `"METHOD PATH"` nor put a `KEY=value` pair or a line break into the message (the `PATH` field itself carries
+    /// the decoded path, quoted). Most paths need nothing and are returned as they are.
+    static func messagePath(_ path: String) -> String {
+        let needsEncoding: (UInt8) -> Bool = { byte in
+            byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "=")
+                || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "%")
+        }
+        guard path.utf8.contains(where: needsEncoding) else { return path }
+        return PercentEncoding.encoded(path.utf8) { !needsEncoding($0) }
     }
 
     /// Milliseconds are logged to the microsecond.

@@ -1,49 +1,75 @@
+import GatehouseBytes
+
 /// A request path decoded and normalized once, so that routing, the resource policy and the upstream request all
 /// see the same segments: a path that normalizes one way for the policy and another for the upstream could slip
-/// past a Deny. Percent-escapes are decoded per segment; `.` and empty segments are dropped; `..` removes the
-/// segment before it. Encoded slashes, backslashes and NUL are refused rather than guessed at, and so is a `..`
-/// that would climb above the root.
+/// past a Deny (contract section 3, "Hostile input").
+///
+/// Percent-escapes are decoded per segment; `.` and empty segments are dropped and `..` removes the segment before
+/// it, also when written with escapes (`%2e%2e`, `.%2E`); a `..` at the root stays at the root, as AWS's path
+/// normalization (RFC 3986 `remove_dot_segments`) clamps it. What an upstream could read as a different path is
+/// refused rather than guessed at: a `;` path parameter (Tomcat, Jetty and Spring strip path parameters after the
+/// policy looked, so `/public/..;/admin` would reach `/admin`), an encoded `/` or `\`, a `\` and a NUL. An encoded
+/// `;` (`%3B`) is data, not a delimiter (RFC 3986 §2.2): it stays in its segment and is forwarded encoded.
 public struct NormalizedPath: Sendable, Equatable {
-    /// Decoded segments, none empty, none `.` or `..`.
+    /// Decoded segments, none empty, none `.` or `..`, none holding `/`, `\` or NUL.
     public let segments: [String]
     /// Whether the path ended in `/` (kept so the upstream sees what the client asked for).
     public let trailingSlash: Bool
 
-    public enum Problem: Error, Equatable {
+    public enum Problem: Error, Equatable, Sendable {
+        /// The target does not start with `/` (absolute-form, `*`, or garbage).
         case notOriginForm
+        /// A `%` not followed by two hex digits.
         case badEscape
+        /// A segment whose bytes, once decoded, are not UTF-8.
+        case notUTF8
+        /// An encoded `/` or `\` (`%2F`, `%5C`), a raw `\`, or a NUL (raw or `%00`).
         case forbiddenEncodedCharacter
-        case climbsAboveRoot
+        /// A raw `;` in a segment: a path parameter, which some upstreams strip after the policy looked.
+        case pathParameter
     }
 
-    /// Normalizes the path part of a request target (everything before `?`).
-    public init(rawPath: Substring) throws(Problem) {
-        guard rawPath.first == "/" else { throw .notOriginForm }
-        let bytes = rawPath.utf8
+    /// The one entry point: normalizes the path part of a request target (everything before `?`), as raw bytes.
+    /// Pure, allocation-bounded by the input, and total over every byte string, so a fuzz harness can call it
+    /// directly.
+    public static func normalize(rawPath bytes: UnsafeBufferPointer<UInt8>) -> Result<NormalizedPath, Problem> {
+        guard bytes.first == UInt8(ascii: "/") else { return .failure(.notOriginForm) }
         var segments: [String] = []
         segments.reserveCapacity(4)
         var trailingSlash = false
         // Segments are the runs between slashes, walked in place (no array of slices per request).
-        var start = bytes.index(after: bytes.startIndex)
+        var start = 1
         while true {
             let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
-            let segment = try NormalizedPath.decode(bytes[start..<end])
+            let segment: String
+            switch decode(UnsafeBufferPointer(rebasing: bytes[start..<end])) {
+            case .success(let text): segment = text
+            case .failure(let problem): return .failure(problem)
+            }
             trailingSlash = false
             switch segment {
             case "", ".":
                 trailingSlash = true
             case "..":
-                guard segments.popLast() != nil else { throw .climbsAboveRoot }
+                // At the root, `..` stays at the root (RFC 3986 §5.2.4, and AWS's canonical URI).
+                _ = segments.popLast()
                 trailingSlash = true
             default:
                 segments.append(segment)
             }
             guard end < bytes.endIndex else { break }
-            start = bytes.index(after: end)
+            start = end + 1
         }
         if segments.isEmpty { trailingSlash = false }
-        self.segments = segments
-        self.trailingSlash = trailingSlash
+        return .success(NormalizedPath(segments: segments, trailingSlash: trailingSlash))
+    }
+
+    /// Normalizes the path part of a request target (everything before `?`); see `normalize(rawPath:)`.
+    public init(rawPath: Substring) throws(Problem) {
+        let result =
+            rawPath.utf8.withContiguousStorageIfAvailable { NormalizedPath.normalize(rawPath: $0) }
+            ?? Array(rawPath.utf8).withUnsafeBufferPointer { NormalizedPath.normalize(rawPath: $0) }
+        self = try result.get()
     }
 
     public init(segments: [String], trailingSlash: Bool = false) {
@@ -56,63 +82,56 @@ public struct NormalizedPath: Sendable, Equatable {
         "/" + segments.joined(separator: "/") + (trailingSlash ? "/" : "")
     }
 
-    private static func decode(_ raw: Substring.UTF8View.SubSequence) throws(Problem) -> String {
-        guard raw.contains(UInt8(ascii: "%")) else {
-            // A raw NUL is refused as an encoded one is: routing and the upstream must not see different paths.
-            guard !raw.contains(where: { $0 == UInt8(ascii: "\\") || $0 == 0 }) else {
-                throw .forbiddenEncodedCharacter
+    /// One segment's bytes decoded. The common segment has no `%` and is checked and copied in one pass.
+    private static func decode(_ raw: UnsafeBufferPointer<UInt8>) -> Result<String, Problem> {
+        var escaped = false
+        for byte in raw {
+            switch byte {
+            case UInt8(ascii: "%"): escaped = true
+            case UInt8(ascii: ";"): return .failure(.pathParameter)
+            case UInt8(ascii: "\\"), 0: return .failure(.forbiddenEncodedCharacter)
+            default: continue
             }
-            return String(decoding: raw, as: UTF8.self)
+        }
+        guard escaped else {
+            guard let text = String(validating: raw, as: UTF8.self) else { return .failure(.notUTF8) }
+            return .success(text)
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(raw.count)
-        var iterator = raw.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                    throw .badEscape
+        var index = 0
+        while index < raw.count {
+            var byte = raw[index]
+            if byte == ASCII.percent {
+                guard let decoded = PercentEncoding.escapedByte(raw, at: index, end: raw.count) else {
+                    return .failure(.badEscape)
                 }
-                bytes.append(high << 4 | low)
+                byte = decoded
+                index += 3
+                if byte == ASCII.slash || byte == UInt8(ascii: "\\") || byte == 0 {
+                    return .failure(.forbiddenEncodedCharacter)
+                }
             } else {
-                bytes.append(byte)
+                index += 1
             }
+            bytes.append(byte)
         }
-        if bytes.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") || $0 == 0 }) {
-            throw .forbiddenEncodedCharacter
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .badEscape }
-        return text
-    }
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
+        guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(.notUTF8) }
+        return .success(text)
     }
 }
 
 /// Percent-encodes one path segment for the upstream request: RFC 3986 unreserved characters and the sub-delims
-/// that are safe in a segment stay, everything else is escaped.
+/// that are safe in a segment stay, everything else is escaped. A `;` (sent as `%3B`) is escaped too, so no
+/// segment becomes a path parameter on its way out.
 public func percentEncodePathSegment(_ segment: String) -> String {
-    var out = ""
-    out.reserveCapacity(segment.utf8.count)
-    for byte in segment.utf8 {
+    PercentEncoding.encoded(segment.utf8) { byte in
         switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-            UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-            UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","),
-            UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"):
-            out.unicodeScalars.append(Unicode.Scalar(byte))
-        default:
-            let hex = Array("0123456789ABCDEF".utf8)
-            out.unicodeScalars.append("%")
-            out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
-            out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0xf)]))
+        case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+            UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "="),
+            UInt8(ascii: ":"), UInt8(ascii: "@"):
+            true
+        default: PercentEncoding.isUnreserved(byte)
         }
     }
-    return out
 }

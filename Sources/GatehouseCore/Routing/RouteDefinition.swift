@@ -54,12 +54,18 @@ public struct ProxyTarget: Sendable {
     public let hostHeader: String
     public let pathTemplate: [UpstreamPathPart]
     public let timeout: TimeAmount
+    /// Which client headers the upstream may receive (`forward_underscore_headers`).
+    let forwardedHeaders: ForwardedHeaderRule
 
-    public init(upstream: Upstream, hostHeader: String, pathTemplate: [UpstreamPathPart], timeout: TimeAmount) {
+    public init(
+        upstream: Upstream, hostHeader: String, pathTemplate: [UpstreamPathPart], timeout: TimeAmount,
+        forwardsUnderscoreHeaders: Bool = false
+    ) {
         self.upstream = upstream
         self.hostHeader = hostHeader
         self.pathTemplate = pathTemplate
         self.timeout = timeout
+        self.forwardedHeaders = ForwardedHeaderRule(forwardsUnderscoreNames: forwardsUnderscoreHeaders)
     }
 }
 

@@ -5,6 +5,8 @@ public struct GatewayLimits: Sendable {
     public var maxBodyBytes: Int = 10_485_760
     public var maxHeaderBytes: Int = 32_768
     public var headerTimeout: TimeAmount = .seconds(10)
+    /// Longest wait between two reads of a request body, and while draining one being discarded.
+    public var bodyTimeout: TimeAmount = .seconds(30)
     public var idleTimeout: TimeAmount = .seconds(60)
     public var maxConnections: Int = 10_000
     /// How long a connection answered with an early error keeps draining what the client still sends, so the

@@ -38,7 +38,8 @@ public enum SnapshotBuilder {
             }
             apis.append(
                 APIDefinition(
-                    id: api.id, name: api.name, hosts: api.hosts, stages: stages(of: api), policy: policy))
+                    id: api.id, name: api.name, hosts: api.hosts, stages: stages(of: api, configuration),
+                    policy: policy))
         }
         guard problems.isEmpty else { return .failure(ConfigurationProblems(problems)) }
         let identities = configuration.identities.map { identity in
@@ -51,6 +52,7 @@ public enum SnapshotBuilder {
         limits.maxBodyBytes = configuration.limits.maxBodyBytes
         limits.maxHeaderBytes = configuration.limits.maxHeaderBytes
         limits.headerTimeout = timeAmount(configuration.limits.headerTimeout)
+        limits.bodyTimeout = timeAmount(configuration.limits.bodyTimeout)
         limits.idleTimeout = timeAmount(configuration.limits.idleTimeout)
         limits.maxConnections = configuration.limits.maxConnections
         return .success(
@@ -114,7 +116,9 @@ public enum SnapshotBuilder {
         return ConfigurationProblem(location: location, message: "policy of API \(apiID): \(error)")
     }
 
-    private static func stages(of api: APIConfiguration) -> [String: [RouteDefinition]] {
+    private static func stages(of api: APIConfiguration, _ configuration: GatewayConfiguration)
+        -> [String: [RouteDefinition]]
+    {
         var stages: [String: [RouteDefinition]] = [:]
         for stage in api.stages {
             stages[stage.name] = api.routes.compactMap { route in
@@ -129,7 +133,8 @@ public enum SnapshotBuilder {
                     integration = .httpProxy(
                         ProxyTarget(
                             upstream: target.upstream, hostHeader: hostHeader(target.upstream),
-                            pathTemplate: target.pathTemplate, timeout: timeAmount(proxy.timeout)))
+                            pathTemplate: target.pathTemplate, timeout: timeAmount(proxy.timeout),
+                            forwardsUnderscoreHeaders: configuration.forwardUnderscoreHeaders))
                 }
                 return RouteDefinition(
                     key: route.key.description, method: route.key.method.rawValue, segments: route.key.segments,

@@ -34,6 +34,10 @@ public struct GatewayApplication {
         let resolution = LoggingSetup.bootstrap(
             target: Systemd.LogTarget(rawValue: configuration.logTarget.rawValue) ?? .auto)
         let logger = Logger(label: "gatehouse")
+        // Every connection is a descriptor: at systemd's default soft limit (1024) a thousand idle connections would
+        // stop every listener from accepting, the admin one included.
+        let openFiles = OpenFileLimit.raiseToHardLimit()
+        logger.debug("open file limit: \(openFiles.map(String.init) ?? "unknown")")
         if resolution.destination == .journal {
             logger.debug("logging to the journal")
         }
@@ -93,7 +97,8 @@ public struct GatewayApplication {
 
         for await signal in signals {
             if signal == .sighup {
-                reload(store: store, notifier: notifier, observer: observer, running: configuration)
+                await reload(
+                    store: store, server: server, notifier: notifier, observer: observer, running: configuration)
                 continue
             }
             logger.info("draining after \(signal)", metadata: ["GATEHOUSE_EVENT": "stopping"])
@@ -115,14 +120,21 @@ public struct GatewayApplication {
     /// SIGHUP: re-read configuration, certificates, keys, CRLs and policies; swap them in whole, or keep the running
     /// state and say why.
     private func reload(
-        store: SnapshotStore, notifier: SystemdNotifier, observer: GatewayObserver, running: GatewayConfiguration
-    ) {
+        store: SnapshotStore, server: GatewayServer, notifier: SystemdNotifier, observer: GatewayObserver,
+        running: GatewayConfiguration
+    ) async {
         _ = try? notifier.reloading(status: "reloading")
         let result = ConfigurationLoader.load(path: configPath, environment: environment)
             .flatMap { configuration in SnapshotBuilder.build(configuration).map { (configuration, $0) } }
         switch result {
         case .success(let (configuration, snapshot)):
             store.replace(with: snapshot)
+            let revoked = await server.revalidateClients(against: snapshot)
+            if revoked > 0 {
+                observer.logger.info(
+                    "\(revoked) connection(s) whose client certificate no longer passes close after their current request",
+                    metadata: ["GATEHOUSE_EVENT": "reload"])
+            }
             observer.metrics.configReloaded(success: true)
             if configuration.listeners.map(\.bind) != running.listeners.map(\.bind)
                 || configuration.listeners.map(\.name) != running.listeners.map(\.name)

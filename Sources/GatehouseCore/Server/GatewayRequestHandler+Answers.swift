@@ -80,6 +80,7 @@ extension GatewayRequestHandler {
     /// connection can stay open: only with a length, or without a body), then Gatehouse's own headers — the request
     /// id, and the connection semantics the client asked for.
     func endHead(_ writer: inout ResponseHeadWriter, _ exchange: RequestExchange) -> ByteBuffer {
+        if connection.isRevoked { exchange.keepAlive = false }  // a reload revoked the client: last answer
         let version = exchange.head.version
         exchange.framing = ResponseBodyFraming(
             statusCode: exchange.status, requestMethod: exchange.head.method,

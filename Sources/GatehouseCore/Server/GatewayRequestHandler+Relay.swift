@@ -41,10 +41,14 @@ extension GatewayRequestHandler {
         answer(exchange, error: error, context: context)
     }
 
-    /// The upstream failed mid-response: the client's response cannot be completed, so the connection ends.
-    func relayAbort(exchange: RequestExchange) {
+    /// The upstream failed mid-response: the client's response cannot be completed, so the connection ends. The
+    /// access record keeps the status that was sent and says what happened in `ERROR_TYPE` (`error`'s type): a
+    /// record with a 2xx–5xx status from the upstream and `BadGatewayException` or `IntegrationTimeoutException` is a
+    /// truncated response, whose `RESPONSE_BYTES` tells how much of the body was sent.
+    func relayAbort(_ error: GatewayError, exchange: RequestExchange) {
         guard let context else { return }
         proxy = nil
+        exchange.errorType = error.errorType
         exchange.keepAlive = false
         state = .lingering
         observer.requestFinished(exchange.accessRecord(connection: connection))

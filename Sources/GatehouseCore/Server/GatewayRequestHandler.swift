@@ -7,7 +7,7 @@ import NIOHTTP1
 /// exchange at a time: pipelined requests wait, and reading stops while one waits, so a client cannot queue
 /// unbounded work.
 final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ClientRequestPart
     /// Responses leave as bytes (`ResponseHeadWriter`): there is no HTTP encoder in the pipeline.
     typealias OutboundIn = IOData
     typealias OutboundOut = IOData
@@ -33,7 +33,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     var state: State = .idle
     /// Parts of pipelined requests that arrived while an earlier request was being answered, in order; reading
     /// pauses while any wait (see `read(context:)`).
-    private var queuedParts: CircularBuffer<HTTPServerRequestPart> = []
+    private var queuedParts: CircularBuffer<ClientRequestPart> = []
     private var drainingQueue = false
     private var readPending = false
     /// Whether a request has begun on this connection; one that has not is still owed an answer on drain.
@@ -60,6 +60,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         upstreamDeadline = LazyDeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.proxy?.timedOut() }
+        timeouts.onBodyTimeout = { [weak self] in self?.bodyTimedOut() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -97,18 +98,22 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+    private func handle(_ part: ClientRequestPart, context: ChannelHandlerContext) {
+        if case .failed(let error) = part {
+            fail(error, context: context)
+            return
+        }
         switch state {
         case .lingering, .responding:
             return
         case .idle:
-            guard case .head(let head) = part else { return }
-            startRequest(head, context: context)
+            guard case .head(let request) = part else { return }
+            startRequest(request, context: context)
         case .receiving(let exchange):
             receive(part, exchange: exchange, context: context)
         case .discarding(let exchange):
             switch part {
-            case .head:
+            case .head, .failed:
                 return
             case .body(let buffer):
                 exchange.bodyBytes += buffer.readableBytes
@@ -118,23 +123,32 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
                     context.close(promise: nil)
                 }
             case .end:
+                timeouts.bodyFinished()
                 exchange.requestComplete = true
                 finishIfDone(exchange, context: context)
             }
         }
     }
 
-    private func startRequest(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func startRequest(_ request: ClientRequestHead, context: ChannelHandlerContext) {
         timeouts.headReceived()
+        let head = request.head
         let exchange = RequestExchange(head: head, snapshot: store.current)
+        exchange.parsed = request.parsed
         startedAnyRequest = true
         if drainSignal.isDraining { exchange.keepAlive = false }
-        let gates = RequestGates(snapshot: exchange.snapshot, connection: connection)
-        if let error = gates.checkFraming(head) {
-            answerEarly(exchange, error: error, context: context)
+        let framing: RequestBodyFraming
+        switch request.framing {
+        case .success(let decided):
+            framing = decided
+        case .failure(let error):
+            answerEarly(exchange, error: GatewayError(error), context: context)
             return
         }
-        switch gates.admitHead(head, now: exchange.receivedAt) {
+        // `body_timeout` runs from here while there is a body to read, or to drain after an early answer.
+        if framing != .none { timeouts.bodyStarted() }
+        let gates = RequestGates(snapshot: exchange.snapshot, connection: connection)
+        switch gates.admitHead(head, headerValueBytes: request.headerValueBytes, now: exchange.receivedAt) {
         case .failure(let rejection):
             exchange.rejectedMatch = rejection.match
             exchange.rejectedAPI = rejection.api
@@ -146,8 +160,9 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .success(let admitted):
             exchange.admitted = admitted
             exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
-            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > 0 {
-                exchange.body = context.channel.allocator.buffer(capacity: length)
+            if case .length(let length) = framing {
+                // Grown as the bytes arrive: the declared length is reserved only once it is received.
+                exchange.body = .requestBody(declared: length, allocator: context.channel.allocator)
             }
             state = .receiving(exchange)
             // An HTTP/1.0 client's Expect is ignored (RFC 9110 §10.1.1): it would not understand a 100.
@@ -159,9 +174,9 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    private func receive(_ part: HTTPServerRequestPart, exchange: RequestExchange, context: ChannelHandlerContext) {
+    private func receive(_ part: ClientRequestPart, exchange: RequestExchange, context: ChannelHandlerContext) {
         switch part {
-        case .head:
+        case .head, .failed:
             return
         case .body(let buffer):
             exchange.bodyBytes += buffer.readableBytes
@@ -173,12 +188,9 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
                 if exchange.hasher == nil { exchange.hasher = SHA256() }
                 buffer.withUnsafeReadableBytes { exchange.hasher!.update(bufferPointer: $0) }
             }
-            if exchange.body == nil {
-                exchange.body = buffer
-            } else {
-                exchange.body!.writeImmutableBuffer(buffer)
-            }
+            exchange.appendBody(buffer)
         case .end:
+            timeouts.bodyFinished()
             exchange.requestComplete = true
             state = .responding(exchange)
             dispatch(exchange, context: context)
@@ -228,7 +240,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             return
         }
         observer.requestFinished(exchange.accessRecord(connection: connection))
-        guard exchange.keepAlive else {
+        guard exchange.keepAlive, !connection.isRevoked else {
             state = .lingering
             context.close(promise: nil)
             return
@@ -301,20 +313,37 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.fireChannelWritabilityChanged()
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parserError = error as? HTTPParserError else {
+    /// `body_timeout` passed while a body was read or drained: 408 when nothing was answered yet, then close.
+    func bodyTimedOut() {
+        guard let context else { return }
+        switch state {
+        case .receiving(let exchange):
+            exchange.keepAlive = false
+            writeError(exchange, error: .requestTimeout, context: context)
+            exchange.responseComplete = true
+            state = .lingering
+            observer.requestFinished(exchange.accessRecord(connection: connection))
             context.close(promise: nil)
-            return
+        case .discarding(let exchange):
+            state = .lingering
+            observer.requestFinished(exchange.accessRecord(connection: connection))
+            context.close(promise: nil)
+        case .idle, .responding, .lingering:
+            context.close(promise: nil)
         }
-        let gatewayError: GatewayError =
-            parserError == .headerOverflow ? .headersTooLarge : .badRequest("Malformed HTTP request")
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    /// The request stream was refused (`RequestDecoder`): the request it belongs to, or a stand-in when no head
+    /// was read, is answered with the error unless answered already, and the connection lingers, then closes.
+    private func fail(_ error: RequestParseError, context: ChannelHandlerContext) {
+        let gatewayError = GatewayError(error)
         let current: RequestExchange?
         switch state {
-        case .lingering:
-            return
-        case .responding(let exchange):
-            // An answer is being produced for an earlier request: finish it, then close.
-            exchange.keepAlive = false
+        case .lingering, .responding:
             return
         case .receiving(let exchange), .discarding(let exchange):
             current = exchange
@@ -330,6 +359,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             current
             ?? RequestExchange(
                 head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), snapshot: store.current)
+        timeouts.headReceived()
         exchange.keepAlive = false
         writeError(exchange, error: gatewayError, context: context)
         state = .lingering

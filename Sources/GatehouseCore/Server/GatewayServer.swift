@@ -19,6 +19,7 @@ public final class GatewayServer: Sendable {
     private let quiescers = NIOLockedValueBox<[ServerQuiescingHelper]>([])
     private let limiters = NIOLockedValueBox<[ConnectionLimiter]>([])
     private let drainSignal = DrainSignal()
+    private let revalidation = ClientRevalidation()
 
     public init(store: SnapshotStore, group: any EventLoopGroup, observer: GatewayObserver) {
         self.store = store
@@ -79,7 +80,8 @@ public final class GatewayServer: Sendable {
             observer.metrics.activeConnections(listener: listenerName, count: limiter.activeConnections)
         }
         let timeouts = ConnectionTimeouts(
-            channel: channel, headerTimeout: snapshot.limits.headerTimeout, idleTimeout: snapshot.limits.idleTimeout)
+            channel: channel, headerTimeout: snapshot.limits.headerTimeout, bodyTimeout: snapshot.limits.bodyTimeout,
+            idleTimeout: snapshot.limits.idleTimeout)
         guard let proxy = listener.proxyProtocol else {
             guard admit(peer, listener: listener) else { return channel.eventLoop.makeFailedFuture(AdmissionRefused()) }
             return channel.eventLoop.makeCompletedFuture {
@@ -131,13 +133,10 @@ public final class GatewayServer: Sendable {
         let observer = self.observer
         let connection = ConnectionState(
             listener: listener.name, sourceIP: source, network: snapshot.network(for: source))
+        revalidation.track(connection, closeFuture: channel.closeFuture)
         let verifier = ClientCertificateVerifier(
-            policy: listener.clientPolicy, connection: connection, observer: observer)
+            snapshot: snapshot, store: store, connection: connection, observer: observer)
         let limits = snapshot.limits
-        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
-        decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
-        decoderLimits.maxHeaderFieldCount = 1000
         timeouts.connectionStarted()
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(
@@ -147,15 +146,24 @@ public final class GatewayServer: Sendable {
                     verifier.verify(certificates, promise: promise)
                 }))
         try sync.addHandler(
-            ClientIdentityGate(connection: connection, policy: listener.clientPolicy, observer: observer))
+            ClientIdentityGate(connection: connection, snapshot: snapshot, store: store, observer: observer))
         try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
-        // Requests are parsed by NIO (llhttp); responses are written as bytes by the request handler
-        // (`ResponseHeadWriter`), so there is no response encoder.
-        try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(limitConfiguration: decoderLimits)))
+        // Requests are parsed by Gatehouse's own strict decoder; responses are written as bytes by the request
+        // handler (`ResponseHeadWriter`), so there is no response encoder.
+        try sync.addHandler(
+            RequestDecoderHandler(
+                limits: RequestDecoder.Limits(maxHeadBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes)))
         try sync.addHandler(
             GatewayRequestHandler(
                 store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts,
                 drainSignal: drainSignal))
+    }
+
+    /// After a reload: marks the established connections whose client certificate fails `snapshot`'s policy, so
+    /// each is closed once its current request is answered. Returns how many were marked.
+    @discardableResult
+    public func revalidateClients(against snapshot: GatewaySnapshot) async -> Int {
+        await revalidation.revalidate(against: snapshot)
     }
 
     /// Drain: stop accepting, let connections finish their current request (idle keep-alive connections close

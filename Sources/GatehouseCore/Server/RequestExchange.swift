@@ -9,6 +9,9 @@ import SigV4
 final class RequestExchange {
     let requestID: String
     let head: HTTPRequestHead
+    /// The head as the client sent it, for what is forwarded byte for byte; nil for an answer to a stream that
+    /// never produced a head.
+    var parsed: ParsedRequestHead?
     let snapshot: GatewaySnapshot
     let started: NIODeadline
     let receivedAt: Date
@@ -19,6 +22,8 @@ final class RequestExchange {
     var rejectedMatch: RouteMatch?
     var rejectedAPI: APIDefinition?
     var normalizedPath: NormalizedPath?
+    /// The body received so far, grown as its bytes arrive (``appendBody(_:)``), never reserved at the size the
+    /// head declares.
     var body: ByteBuffer?
     var bodyBytes = 0
     /// Whether the signature covers the body's hash: the body is then hashed as it arrives.
@@ -45,6 +50,15 @@ final class RequestExchange {
         self.started = .now()
         self.receivedAt = Date()
         self.keepAlive = head.isKeepAlive
+    }
+
+    /// Appends received body bytes: the buffer grows with them, from `ByteBuffer.requestBody(declared:allocator:)`.
+    func appendBody(_ bytes: ByteBuffer) {
+        guard body != nil else {
+            body = bytes
+            return
+        }
+        body!.writeImmutableBuffer(bytes)
     }
 
     /// The hex SHA-256 of the body as received, when the signature needs it.

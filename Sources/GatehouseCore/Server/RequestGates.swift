@@ -4,8 +4,8 @@ import GatehouseConfig
 import NIOHTTP1
 import SigV4
 
-/// The contract's order of checks for one request, after admission and TLS: framing and limits, routing,
-/// SigV4, resource policy. Each step either moves the request on or answers with the contract's error.
+/// The contract's order of checks for one request, after admission, TLS, and framing and limits (gate 3, in
+/// `RequestDecoder` and `RequestBodyFraming`): routing, SigV4, resource policy. Each step either moves the request on or answers with the contract's error.
 /// This is the one place the order lives; the NIO handler only feeds it.
 struct RequestGates {
     let snapshot: GatewaySnapshot
@@ -19,42 +19,6 @@ struct RequestGates {
         let pendingSignature: PendingVerification?
     }
 
-    /// Gate 3 (framing and limits on the head): smuggling-prone framing is refused outright.
-    func checkFraming(_ head: HTTPRequestHead) -> GatewayError? {
-        // One pass over the names; value lists are built only when a framing header is there (most requests have
-        // none).
-        var framed = false
-        var hosts = 0
-        for (name, _) in head.headers {
-            if Self.framingHeaders.contains(name) {
-                framed = true
-            } else if Self.host.contains(name) {
-                hosts += 1
-            }
-        }
-        if !framed { return hosts > 1 ? Self.multipleHosts : nil }
-        let lengths = head.headers[canonicalForm: "content-length"]
-        let transferEncodings = head.headers[canonicalForm: "transfer-encoding"]
-        if !lengths.isEmpty && !transferEncodings.isEmpty {
-            return .badRequest("Both Content-Length and Transfer-Encoding are present")
-        }
-        if Set(lengths).count > 1 {
-            return .badRequest("Conflicting Content-Length values")
-        }
-        if let length = lengths.first {
-            guard let value = Int(length), value >= 0 else { return .badRequest("Invalid Content-Length") }
-            if value > snapshot.limits.maxBodyBytes { return .requestTooLong }
-        }
-        if let coding = transferEncodings.last, coding.lowercased() != "chunked" {
-            return .badRequest("Unsupported Transfer-Encoding")
-        }
-        return hosts > 1 ? Self.multipleHosts : nil
-    }
-
-    private static let multipleHosts = GatewayError.badRequest("Multiple Host headers")
-    private static let framingHeaders = HeaderNameSet(["content-length", "transfer-encoding"])
-    private static let host = HeaderNameSet(["host"])
-
     /// A head refused by gate 4 or 5a; the route, when one matched, is kept for the access record and metrics.
     struct Rejection: Error {
         let error: GatewayError
@@ -65,7 +29,10 @@ struct RequestGates {
     }
 
     /// Gates 4 (API, stage, route) and 5a (the signature's form, key and date — before any body is read).
-    func admitHead(_ head: HTTPRequestHead, now: Date) -> Result<Admitted, Rejection> {
+    /// `headerValueBytes`, when given, are the values as received (some not UTF-8): SigV4 canonicalizes them.
+    func admitHead(_ head: HTTPRequestHead, headerValueBytes: [[UInt8]]? = nil, now: Date) -> Result<
+        Admitted, Rejection
+    > {
         let target = head.uri
         let pathPart: Substring
         let query: Substring?
@@ -97,7 +64,7 @@ struct RequestGates {
         }
         let request = SigV4Request(
             method: head.method.rawValue, path: String(pathPart), query: query.map(String.init),
-            headers: head.headers.map { (name: $0.name, value: $0.value) })
+            headers: head.headers.map { (name: $0.name, value: $0.value) }, headerValueBytes: headerValueBytes)
         switch snapshot.verifier.begin(request, now: Int(now.timeIntervalSince1970)) {
         case .success(let pending):
             return .success(Admitted(match: match, path: path, pendingSignature: pending))

@@ -1,3 +1,4 @@
+import GatehouseBytes
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
@@ -79,7 +80,6 @@ final class RequestIDGenerator: Sendable {
         return withUnsafeMutableBytes(of: &bytes) { raw in
             raw[6] = (raw[6] & 0x0F) | 0x40
             raw[8] = (raw[8] & 0x3F) | 0x80
-            let digits: StaticString = "0123456789abcdef"
             return String(unsafeUninitializedCapacity: 36) { output in
                 var position = 0
                 for index in 0..<16 {
@@ -87,8 +87,8 @@ final class RequestIDGenerator: Sendable {
                         output[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    output[position] = digits.utf8Start[Int(raw[index] >> 4)]
-                    output[position + 1] = digits.utf8Start[Int(raw[index] & 0x0F)]
+                    output[position] = Hex.lowerDigit(raw[index] >> 4)
+                    output[position + 1] = Hex.lowerDigit(raw[index] & 0x0F)
                     position += 2
                 }
                 return position

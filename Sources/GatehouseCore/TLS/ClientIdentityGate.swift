@@ -6,7 +6,9 @@ import NIOTLS
 
 /// Sits behind the TLS handler. A resumed TLS session skips the verification callback, so when the handshake
 /// completes without a verified identity the peer certificate is checked again here (revocation and
-/// `allowed_clients` included) before any request byte is passed on. Also reports failed handshakes.
+/// `allowed_clients` included) before any request byte is passed on. Also reports failed handshakes. As in
+/// `ClientCertificateVerifier`, the policy is the accept-time snapshot's, and the check is repeated under a newer
+/// snapshot swapped in meanwhile, so a resumed session is judged by the configuration a finished reload installed.
 ///
 /// Once the identity is verified the gate leaves the pipeline, so that the connection's reads do not pass through
 /// it: what it would still do — close on a TLS error — the request handler does for every error that is not an
@@ -16,14 +18,16 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = ByteBuffer
 
     private let connection: ConnectionState
-    private let policy: ClientCertificatePolicy
+    private let snapshot: GatewaySnapshot
+    private let store: SnapshotStore
     private let observer: GatewayObserver
     private var verified = false
     private var held: [ByteBuffer] = []
 
-    init(connection: ConnectionState, policy: ClientCertificatePolicy, observer: GatewayObserver) {
+    init(connection: ConnectionState, snapshot: GatewaySnapshot, store: SnapshotStore, observer: GatewayObserver) {
         self.connection = connection
-        self.policy = policy
+        self.snapshot = snapshot
+        self.store = store
         self.observer = observer
     }
 
@@ -64,7 +68,8 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
 
     private func reverifyResumedSession(context: ChannelHandlerContext) {
         let channel = context.channel
-        let policy = self.policy
+        let acceptedUnder = self.snapshot
+        let store = self.store
         let connection = self.connection
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let contextBound = NIOLoopBound(context, eventLoop: context.eventLoop)
@@ -74,11 +79,31 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             Task {
-                let outcome = await policy.verify(chainDER: [der], now: Date())
+                var snapshot = acceptedUnder
+                var outcome: Result<ClientIdentity, ClientCertificateRejection>
+                while true {
+                    guard let policy = snapshot.listeners[connection.listener]?.clientPolicy else {
+                        outcome = .failure(
+                            ClientCertificateRejection(
+                                reason: ClientCertificateRejection.notAllowed,
+                                message: "the listener is no longer configured"))
+                        break
+                    }
+                    outcome = await policy.verify(chainDER: [der], now: Date())
+                    guard case .success(let identity) = outcome else { break }
+                    connection.clientChainDER = [der]
+                    connection.clientIdentity = identity
+                    let current = store.current
+                    guard current === snapshot else {
+                        snapshot = current
+                        continue
+                    }
+                    break
+                }
+                let verdict = outcome
                 channel.eventLoop.execute {
-                    switch outcome {
-                    case .success(let identity):
-                        connection.clientIdentity = identity
+                    switch verdict {
+                    case .success:
                         loopBound.value.release(context: contextBound.value)
                     case .failure(let rejection):
                         loopBound.value.observer.handshakeRejected(

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseBytes
 import SwiftASN1
 
 /// RFC 5280 `Time` (UTCTime or GeneralizedTime) conversions for CRLs, which swift-certificates does not parse.
@@ -31,17 +32,9 @@ enum ASN1Time {
 
     /// Serializes `date` as RFC 5280 requires: UTCTime through 2049, GeneralizedTime from 2050, whole seconds.
     static func serialize(_ date: Date, into coder: inout DER.Serializer) throws {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        var days = seconds / 86400
-        var rest = seconds % 86400
-        if rest < 0 {
-            rest += 86400
-            days -= 1
-        }
-        let (year, month, day) = self.civil(fromDays: days)
-        let hours = Int(rest / 3600)
-        let minutes = Int(rest % 3600 / 60)
-        let secs = Int(rest % 60)
+        let time = UTCDateTime(epochSeconds: Int(date.timeIntervalSince1970.rounded(.down)))
+        let (year, month, day) = (time.date.year, time.date.month, time.date.day)
+        let (hours, minutes, secs) = (time.hour, time.minute, time.second)
         if year >= 1950 && year < 2050 {
             try coder.serialize(
                 UTCTime(year: year, month: month, day: day, hours: hours, minutes: minutes, seconds: secs)
@@ -59,32 +52,8 @@ enum ASN1Time {
     private static func date(
         year: Int, month: Int, day: Int, hours: Int, minutes: Int, seconds: Int, fraction: Double
     ) -> Date {
-        let days = self.days(year: year, month: month, day: day)
-        let total = Double(days * 86400 + Int64(hours * 3600 + minutes * 60 + seconds)) + fraction
-        return Date(timeIntervalSince1970: total)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func days(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    private static func civil(fromDays z0: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
+        let time = UTCDateTime(
+            date: CivilDate(year: year, month: month, day: day), hour: hours, minute: minutes, second: seconds)
+        return Date(timeIntervalSince1970: Double(time.epochSeconds) + fraction)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseBytes
 import SwiftASN1
 import X509
 
@@ -20,12 +21,12 @@ public struct AllowedClientPattern: Sendable, Hashable, CustomStringConvertible 
     /// One `TYPE=VALUE` of a DN pattern.
     struct AttributeRequirement: Sendable, Hashable {
         var type: ASN1ObjectIdentifier
-        var value: GlobPattern
+        var value: WildcardPattern
     }
 
     private enum Kind: Sendable, Hashable {
         case distinguishedName([AttributeRequirement])
-        case subjectAlternativeName(exact: GlobPattern, lowercased: GlobPattern)
+        case subjectAlternativeName(uri: WildcardPattern, dns: WildcardPattern)
     }
 
     private let kind: Kind
@@ -42,16 +43,17 @@ public struct AllowedClientPattern: Sendable, Hashable, CustomStringConvertible 
         if Self.looksLikeDistinguishedName(text) {
             self.kind = .distinguishedName(try Self.parseDistinguishedName(text))
         } else {
-            let glob = GlobPattern(wildcardText: text)
-            self.kind = .subjectAlternativeName(exact: glob, lowercased: glob.lowercased)
+            self.kind = .subjectAlternativeName(
+                uri: WildcardPattern(text, questionMark: false),
+                dns: WildcardPattern(text, caseInsensitive: true, questionMark: false))
         }
     }
 
     /// Whether a leaf with this subject and these SANs matches the pattern.
     func matches(subject: DistinguishedName, uris: [String], dnsNames: [String]) -> Bool {
         switch self.kind {
-        case .subjectAlternativeName(let exact, let lowercased):
-            return uris.contains { exact.matches($0) } || dnsNames.contains { lowercased.matches($0.lowercased()) }
+        case .subjectAlternativeName(let uri, let dns):
+            return uris.contains { uri.matches($0) } || dnsNames.contains { dns.matches($0) }
         case .distinguishedName(let requirements):
             let attributes = subject.flatMap { Array($0) }
             return requirements.allSatisfy { wanted in
@@ -78,7 +80,7 @@ public struct AllowedClientPattern: Sendable, Hashable, CustomStringConvertible 
     private static func parseDistinguishedName(_ text: String) throws -> [AttributeRequirement] {
         var result: [AttributeRequirement] = []
         var type = ""
-        var value: [GlobPattern.Token] = []
+        var value: [WildcardPattern.Token] = []
         var inValue = false
         var escaped = false
         func finish() throws {
@@ -96,7 +98,7 @@ public struct AllowedClientPattern: Sendable, Hashable, CustomStringConvertible 
         }
         for character in text {
             if escaped {
-                if inValue { value.append(.literal(character)) } else { type.append(character) }
+                if inValue { value += character.utf8.map { .byte($0) } } else { type.append(character) }
                 escaped = false
                 continue
             }
@@ -104,9 +106,9 @@ public struct AllowedClientPattern: Sendable, Hashable, CustomStringConvertible 
             case "\\": escaped = true
             case ",", "+": try finish()
             case "=" where !inValue: inValue = true
-            case "*" where inValue: value.append(.wildcard)
+            case "*" where inValue: value.append(.star)
             default:
-                if inValue { value.append(.literal(character)) } else { type.append(character) }
+                if inValue { value += character.utf8.map { .byte($0) } } else { type.append(character) }
             }
         }
         guard !escaped else {
@@ -118,11 +120,11 @@ public struct AllowedClientPattern: Sendable, Hashable, CustomStringConvertible 
 
     /// Drops unescaped-looking spaces around a value (escaped characters were appended the same way; a value that
     /// must start or end with a space is not supported).
-    private static func trimTokens(_ tokens: [GlobPattern.Token]) -> GlobPattern {
+    private static func trimTokens(_ tokens: [WildcardPattern.Token]) -> WildcardPattern {
         var tokens = tokens[...]
-        while tokens.first == .literal(" ") { tokens = tokens.dropFirst() }
-        while tokens.last == .literal(" ") { tokens = tokens.dropLast() }
-        return GlobPattern(tokens: Array(tokens))
+        while tokens.first == .byte(ASCII.space) { tokens = tokens.dropFirst() }
+        while tokens.last == .byte(ASCII.space) { tokens = tokens.dropLast() }
+        return WildcardPattern(tokens: Array(tokens), caseInsensitive: false)
     }
 
     private static func attributeType(_ name: String, pattern: String) throws -> ASN1ObjectIdentifier {

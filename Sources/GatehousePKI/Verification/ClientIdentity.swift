@@ -1,4 +1,5 @@
 import Crypto
+import GatehouseBytes
 import SwiftASN1
 import X509
 
@@ -64,10 +65,7 @@ public struct ClientIdentity: Sendable, Hashable {
         self.subject = DistinguishedNameFormatter.format(certificate.subject)
         self.uris = uris
         self.dnsNames = dnsNames
-        self.sha256Hex = SHA256.hash(data: derBytes).map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-        }.joined()
+        self.sha256Hex = Hex.string(SHA256.hash(data: derBytes))
         self.xForwardedClientCert = Self.formatXForwardedClientCert(
             sha256Hex: sha256Hex, subject: subject, uris: uris, dnsNames: dnsNames)
     }

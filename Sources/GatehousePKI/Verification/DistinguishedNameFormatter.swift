@@ -1,3 +1,4 @@
+import GatehouseBytes
 import SwiftASN1
 import X509
 
@@ -38,7 +39,7 @@ enum DistinguishedNameFormatter {
         }
         var coder = DER.Serializer()
         if (try? coder.serialize(ASN1Any(attribute.value))) != nil {
-            return "\(name)=#" + coder.serializedBytes.map { self.hex($0) }.joined()
+            return "\(name)=#" + Hex.string(coder.serializedBytes)
         }
         return "\(name)="
     }
@@ -61,7 +62,8 @@ enum DistinguishedNameFormatter {
                 special = false
             }
             if byte < 0x20 || byte == 0x7F {
-                out += Array("\\\(self.hex(byte))".utf8)
+                out.append(UInt8(ascii: "\\"))
+                Hex.append(byte: byte, to: &out)
             } else if special {
                 out += [UInt8(ascii: "\\"), byte]
             } else {
@@ -69,10 +71,5 @@ enum DistinguishedNameFormatter {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import GatehouseBytes
 
 /// A request whose signature parameters, identity, session token, scope and date have been accepted, waiting for
 /// the body hash. The gateway obtains it before reading the body, so bad requests are refused without reading it.

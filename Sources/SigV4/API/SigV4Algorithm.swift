@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// The two signing algorithms AWS accepts for `execute-api`.
 public enum SigV4Algorithm: String, Sendable, Hashable {
     /// SigV4: HMAC-SHA256 with a key derived per day, region and service.

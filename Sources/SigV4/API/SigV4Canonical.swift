@@ -1,4 +1,5 @@
 import Crypto
+import GatehouseBytes
 
 /// The pure steps of SigV4, exposed for tests and tools: what the verifier and the signer compute internally.
 public enum SigV4Canonical {

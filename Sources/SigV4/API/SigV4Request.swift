@@ -9,11 +9,20 @@ public struct SigV4Request: Sendable {
     public var query: String?
     /// The headers in received order; names in any case, repeated names allowed.
     public var headers: [(name: String, value: String)]
+    /// The header values' bytes as received, parallel to `headers`, given when some value is not UTF-8 (obs-text):
+    /// a `String` cannot hold such bytes, and the canonical request must cover exactly what the client sent (and
+    /// what is forwarded). Nil when every value is the UTF-8 of its `String`.
+    public var headerValueBytes: [[UInt8]]?
 
-    public init(method: String, path: String, query: String?, headers: [(name: String, value: String)]) {
+    public init(
+        method: String, path: String, query: String?, headers: [(name: String, value: String)],
+        headerValueBytes: [[UInt8]]? = nil
+    ) {
+        precondition(headerValueBytes.map { $0.count == headers.count } ?? true, "one byte value per header")
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
+        self.headerValueBytes = headerValueBytes
     }
 }

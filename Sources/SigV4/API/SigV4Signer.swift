@@ -1,4 +1,5 @@
 import Crypto
+import GatehouseBytes
 
 /// Signs requests with SigV4 or SigV4a, in the `Authorization` header or as a presigned query. Used by the load
 /// generator and the tests; it shares the canonicalization code with the verifier.

@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// Verifies AWS Signature V4 and V4a requests as API Gateway does for `execute-api` (contract §3), in two phases:
 /// `begin` before the body (so a missing, malformed, unknown-key, expired request is refused without reading it)
 /// and `PendingVerification.finish` after the body has been hashed as it streamed.
@@ -122,6 +124,7 @@ public struct SigV4Verifier: Sendable {
                     query: query,
                     excludeSignature: fields.presigned,
                     headers: request.headers,
+                    valueBytes: request.headerValueBytes,
                     signedHeaders: signedHeaders,
                     lowercaseNames: true,
                     normalizePath: normalizePath,
@@ -228,11 +231,9 @@ public struct SigV4Verifier: Sendable {
                     : "SigV4a requires a signed 'X-Amz-Region-Set' header."
             )
         }
-        let matches = regionSet.split(separator: ",").contains { pattern in
-            RegionPattern.matches(ASCII.trimmed(pattern), region: region)
-        }
-        guard matches else {
-            throw .incomplete("The region set '\(regionSet)' does not include the region '\(region)'.")
+        guard RegionSet.includes(regionSet, region: region) else {
+            throw .incomplete(
+                "The region set '\(RegionSet.echoed(regionSet))' does not include the region '\(region)'.")
         }
     }
 
@@ -243,7 +244,7 @@ public struct SigV4Verifier: Sendable {
         guard let index = known.contentSHA256 else { return .bodyHash }
         let value = ASCII.trimmed(TextSlice(request.headers[index].value))
         if value.equals("UNSIGNED-PAYLOAD") { return .unsigned }
-        guard value.withBytes({ Hex.isLowercaseSHA256($0) }) else {
+        guard value.withBytes({ Hex.isLowercase($0, count: 64) }) else {
             throw .incomplete("x-amz-content-sha256 must be UNSIGNED-PAYLOAD or the lowercase hex SHA-256 of the body.")
         }
         return .declared(value)

@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// Builds the pieces of a SigV4 canonical request into a byte buffer. The verifier and the signer both use it, so
 /// what we sign and what we verify cannot drift apart.
 enum CanonicalRequestBuilder {
@@ -21,6 +23,7 @@ enum CanonicalRequestBuilder {
         query: RawQuery,
         excludeSignature: Bool,
         headers: [(name: String, value: String)],
+        valueBytes: [[UInt8]]? = nil,
         signedHeaders: UnsafeBufferPointer<UInt8>,
         lowercaseNames: Bool,
         normalizePath: Bool,
@@ -32,7 +35,8 @@ enum CanonicalRequestBuilder {
         out.append(ASCII.newline)
         query.writeCanonical(excludeSignature: excludeSignature, to: &out)
         out.append(ASCII.newline)
-        writeCanonicalHeaders(headers, signedHeaders: signedHeaders, lowercaseNames: lowercaseNames, to: &out)
+        writeCanonicalHeaders(
+            headers, valueBytes: valueBytes, signedHeaders: signedHeaders, lowercaseNames: lowercaseNames, to: &out)
         out.append(ASCII.newline)
         if lowercaseNames { out.appendLowercased(signedHeaders) } else { out.append(signedHeaders) }
         out.append(ASCII.newline)
@@ -58,9 +62,11 @@ enum CanonicalRequestBuilder {
 
     /// One `name:value\n` line per signed header, in the order of the list. Values are trimmed and inner
     /// whitespace runs collapse to one space; repeated headers join with `,` in received order. Each request header
-    /// name is reduced to a `HeaderNameKey` once, on the stack, so matching compares integers.
+    /// name is reduced to a `HeaderNameKey` once, on the stack, so matching compares integers. Values are taken from
+    /// `valueBytes` when given (bytes that are not UTF-8), else from `headers`.
     private static func writeCanonicalHeaders(
         _ headers: [(name: String, value: String)],
+        valueBytes: [[UInt8]]?,
         signedHeaders: UnsafeBufferPointer<UInt8>,
         lowercaseNames: Bool,
         to out: inout ByteWriter
@@ -90,7 +96,11 @@ enum CanonicalRequestBuilder {
                     }
                     if !first { out.append(ASCII.comma) }
                     first = false
-                    UTF8Bytes.with(headers[header].value) { writeNormalizedValue($0, to: &out) }
+                    if let valueBytes {
+                        valueBytes[header].withUnsafeBufferPointer { writeNormalizedValue($0, to: &out) }
+                    } else {
+                        UTF8Bytes.with(headers[header].value) { writeNormalizedValue($0, to: &out) }
+                    }
                 }
                 out.append(ASCII.newline)
             }

@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// Path normalization as AWS applies it for every service but S3: `.` and `..` segments are removed, empty
 /// segments (`//`) collapse, a trailing slash is kept, and an empty result becomes `/`. This mirrors botocore's
 /// `normalize_url_path`, so a gateway verifies exactly what SDKs sign.

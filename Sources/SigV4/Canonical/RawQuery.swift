@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// A raw query string, read in place as `name=value` pairs: the verifier looks up the `X-Amz-*` parameters and
 /// builds the canonical query from it without copying the query or allocating per pair.
 struct RawQuery: Sendable {
@@ -16,8 +18,8 @@ struct RawQuery: Sendable {
             UTF8Bytes.with(name) { wanted in
                 var found: String?
                 Self.forEachPair(bytes) { pair in
-                    guard Self.decodedEquals(bytes, pair.name, wanted) else { return true }
-                    let value = URIEncoding.percentDecoded(UnsafeBufferPointer(rebasing: bytes[pair.value]))
+                    guard PercentEncoding.decodedEquals(bytes, pair.name, wanted) else { return true }
+                    let value = PercentEncoding.decoded(UnsafeBufferPointer(rebasing: bytes[pair.value]))
                     found = String(decoding: value, as: UTF8.self)
                     return false
                 }
@@ -33,10 +35,35 @@ struct RawQuery: Sendable {
         return UTF8Bytes.with(text) { bytes in
             var found = false
             Self.forEachPair(bytes) { pair in
-                found = Self.decodedEquals(bytes, pair.name, wanted)
+                found = PercentEncoding.decodedEquals(bytes, pair.name, wanted)
                 return !found
             }
             return found
+        }
+    }
+
+    /// The first of `names` that the query gives more than once (by decoded name), in one pass over the query.
+    func firstRepeated(among names: [StaticString]) -> StaticString? {
+        guard !text.isEmpty else { return nil }
+        return UTF8Bytes.with(text) { bytes in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: names.count) { seen in
+                seen.initialize(repeating: false)
+                var repeated: StaticString?
+                Self.forEachPair(bytes) { pair in
+                    for (index, name) in names.enumerated() {
+                        let wanted = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+                        guard PercentEncoding.decodedEquals(bytes, pair.name, wanted) else { continue }
+                        if seen[index] {
+                            repeated = name
+                            return false
+                        }
+                        seen[index] = true
+                        break
+                    }
+                    return true
+                }
+                return repeated
+            }
         }
     }
 
@@ -62,7 +89,9 @@ struct RawQuery: Sendable {
                     var used = 0
                     var count = 0
                     Self.forEachPair(bytes) { pair in
-                        if excludeSignature && Self.decodedEquals(bytes, pair.name, Self.signatureName) { return true }
+                        if excludeSignature && PercentEncoding.decodedEquals(bytes, pair.name, Self.signatureName) {
+                            return true
+                        }
                         let name = Self.encode(bytes, pair.name, into: scratch, at: &used)
                         let value = Self.encode(bytes, pair.value, into: scratch, at: &used)
                         pairs[count] = EncodedPair(name: name, value: value)
@@ -98,7 +127,7 @@ struct RawQuery: Sendable {
         for index in 0...bytes.count {
             if index < bytes.count {
                 let byte = bytes[index]
-                if URIEncoding.isUnreserved(byte) { continue }
+                if PercentEncoding.isUnreserved(byte) { continue }
                 if byte == ASCII.equals && equals < 0 {
                     equals = index
                     continue
@@ -152,21 +181,6 @@ struct RawQuery: Sendable {
         }
     }
 
-    /// Whether the percent-decoded bytes of `range` are `wanted`.
-    private static func decodedEquals(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ wanted: UnsafeBufferPointer<UInt8>
-    ) -> Bool {
-        var index = range.lowerBound
-        var position = 0
-        while index < range.upperBound {
-            let (byte, next) = URIEncoding.decodedByte(bytes, at: index, end: range.upperBound)
-            guard position < wanted.count, wanted[position] == byte else { return false }
-            position += 1
-            index = next
-        }
-        return position == wanted.count
-    }
-
     /// Decodes `range` and re-encodes it into `scratch` at `used`; returns where it went.
     private static func encode(
         _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into scratch: UnsafeMutableBufferPointer<UInt8>,
@@ -175,14 +189,14 @@ struct RawQuery: Sendable {
         let start = used
         var index = range.lowerBound
         while index < range.upperBound {
-            let (byte, next) = URIEncoding.decodedByte(bytes, at: index, end: range.upperBound)
-            if URIEncoding.isUnreserved(byte) {
+            let (byte, next) = PercentEncoding.decodedByte(bytes, at: index, end: range.upperBound)
+            if PercentEncoding.isUnreserved(byte) {
                 scratch[used] = byte
                 used += 1
             } else {
                 scratch[used] = ASCII.percent
-                scratch[used + 1] = URIEncoding.upperDigit(byte >> 4)
-                scratch[used + 2] = URIEncoding.upperDigit(byte & 0x0f)
+                scratch[used + 1] = Hex.upperDigit(byte >> 4)
+                scratch[used + 2] = Hex.upperDigit(byte & 0x0f)
                 used += 3
             }
             index = next

@@ -1,4 +1,5 @@
 import Crypto
+import GatehouseBytes
 import Synchronization
 
 /// Derived keys, cached so that a warm verification costs one HMAC (v4) or one ECDSA verify (v4a) plus SHA-256s.

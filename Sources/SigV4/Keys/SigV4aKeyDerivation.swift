@@ -1,4 +1,5 @@
 import Crypto
+import GatehouseBytes
 
 /// Derives the SigV4a ECDSA P-256 key pair from an access key id and secret exactly as AWS does (and as the
 /// aws-c-auth test vectors' `public-key.json` proves): NIST SP 800-108 counter-mode KDF with HMAC-SHA256 keyed with

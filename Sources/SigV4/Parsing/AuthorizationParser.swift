@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// Reads the signature parameters from an `Authorization` header or from the presigned query parameters, with
 /// the messages API Gateway answers when a part is missing or malformed.
 enum AuthorizationParser {
@@ -8,6 +10,8 @@ enum AuthorizationParser {
     private struct HeaderLayout {
         var algorithm: SigV4Algorithm?
         var missingEquals = false
+        /// The first parameter given twice (`Credential`, `SignedHeaders` or `Signature`).
+        var repeated: StaticString?
         var credential: Range<Int>?
         var signedHeaders: Range<Int>?
         var signature: Range<Int>?
@@ -20,6 +24,9 @@ enum AuthorizationParser {
         guard let algorithm = layout.algorithm else { throw .incomplete(unsupportedType) }
         if layout.missingEquals {
             throw .incomplete("Invalid key=value pair (missing equal-sign) in Authorization header.")
+        }
+        if let repeated = layout.repeated {
+            throw .incomplete("Authorization header must not give the '\(repeated)' parameter more than once.")
         }
         guard let credential = layout.credential, let signedHeaders = layout.signedHeaders,
             let signature = layout.signature
@@ -46,7 +53,7 @@ enum AuthorizationParser {
     }
 
     /// `SCHEME Key=value, Key=value, ...`: pairs are split on `,` and trimmed; unknown keys are ignored and a
-    /// repeated key keeps its last value.
+    /// repeated `Credential`, `SignedHeaders` or `Signature` is noted (which one would win is not for us to guess).
     private static func layout(of bytes: UnsafeBufferPointer<UInt8>) -> HeaderLayout {
         var layout = HeaderLayout()
         var start = 0
@@ -69,17 +76,32 @@ enum AuthorizationParser {
             let key = UnsafeBufferPointer(rebasing: bytes[part.lowerBound..<equals])
             let value = (equals + 1)..<part.upperBound
             if ASCII.equals(key, "Credential") {
+                if layout.credential != nil { layout.repeated = layout.repeated ?? "Credential" }
                 layout.credential = value
             } else if ASCII.equals(key, "SignedHeaders") {
+                if layout.signedHeaders != nil { layout.repeated = layout.repeated ?? "SignedHeaders" }
                 layout.signedHeaders = value
             } else if ASCII.equals(key, "Signature") {
+                if layout.signature != nil { layout.repeated = layout.repeated ?? "Signature" }
                 layout.signature = value
             }
         }
         return layout
     }
 
+    /// The `X-Amz-*` query parameters that carry a presigned signature: each may be given once at most.
+    static let queryParameters = PresignedQueryParameters.names
+
+    /// Refuses a query that gives a signature parameter twice: a parser that keeps the first and one that keeps the
+    /// last would check different things.
+    private static func checkQueryParametersOnce(_ query: RawQuery) throws(SigV4Error) {
+        if let repeated = query.firstRepeated(among: queryParameters) {
+            throw .incomplete("AWS query-string parameters must not include '\(repeated)' more than once.")
+        }
+    }
+
     static func parseQuery(_ query: RawQuery) throws(SigV4Error) -> SignatureFields {
+        try checkQueryParametersOnce(query)
         let names = [
             "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date",
             "X-Amz-Expires",
@@ -110,8 +132,17 @@ enum AuthorizationParser {
     }
 
     private static func checkSignedHeaders(_ list: SignedHeaderList) throws(SigV4Error) {
-        guard list.isValid else {
+        switch list.defect {
+        case nil:
+            return
+        case .malformed:
             throw .incomplete("SignedHeaders must be a ';'-separated list of header names.")
+        case .tooManyNames:
+            throw .incomplete("SignedHeaders must not name more than \(SignedHeaderList.maxNames) headers.")
+        case .repeatedName(let name?):
+            throw .incomplete("SignedHeaders must not name a header twice; '\(name)' is repeated.")
+        case .repeatedName(nil):
+            throw .incomplete("SignedHeaders must not name a header twice.")
         }
     }
 }

@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// The parsed `Credential` value: access key id and scope.
 struct CredentialScope: Sendable {
     var accessKeyID: String

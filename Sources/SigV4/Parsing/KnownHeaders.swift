@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// Where the headers SigV4 reads are in a request, found in one pass over the header names: each name's length
 /// is checked first (O(1)), so most headers are passed over without reading their bytes.
 struct KnownHeaders {

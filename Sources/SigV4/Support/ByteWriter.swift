@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// Appends bytes into a buffer allocated once, with one bounds check per write instead of `Array.append`'s
 /// uniqueness and growth checks. The canonical request is built with it on every verified request.
 struct ByteWriter {

@@ -1,5 +1,7 @@
-/// Eight bytes at a time in a `UInt64` ("SIMD within a register"): lowercasing header names, finding a
-/// delimiter and hex-encoding digests cost one step per word instead of one per byte. Words are little-endian
+import GatehouseBytes
+
+/// Eight bytes at a time in a `UInt64` ("SIMD within a register"): lowercasing header names and finding a
+/// delimiter cost one step per word instead of one per byte (hex digests: `Hex.write`). Words are little-endian
 /// whatever the platform, so byte `i` of memory is bits `8i..<8i+8`.
 enum SWAR {
     static let ones: UInt64 = 0x0101_0101_0101_0101
@@ -76,17 +78,5 @@ enum SWAR {
             index += 1
         }
         return false
-    }
-
-    /// The 8 lowercase hex digits of 4 bytes (`bytes` little-endian), in memory order.
-    @inline(__always)
-    static func hex(_ bytes: UInt32) -> UInt64 {
-        var spread = UInt64(bytes)
-        spread = (spread | (spread << 16)) & 0x0000_FFFF_0000_FFFF
-        spread = (spread | (spread << 8)) & 0x00FF_00FF_00FF_00FF
-        // Each byte one nibble, high nibble first.
-        let nibbles = ((spread >> 4) & 0x000F_000F_000F_000F) | ((spread & 0x000F_000F_000F_000F) << 8)
-        let aboveNine = ((nibbles &+ 0x76 &* ones) >> 7) & ones
-        return nibbles &+ 0x30 &* ones &+ aboveNine &* 39
     }
 }

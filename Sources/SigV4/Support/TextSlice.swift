@@ -1,3 +1,5 @@
+import GatehouseBytes
+
 /// A part of a string by UTF-8 offsets: what the parsers hand on instead of `Substring`, whose index arithmetic
 /// and scalar alignment cost more than the parsing itself. Offsets always fall on ASCII delimiters.
 struct TextSlice: Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import GatehouseBytes
 import Logging
 
 #if canImport(Glibc)
@@ -76,22 +77,21 @@ public struct LogLine: Sendable {
     }
 
     static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        appendDigits(value.magnitude, width: 1, to: &bytes)
+        ASCII.appendDecimal(value, width: 1, to: &bytes)
     }
 
     static func appendDecimal(thousandths: Int, to bytes: inout [UInt8]) {
         if thousandths < 0 { bytes.append(UInt8(ascii: "-")) }
         let magnitude = thousandths.magnitude
-        appendDigits(magnitude / 1000, width: 1, to: &bytes)
+        ASCII.appendDecimal(Int(magnitude / 1000), width: 1, to: &bytes)
         bytes.append(UInt8(ascii: "."))
-        var fraction = magnitude % 1000
+        var fraction = Int(magnitude % 1000)
         var width = 3
         while width > 1 && fraction % 10 == 0 {
             fraction /= 10
             width -= 1
         }
-        appendDigits(fraction, width: width, to: &bytes)
+        ASCII.appendDecimal(fraction, width: width, to: &bytes)
     }
 
     /// The finished line, with its trailing newline.
@@ -100,46 +100,13 @@ public struct LogLine: Sendable {
         return bytes
     }
 
-    /// `2026-11-28T14:41:00.123Z`: UTC with milliseconds, sortable and unambiguous.
+    /// `2026-11-28T14:41:00.123Z`: UTC with milliseconds, sortable and unambiguous. The calendar arithmetic and
+    /// the form are `UTCDateTime`'s, as for SigV4 and policy dates.
     static func appendTimestamp(_ time: timespec, to bytes: inout [UInt8]) {
-        var seconds = time.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        appendDigits(Int(parts.tm_year) + 1900, width: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(Int(parts.tm_mon) + 1, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(Int(parts.tm_mday), width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(Int(parts.tm_hour), width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(Int(parts.tm_min), width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(Int(parts.tm_sec), width: 2, to: &bytes)
+        UTCDateTime(epochSeconds: Int(time.tv_sec)).appendISO8601(extended: true, to: &bytes)
         bytes.append(UInt8(ascii: "."))
-        appendDigits(Int(time.tv_nsec / 1_000_000), width: 3, to: &bytes)
+        ASCII.appendDecimal(Int(time.tv_nsec / 1_000_000), width: 3, to: &bytes)
         bytes.append(UInt8(ascii: "Z"))
-    }
-
-    /// Zero-padded to `width`; wider numbers keep all their digits.
-    private static func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        appendDigits(UInt(max(0, value)), width: width, to: &bytes)
-    }
-
-    private static func appendDigits(_ value: UInt, width: Int, to bytes: inout [UInt8]) {
-        var divisor: UInt = 1
-        var count = 1
-        while divisor <= value / 10 {
-            divisor *= 10
-            count += 1
-        }
-        for _ in count..<max(count, width) {
-            bytes.append(UInt8(ascii: "0"))
-        }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: (value / divisor) % 10))
-            divisor /= 10
-        }
     }
 
     /// Keys are printed bare: anything that would break `key=value` parsing becomes `_`.
@@ -160,12 +127,15 @@ public struct LogLine: Sendable {
         }
     }
 
-    /// Values are quoted when empty or when they contain spaces, quotes, `=`, backslashes or control characters.
-    /// Scanning UTF-8 bytes finds the same characters as scanning scalars: every byte of a multi-byte scalar is 0x80
-    /// or above.
+    /// Values are quoted when empty or when they contain spaces, quotes, `=`, backslashes, control characters or
+    /// anything outside ASCII; inside the quotes `"` and `\` are escaped with `\`, control bytes as `\n`, `\r`,
+    /// `\t` or `\xHH`, and non-ASCII UTF-8 is kept as it is. So a value taken from a request (a path, a header) can
+    /// neither end its field early nor plant a `KEY=value` pair or a line break of its own: a logfmt reader sees
+    /// exactly the fields written. Scanning UTF-8 bytes finds the same characters as scanning scalars: every byte of
+    /// a multi-byte scalar is 0x80 or above.
     static func appendValue(_ value: String, to bytes: inout [UInt8]) {
         let breaks: (UInt8) -> Bool = { byte in
-            byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
+            byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
                 || byte == UInt8(ascii: "\\")
         }
         // Native strings are scanned and copied as one contiguous buffer.
@@ -216,11 +186,9 @@ public struct LogLine: Sendable {
         case UInt8(ascii: "\r"): escape = UInt8(ascii: "r")
         case UInt8(ascii: "\t"): escape = UInt8(ascii: "t")
         case 0..<0x20, 0x7F:
-            let hex: StaticString = "0123456789abcdef"
             bytes.append(UInt8(ascii: "\\"))
             bytes.append(UInt8(ascii: "x"))
-            bytes.append(hex.utf8Start[Int(byte >> 4)])
-            bytes.append(hex.utf8Start[Int(byte & 0x0F)])
+            Hex.append(byte: byte, to: &bytes)
             return
         default:
             bytes.append(byte)

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseBytes
 import NIOCore
 import NIOHTTP1
 
@@ -28,7 +29,7 @@ struct RequestTemplate: Sendable {
             }
             let name = line[..<colon].trimmingCharacters(in: .whitespaces)
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else {
+            guard ASCII.isToken(name) else {
                 throw .invalidOption("-H \(line)", reason: "the header name is not a valid HTTP token")
             }
             guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
@@ -47,7 +48,7 @@ struct RequestTemplate: Sendable {
         if closeConnection {
             headers.replaceOrAdd(name: "connection", value: "close")
         }
-        guard !method.isEmpty, method.utf8.allSatisfy(Self.isTokenByte) else {
+        guard ASCII.isToken(method) else {
             throw .invalidOption("--method \(method)", reason: "not a valid HTTP method")
         }
         self.head = HTTPRequestHead(
@@ -66,15 +67,5 @@ struct RequestTemplate: Sendable {
         var signed = head
         signer.sign(&signed, at: Date())
         return signed
-    }
-
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
     }
 }

@@ -7,15 +7,15 @@ import Testing
 /// `.req` plus `Authorization` from `.authz`; the `.sreq` is verified as well.
 @Suite struct BotocoreSuiteTests {
     /// Case folders are the ones holding a `<name>.req` (top level, `normalize-path/`, `post-sts-token/`).
-    private static func caseDirectories() -> [URL] {
+    private static func caseDirectories() throws -> [URL] {
         let root = TestPaths.vectors.appendingPathComponent("botocore")
         var result: [URL] = []
-        for directory in TestPaths.subdirectories(root) {
+        for directory in try TestPaths.subdirectories(root) {
             let name = directory.lastPathComponent
             if TestPaths.exists(directory.appendingPathComponent("\(name).req")) {
                 result.append(directory)
             } else {
-                result += TestPaths.subdirectories(directory).filter {
+                result += try TestPaths.subdirectories(directory).filter {
                     TestPaths.exists($0.appendingPathComponent("\($0.lastPathComponent).req"))
                 }
             }
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func allCases() throws {
-        let directories = Self.caseDirectories()
+        let directories = try Self.caseDirectories()
         var run = 0
         for directory in directories {
             try check(directory)

@@ -84,11 +84,14 @@ import Testing
         #expect(AmzTimestamp(httpDate: "30 Aug 2015 12:36:00 GMT") == nil)
     }
 
-    @Test func regionPatterns() {
-        #expect(RegionPattern.matches("*", region: "us-east-1"))
-        #expect(RegionPattern.matches("us-*-1", region: "us-east-1"))
-        #expect(!RegionPattern.matches("us-*-2", region: "us-east-1"))
-        #expect(!RegionPattern.matches("", region: "us-east-1"))
+    @Test func regionSets() {
+        #expect(RegionSet.includes("*", region: "us-east-1"))
+        #expect(RegionSet.includes("us-*-1", region: "us-east-1"))
+        #expect(RegionSet.includes("eu-west-1, US-EAST-*", region: "us-east-1"))
+        #expect(!RegionSet.includes("us-*-2", region: "us-east-1"))
+        #expect(!RegionSet.includes("", region: "us-east-1"))
+        #expect(!RegionSet.includes("us-east-?", region: "us-east-1"))
+        #expect(RegionSet.includes("us-east-?", region: "us-east-?"))
     }
 
     @Test func constantTimeEquality() {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GatehouseBytes
 import Testing
 
 @testable import SigV4
@@ -102,10 +103,20 @@ import Testing
 
     @Test func signedHeaderList() {
         let list = SignedHeaderList(TextSlice("content-type;HOST;x-amz-date;X-Amz-Region-Set"))
-        #expect(list.isValid && list.signsHost && list.signsRegionSet)
+        #expect(list.defect == nil && list.signsHost && list.signsRegionSet)
         for bad in ["", ";", "host;", ";host", "host;;x", "host; x", "ho\tst"] {
-            #expect(!SignedHeaderList(TextSlice(bad)).isValid, "\(bad)")
+            #expect(SignedHeaderList(TextSlice(bad)).defect == .malformed, "\(bad)")
         }
+        #expect(SignedHeaderList(TextSlice("host;a;A")).defect == .repeatedName("a"))
+        let sixtyFour = (0..<64).map { "h\($0)" }.joined(separator: ";")
+        #expect(SignedHeaderList(TextSlice(sixtyFour)).defect == nil)
+        #expect(SignedHeaderList(TextSlice(sixtyFour + ";x")).defect == .tooManyNames)
+        #expect(SignedHeaderList(TextSlice(sixtyFour + ";;x")).defect == .tooManyNames)
+        #expect(SignedHeaderList(TextSlice("a;;" + sixtyFour)).defect == .malformed)
+        // Past the names kept on the stack (16), a repeat is still found.
+        let twenty = (0..<20).map { "h\($0)" }.joined(separator: ";")
+        #expect(SignedHeaderList(TextSlice(twenty + ";H18")).defect == .repeatedName("h18"))
+        #expect(SignedHeaderList(TextSlice(twenty + ";H1")).defect == .repeatedName("h1"))
         #expect(!SignedHeaderList(TextSlice("hosts;x-amz-date")).signsHost)
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GatehouseBytes
 import Testing
 
 @testable import SigV4

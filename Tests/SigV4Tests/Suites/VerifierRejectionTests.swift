@@ -1,4 +1,5 @@
 import Crypto
+import GatehouseBytes
 import Testing
 
 @testable import SigV4

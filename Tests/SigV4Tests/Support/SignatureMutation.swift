@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseBytes
 
 @testable import SigV4
 

@@ -4,6 +4,12 @@ import Foundation
 /// when nobody does (containers and CI machines run no systemd). A started journald is left running, detached:
 /// other tests in the same run may be logging to it.
 enum JournalDaemon {
+    /// journald cannot run here: a test that needs it fails with this rather than passing unchecked.
+    struct Unavailable: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { "journald cannot run here: \(reason)" }
+    }
+
     static let socketPath = "/run/systemd/journal/socket"
     static let candidates = ["/lib/systemd/systemd-journald", "/usr/lib/systemd/systemd-journald"]
 

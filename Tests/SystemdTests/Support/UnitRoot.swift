@@ -8,7 +8,7 @@ struct UnitRoot {
     var path: String { directory.path }
     var unitDirectory: String { path + "/etc/systemd/system" }
 
-    init(units: [String], executables: [String] = ["/usr/local/bin/gatehouse", "/usr/bin/kill"]) throws {
+    init(units: [String], executables: [String] = ["/usr/bin/gatehouse", "/usr/bin/kill"]) throws {
         directory = try TemporaryDirectory("gatehouse-units")
         let files = FileManager.default
         for folder in ["usr/bin", "usr/lib/systemd", "usr/local/bin", "etc/systemd/system"] {

@@ -12,12 +12,15 @@ public struct AdminLimits: Sendable {
     public var headerTimeout: TimeAmount
     /// Time a keep-alive connection may wait for its next request.
     public var idleTimeout: TimeAmount
-    /// Open admin connections at most; further ones are closed at accept.
+    /// Open admin connections at most. A connection beyond it closes the oldest idle one (no request in
+    /// progress) rather than waiting for a slot, so idle connections never keep a health check out; it is itself
+    /// closed only when every open connection is busy. Each idle connection costs a socket and a few small objects,
+    /// no read buffer, so the default leaves room for the contract's 1,000 idle connections and a scraper.
     public var maxConnections: Int
 
     public init(
-        maxHeaderBytes: Int = 8192, maxBodyBytes: Int = 65536, headerTimeout: TimeAmount = .seconds(10),
-        idleTimeout: TimeAmount = .seconds(60), maxConnections: Int = 64
+        maxHeaderBytes: Int = 8192, maxBodyBytes: Int = 65536, headerTimeout: TimeAmount = .seconds(5),
+        idleTimeout: TimeAmount = .seconds(60), maxConnections: Int = 1024
     ) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes

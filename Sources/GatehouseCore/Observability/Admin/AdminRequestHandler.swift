@@ -18,12 +18,18 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     private let responder: AdminResponder
     private let timeouts: ConnectionTimeouts
     private let maxBodyBytes: Int
+    /// Tells the listener when a request is in progress (such a connection is not closed to admit another).
+    private let busy: (Bool) -> Void
     private var state = State.idle
 
-    init(responder: AdminResponder, timeouts: ConnectionTimeouts, maxBodyBytes: Int) {
+    init(
+        responder: AdminResponder, timeouts: ConnectionTimeouts, maxBodyBytes: Int,
+        busy: @escaping (Bool) -> Void = { _ in }
+    ) {
         self.responder = responder
         self.timeouts = timeouts
         self.maxBodyBytes = maxBodyBytes
+        self.busy = busy
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -31,7 +37,9 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         case (_, .closing):
             return
         case (.head(let head), _):
-            timeouts.headReceived()
+            // The header timeout keeps running until the whole request is in: admin requests are tiny, and a body
+            // that never comes must not keep a connection busy (and safe from being closed for a newcomer).
+            busy(true)
             state = .receiving(head, bodyBytes: 0)
         case (.body(let chunk), .receiving(let head, let bodyBytes)):
             let total = bodyBytes + chunk.readableBytes
@@ -41,6 +49,7 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
             }
             state = .receiving(head, bodyBytes: total)
         case (.end, .receiving(let head, _)):
+            timeouts.headReceived()
             let response = responder.respond(method: head.method, target: head.uri)
             write(response, for: head, keepAlive: head.isKeepAlive, context: context)
         case (.body, .idle), (.end, .idle):
@@ -78,6 +87,7 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
         if keepAlive {
             state = .idle
+            busy(false)
             timeouts.exchangeFinished()
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         } else {

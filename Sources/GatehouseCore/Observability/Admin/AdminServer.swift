@@ -6,7 +6,9 @@ import Synchronization
 
 /// The admin listener: `GET /metrics` (Prometheus text format), `GET /healthz`, `GET /readyz` over plaintext
 /// HTTP/1.1. The configuration loader only lets it bind loopback addresses or unix sockets, so it carries no TLS;
-/// `AdminLimits` keeps a local client from tying it up. It runs on the gateway's event loops but shares nothing
+/// `AdminLimits` keeps a local client from tying it up: idle connections are cheap (no buffer until bytes arrive),
+/// a head must arrive within a short timeout, and at the connection cap the oldest idle connection is closed to
+/// admit a new one (`AdminConnections`), so `/healthz` answers whatever number of idle connections is open. It runs on the gateway's event loops but shares nothing
 /// with the data plane except the metric registry and `AdminHealth`, so it keeps answering while the data
 /// listeners drain — which is exactly when `/readyz` must say 503.
 public final class AdminServer: Sendable {
@@ -14,7 +16,7 @@ public final class AdminServer: Sendable {
     private let responder: AdminResponder
     private let limits: AdminLimits
     private let listeners = Mutex<[any Channel]>([])
-    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let connections: AdminConnections
 
     /// - Parameters:
     ///   - registry: the registry `GatewayMetrics` writes into (through `GatewayMetrics.prometheusFactory`).
@@ -29,21 +31,18 @@ public final class AdminServer: Sendable {
         self.responder = AdminResponder(
             health: health, exposition: MetricsExposition(registry: registry, declaredFamilies: declaredFamilies))
         self.limits = limits
+        self.connections = AdminConnections(limit: limits.maxConnections)
     }
 
     /// Starts accepting on `socket` and returns the listening channel (its `localAddress` tells the port when 0
     /// was asked). A unix socket path left over from an earlier run is replaced; a non-socket file there is an
     /// error. Can be called more than once for several admin sockets.
     public func start(socket: ListenerSocket) async throws -> any Channel {
-        let limiter = ConnectionLimiter(limit: limits.maxConnections)
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 128)
+            .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { limiter.attach(serverChannel: channel) }
-            }
             .childChannelInitializer { [self] channel in
-                self.initializeConnection(channel, limiter: limiter)
+                self.initializeConnection(channel)
             }
         let channel: any Channel
         switch socket {
@@ -70,20 +69,17 @@ public final class AdminServer: Sendable {
         for channel in open {
             try? await channel.close()
         }
-        let clients = connections.withLock { Array($0.values) }
-        for client in clients {
+        for client in connections.all() {
             try? await client.close()
         }
     }
 
-    private func initializeConnection(_ channel: any Channel, limiter: ConnectionLimiter) -> EventLoopFuture<Void> {
-        limiter.connectionOpened()
-        let id = ObjectIdentifier(channel)
-        connections.withLock { $0[id] = channel }
-        channel.closeFuture.whenComplete { [self] _ in
-            limiter.connectionClosed()
-            _ = self.connections.withLock { $0.removeValue(forKey: id) }
+    private func initializeConnection(_ channel: any Channel) -> EventLoopFuture<Void> {
+        let connections = self.connections
+        guard connections.opened(channel) else {
+            return channel.eventLoop.makeFailedFuture(ChannelError.inappropriateOperationForState)
         }
+        channel.closeFuture.whenComplete { _ in connections.closed(channel) }
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
@@ -100,7 +96,9 @@ public final class AdminServer: Sendable {
                 withPipeliningAssistance: true, withErrorHandling: true, withEncoderConfiguration: .init(),
                 withDecoderLimitConfiguration: decoderLimits)
             try sync.addHandler(
-                AdminRequestHandler(responder: responder, timeouts: timeouts, maxBodyBytes: limits.maxBodyBytes))
+                AdminRequestHandler(
+                    responder: responder, timeouts: timeouts, maxBodyBytes: limits.maxBodyBytes,
+                    busy: { busy in connections.setBusy(channel, busy) }))
         }
     }
 }

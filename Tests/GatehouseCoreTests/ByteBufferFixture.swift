@@ -1,0 +1,5 @@
+import NIOCore
+
+enum ByteBufferFixture {
+    static func buffer(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+}
