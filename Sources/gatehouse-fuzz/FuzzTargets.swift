@@ -6,6 +6,7 @@ enum FuzzTargets {
         SigV4FuzzTarget.target,
         PolicyFuzzTarget.target,
         ConfigurationFuzzTarget.target,
+        RequestDecoderFuzzTarget.target,
     ]
 
     static func named(_ name: String) -> FuzzTarget? {

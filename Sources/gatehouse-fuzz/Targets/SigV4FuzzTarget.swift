@@ -12,9 +12,8 @@ enum SigV4FuzzTarget {
     static let target = FuzzTarget(name: "sigv4", maximumLength: 4096, run: run)
 
     /// Contract §3: a SigV4 field given twice in `Authorization`, or an `X-Amz-*` parameter given twice in a
-    /// presigned query, is refused. Today's parser lets the first or last win (fixed in branch `shared`); set
-    /// true when that lands.
-    static let refusesRepeatedFields = false
+    /// presigned query, is refused.
+    static let refusesRepeatedFields = true
 
     /// 2015-08-30T12:36:00Z, the time of the AWS test vectors.
     static let vectorTime = 1_440_938_160
