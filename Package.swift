@@ -131,6 +131,19 @@ let package = Package(
             name: "gatehouse-sigv4-bench",
             dependencies: ["SigV4"]
         ),
+        // Fuzz harnesses (scripts/fuzz builds them with libFuzzer and ASan); the ordinary build replays the
+        // committed corpora in Tests/Fuzz/Corpus through the same harnesses.
+        .executableTarget(
+            name: "gatehouse-fuzz",
+            dependencies: [
+                "SigV4",
+                "IPNetwork",
+                "AccessPolicy",
+                "GatehouseConfig",
+                "GatehouseCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "GatehouseBytesTests", dependencies: ["GatehouseBytes"]),
         // The AWS test vectors in Tests/SigV4Tests/Vectors are read from disk by path, not built as resources.
         .testTarget(name: "SigV4Tests", dependencies: ["GatehouseBytes", "SigV4"], exclude: ["Vectors"]),

@@ -53,6 +53,8 @@ import Testing
         ("/prod/..\\admin", .forbiddenEncodedCharacter),
         ("/prod/a\\admin", .forbiddenEncodedCharacter),
         ("/prod/a%00", .forbiddenEncodedCharacter),
+        // Found by scripts/fuzz (path target): a raw NUL was kept in the segment.
+        ("/prod/a\u{0}admin", .forbiddenEncodedCharacter),
         ("/prod/a\u{0}b", .forbiddenEncodedCharacter),
         ("/prod/%zz", .badEscape),
         ("/prod/%", .badEscape),
