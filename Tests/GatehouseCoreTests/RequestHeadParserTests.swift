@@ -96,6 +96,19 @@ import Testing
         #expect(RequestDecoding.decode(unfinished, readSize: 7, limits: limits) == ["431"])
     }
 
+    /// Found by `scripts/fuzz http-request`: a bare CR just past the limit of an unfinished head was answered 400 when
+    /// it arrived in the same read, 431 when it came later. Bytes past the limit are not looked at: always 431.
+    @Test func aMalformationPastTheLimitIsStillTooLarge() {
+        let limits = RequestDecoding.limits(head: 1024)
+        let start = "GET / HTTP/1.1\r\nHost: a\r\nX-Pad: "
+        let padded = start + String(repeating: "p", count: 1024 - start.utf8.count)
+        for tail in ["\rX", "\n", "\u{0}"] {
+            let input = padded + tail
+            #expect(RequestDecoding.decode(input, limits: limits) == ["431"], "\(tail.debugDescription)")
+            #expect(RequestDecoding.decode(input, readSize: 1, limits: limits) == ["431"], "\(tail.debugDescription)")
+        }
+    }
+
     @Test func emptyLinesBeforeTheRequestLineDoNotCountAgainstIt() {
         let limits = RequestDecoding.limits(head: 1024)
         let head = "\r\n" + Self.head(ofSize: 1024)

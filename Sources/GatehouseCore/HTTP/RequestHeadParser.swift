@@ -48,6 +48,9 @@ struct RequestHeadParser {
             var index = scanned
             let count = bytes.count
             while index < count {
+                // Nothing past the limit is looked at: what lies there cannot belong to an acceptable head, and the
+                // answer must not depend on how much of it has arrived (431 whether it came in one read or many).
+                if index - headStart >= maxHeadBytes { return .failure(.headTooLarge) }
                 let byte = bytes[index]
                 if index > 0, bytes[index - 1] == ASCII.carriageReturn, byte != ASCII.newline, index - 1 >= headStart {
                     return .failure(.malformed("Bare CR in request head"))
