@@ -52,11 +52,15 @@ enum FuzzRequestText {
     static func repeatsSignatureField(_ request: SigV4Request) -> Bool {
         for header in request.headers where header.name.lowercased() == "authorization" {
             let fields = header.value.split(separator: " ", maxSplits: 1).dropFirst().first ?? ""
+            // Only the fields the contract names; the verifier ignores other parameters, as AWS does.
             let names = fields.split(separator: ",").map { $0.drop { $0 == " " }.prefix { $0 != "=" } }
+                .filter { ["Credential", "SignedHeaders", "Signature"].contains($0) }
             if Set(names).count != names.count { return true }
         }
-        let names = (request.query ?? "").split(separator: "&").map { $0.prefix { $0 != "=" } }
-            .filter { $0.hasPrefix("X-Amz-") }
-        return Set(names).count != names.count
+        // The presigned form's parameters, read only when the query carries a signature.
+        let presigned = Set(PresignedQueryParameters.names.map { $0.description })
+        let names = (request.query ?? "").split(separator: "&").map { String($0.prefix { $0 != "=" }) }
+            .filter { presigned.contains($0) }
+        return names.contains("X-Amz-Signature") && Set(names).count != names.count
     }
 }
