@@ -2,9 +2,11 @@ import GatehouseBytes
 
 extension EndToEndHeaders {
     /// The indices of the fields of a client's head that cross the proxy: the same rule as `forEach` (hop-by-hop
-    /// headers, those named in `Connection`, and `reserved` stop here), applied to the head's bytes so the fields
-    /// can be forwarded byte for byte.
-    static func forwardedFields(of head: ParsedRequestHead, except reserved: HeaderNameSet) -> [Int] {
+    /// headers, those named in `Connection`, and `reserved` stop here), then `rule` (look-alike, override and `_`
+    /// names), applied to the head's bytes in one pass so the fields can be forwarded byte for byte.
+    static func forwardedFields(
+        of head: ParsedRequestHead, except reserved: HeaderNameSet, rule: ForwardedHeaderRule
+    ) -> [Int] {
         // Names listed in `Connection` other than `keep-alive` (dropped anyway), gathered only when there are any.
         var named: [Range<Int>] = []
         for index in head.fields.indices where head.fieldIs(index, "connection") {
@@ -23,7 +25,7 @@ extension EndToEndHeaders {
         head.bytes.withUnsafeReadableBytes { bytes in
             for index in head.fields.indices {
                 let name = UnsafeRawBufferPointer(rebasing: bytes[head.fields[index].name])
-                if hopByHop.contains(bytes: name) || reserved.contains(bytes: name) { continue }
+                if hopByHop.contains(bytes: name) || reserved.contains(bytes: name) || !rule.forwards(name) { continue }
                 if named.contains(where: {
                     ASCII.equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[$0]), name)
                 }) {

@@ -26,10 +26,8 @@ struct UpstreamRequestBuilder {
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(8)
         headers.append(("host", integration.hostHeader))
-        let rule = integration.forwardedHeaders
-        let forwarded = EndToEndHeaders.forwardedFields(of: head, except: reservedRequestHeaders).filter { index in
-            head.withBytes(head.fields[index].name) { rule.forwards($0) }
-        }
+        let forwarded = EndToEndHeaders.forwardedFields(
+            of: head, except: reservedRequestHeaders, rule: integration.forwardedHeaders)
         if bodyLength > 0
             || head.fields.indices.contains(where: {
                 head.fieldIs($0, "content-length") || head.fieldIs($0, "transfer-encoding")
