@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// Drives each request of one client connection through the gates (`RequestGates`) and its integration, one
+/// Drives each request of one client connection through the gates (`RequestPipeline`) and its integration, one
 /// exchange at a time: pipelined requests wait, and reading stops while one waits, so a client cannot queue
 /// unbounded work.
 final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -137,18 +137,12 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         exchange.parsed = request.parsed
         startedAnyRequest = true
         if drainSignal.isDraining { exchange.keepAlive = false }
-        let framing: RequestBodyFraming
-        switch request.framing {
-        case .success(let decided):
-            framing = decided
-        case .failure(let error):
-            answerEarly(exchange, error: GatewayError(error), context: context)
-            return
-        }
         // `body_timeout` runs from here while there is a body to read, or to drain after an early answer.
-        if framing != .none { timeouts.bodyStarted() }
-        let gates = RequestGates(snapshot: exchange.snapshot, connection: connection)
-        switch gates.admitHead(head, headerValueBytes: request.headerValueBytes, now: exchange.receivedAt) {
+        if case .success(let framing) = request.framing, framing != .none { timeouts.bodyStarted() }
+        let pipeline = RequestPipeline(snapshot: exchange.snapshot, connection: connection)
+        switch pipeline.admitHead(
+            request, method: head.method.rawValue, target: head.uri, framing: request.framing, now: exchange.receivedAt)
+        {
         case .failure(let rejection):
             exchange.rejectedMatch = rejection.match
             exchange.rejectedAPI = rejection.api
@@ -160,7 +154,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .success(let admitted):
             exchange.admitted = admitted
             exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
-            if case .length(let length) = framing {
+            if case .success(.length(let length)) = request.framing {
                 // Grown as the bytes arrive: the declared length is reserved only once it is received.
                 exchange.body = .requestBody(declared: length, allocator: context.channel.allocator)
             }
@@ -200,21 +194,12 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Gates 5b and 6 once the whole body is in, then the integration.
     private func dispatch(_ exchange: RequestExchange, context: ChannelHandlerContext) {
         guard let admitted = exchange.admitted else { return }
-        let gates = RequestGates(snapshot: exchange.snapshot, connection: connection)
-        if let pending = admitted.pendingSignature {
-            switch gates.verifySignature(pending, bodySHA256Hex: exchange.bodyDigestHex()) {
-            case .success(let principal):
-                exchange.principal = principal
-            case .failure(let error):
-                observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
-                answer(exchange, error: error, context: context)
-                return
-            }
-        }
-        if let error = gates.authorize(
-            admitted, method: exchange.head.method.rawValue, principal: exchange.principal,
-            userAgent: exchange.head.headers.first(name: "user-agent"), now: exchange.receivedAt)
-        {
+        let pipeline = RequestPipeline(snapshot: exchange.snapshot, connection: connection)
+        let verdict = pipeline.finish(
+            admitted, method: exchange.head.method.rawValue, bodySHA256Hex: exchange.bodyDigestHex(),
+            now: exchange.receivedAt)
+        exchange.principal = verdict.principal
+        if let error = verdict.refusal {
             observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
             answer(exchange, error: error, context: context)
             return

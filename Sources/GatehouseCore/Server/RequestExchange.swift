@@ -17,7 +17,7 @@ final class RequestExchange {
     let receivedAt: Date
     var keepAlive: Bool
 
-    var admitted: RequestGates.Admitted?
+    var admitted: RequestPipeline.Admitted?
     /// The route of a request refused before its body (e.g. a 403 on the signature), for the record.
     var rejectedMatch: RouteMatch?
     var rejectedAPI: APIDefinition?
