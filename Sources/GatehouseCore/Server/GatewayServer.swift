@@ -79,14 +79,10 @@ public final class GatewayServer: Sendable {
             limiter.connectionClosed()
             observer.metrics.activeConnections(listener: listenerName, count: limiter.activeConnections)
         }
-        let timeouts = ConnectionTimeouts(
-            channel: channel, headerTimeout: snapshot.limits.headerTimeout, bodyTimeout: snapshot.limits.bodyTimeout,
-            idleTimeout: snapshot.limits.idleTimeout)
         guard let proxy = listener.proxyProtocol else {
             guard admit(peer, listener: listener) else { return channel.eventLoop.makeFailedFuture(AdmissionRefused()) }
             return channel.eventLoop.makeCompletedFuture {
-                try self.installPipeline(
-                    on: channel, listener: listener, source: peer, snapshot: snapshot, timeouts: timeouts)
+                try self.installPipeline(on: channel, listener: listener, source: peer, snapshot: snapshot)
             }
         }
         guard proxy.trustedProxies.contains(where: { $0.contains(peer) }) else {
@@ -94,15 +90,18 @@ public final class GatewayServer: Sendable {
             return channel.eventLoop.makeFailedFuture(AdmissionRefused())
         }
         return channel.eventLoop.makeCompletedFuture {
-            timeouts.connectionStarted()
+            // `header_timeout` covers the wait for the PROXY header; the connection's handler takes over from there.
+            let headerDeadline = channel.eventLoop.scheduleTask(in: snapshot.limits.headerTimeout) {
+                channel.close(promise: nil)
+            }
             let handler = ProxyProtocolHandler(
                 onSource: { source, context in
+                    headerDeadline.cancel()
                     let client = source ?? peer
                     guard self.admit(client, listener: listener) else { return false }
                     do {
                         try self.installPipeline(
-                            on: context.channel, listener: listener, source: client, snapshot: snapshot,
-                            timeouts: timeouts)
+                            on: context.channel, listener: listener, source: client, snapshot: snapshot)
                         return true
                     } catch {
                         return false
@@ -127,8 +126,7 @@ public final class GatewayServer: Sendable {
     }
 
     private func installPipeline(
-        on channel: Channel, listener: ListenerRuntime, source: IPAddress, snapshot: GatewaySnapshot,
-        timeouts: ConnectionTimeouts
+        on channel: Channel, listener: ListenerRuntime, source: IPAddress, snapshot: GatewaySnapshot
     ) throws {
         let observer = self.observer
         let connection = ConnectionState(
@@ -136,8 +134,6 @@ public final class GatewayServer: Sendable {
         revalidation.track(connection, closeFuture: channel.closeFuture)
         let verifier = ClientCertificateVerifier(
             snapshot: snapshot, store: store, connection: connection, observer: observer)
-        let limits = snapshot.limits
-        timeouts.connectionStarted()
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(
             NIOSSLServerHandler(
@@ -147,15 +143,11 @@ public final class GatewayServer: Sendable {
                 }))
         try sync.addHandler(
             ClientIdentityGate(connection: connection, snapshot: snapshot, store: store, observer: observer))
-        try sync.addHandler(InboundActivityHandler(timeouts: timeouts))
-        // Requests are parsed by Gatehouse's own strict decoder; responses are written as bytes by the request
-        // handler (`ResponseHeadWriter`), so there is no response encoder.
+        // One handler decodes requests (Gatehouse's own strict decoder), runs the connection's state machine and its
+        // timers, and writes responses as bytes (`ResponseHeadWriter`): no HTTP codec handlers.
         try sync.addHandler(
-            RequestDecoderHandler(
-                limits: RequestDecoder.Limits(maxHeadBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes)))
-        try sync.addHandler(
-            GatewayRequestHandler(
-                store: store, connection: connection, pools: pools, observer: observer, timeouts: timeouts,
+            HTTP1ConnectionHandler(
+                store: store, connection: connection, pools: pools, observer: observer, limits: snapshot.limits,
                 drainSignal: drainSignal))
     }
 

@@ -15,7 +15,6 @@ final class RequestExchange {
     let snapshot: GatewaySnapshot
     let started: NIODeadline
     let receivedAt: Date
-    var keepAlive: Bool
 
     var admitted: RequestPipeline.Admitted?
     /// The route of a request refused before its body (e.g. a 403 on the signature), for the record.
@@ -25,15 +24,11 @@ final class RequestExchange {
     /// The body received so far, grown as its bytes arrive (``appendBody(_:)``), never reserved at the size the
     /// head declares.
     var body: ByteBuffer?
-    var bodyBytes = 0
     /// Whether the signature covers the body's hash: the body is then hashed as it arrives.
     var hashesBody = false
     /// Made on the first body byte, so that bodiless requests (most GETs) hash nothing.
     var hasher: SHA256?
     var principal: CallerPrincipal?
-
-    var requestComplete = false
-    var responseComplete = false
 
     var status = 0
     /// How the response's body is framed, decided with its head.
@@ -49,7 +44,6 @@ final class RequestExchange {
         self.snapshot = snapshot
         self.started = .now()
         self.receivedAt = Date()
-        self.keepAlive = head.isKeepAlive
     }
 
     /// Appends received body bytes: the buffer grows with them, from `ByteBuffer.requestBody(declared:allocator:)`.

@@ -2,60 +2,38 @@ import NIOCore
 import NIOHTTP1
 
 /// Responses Gatehouse makes itself: the contract's errors and MOCK integrations.
-extension GatewayRequestHandler {
+extension HTTP1ConnectionHandler {
     // MARK: Answers made by Gatehouse
 
-    /// Answers before the body has been read. A closing error drains input for a while (lingering close) so the
-    /// client sees the answer instead of a reset.
-    func answerEarly(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
-        if error.closesConnection {
-            exchange.keepAlive = false
-            writeError(exchange, error: error, context: context)
-            state = .lingering
-            finishLingering(exchange, context: context)
-        } else {
-            writeError(exchange, error: error, context: context)
-            exchange.responseComplete = true
-            state = .discarding(exchange)
-        }
-    }
-
-    func answer(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
-        writeError(exchange, error: error, context: context)
-        exchange.responseComplete = true
-        finishIfDone(exchange, context: context)
-    }
-
-    func writeError(_ exchange: RequestExchange, error: GatewayError, context: ChannelHandlerContext) {
+    /// Writes the contract's error as the whole answer; `keepAlive` is what the state machine decided for it.
+    func writeError(
+        _ exchange: RequestExchange, error: GatewayError, keepAlive: Bool, context: ChannelHandlerContext
+    ) {
         exchange.errorType = error.errorType
         let body = context.channel.allocator.buffer(string: error.jsonBody)
         let headers: HTTPHeaders = [
             "content-type": "application/json", "x-amzn-ErrorType": error.errorType,
             "content-length": String(body.readableBytes),
         ]
-        write(
-            exchange, status: error.status, headers: headers, body: body, closing: error.closesConnection,
-            context: context)
+        write(exchange, status: error.status, headers: headers, body: body, keepAlive: keepAlive, context: context)
     }
 
     func answerMock(_ exchange: RequestExchange, mock: MockResponse, context: ChannelHandlerContext) {
-        write(exchange, status: mock.status, headers: mock.headers, body: mock.body, closing: false, context: context)
-        exchange.responseComplete = true
-        finishIfDone(exchange, context: context)
+        write(exchange, status: mock.status, headers: mock.headers, body: mock.body, keepAlive: nil, context: context)
     }
 
-    /// Writes a whole answer; `headers` already carry `content-length`.
+    /// Writes a whole answer; `headers` already carry `content-length`. `keepAlive` is given for errors; nil asks the
+    /// state machine (`endHead`).
     func write(
         _ exchange: RequestExchange, status: HTTPResponseStatus, headers: HTTPHeaders, body buffer: ByteBuffer,
-        closing: Bool, context: ChannelHandlerContext
+        keepAlive: Bool?, context: ChannelHandlerContext
     ) {
-        if closing { exchange.keepAlive = false }
         var writer = beginHead(exchange, status: status, context: context)
         for (name, value) in headers where !Self.gatewayResponseHeaders.contains(name) {
             writer.add(name, value)
         }
         exchange.responseBytes = buffer.readableBytes
-        context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange))), promise: nil)
+        context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange, keepAlive: keepAlive))), promise: nil)
         writeBody(buffer, exchange: exchange, context: context)
         writeEnd(exchange, context: context)
     }
@@ -78,16 +56,23 @@ extension GatewayRequestHandler {
 
     /// Ends a head: the body's framing is decided from what was written (and, for an HTTP/1.0 client, whether the
     /// connection can stay open: only with a length, or without a body), then Gatehouse's own headers — the request
-    /// id, and the connection semantics the client asked for.
-    func endHead(_ writer: inout ResponseHeadWriter, _ exchange: RequestExchange) -> ByteBuffer {
-        if connection.isRevoked { exchange.keepAlive = false }  // a reload revoked the client: last answer
+    /// id, and the connection semantics the state machine decided (an error's `keepAlive` comes with it; for any
+    /// other answer the machine is told the framing and decides).
+    func endHead(_ writer: inout ResponseHeadWriter, _ exchange: RequestExchange, keepAlive decided: Bool?) -> ByteBuffer {
+        // A reload revoked the client: this answer is the last.
+        noteRevocation()
         let version = exchange.head.version
         exchange.framing = ResponseBodyFraming(
             statusCode: exchange.status, requestMethod: exchange.head.method,
             version: version, hasContentLength: writer.hasContentLength)
-        if exchange.framing == .untilClose { exchange.keepAlive = false }
+        let keepAlive: Bool
+        if let decided {
+            keepAlive = decided && !connection.isRevoked && exchange.framing != .untilClose
+        } else {
+            keepAlive = machine.responseHeadSent(untilClose: exchange.framing == .untilClose)
+        }
         writer.add("x-amzn-RequestId", exchange.requestID)
-        if !exchange.keepAlive {
+        if !keepAlive {
             writer.add("connection", "close")
         } else if version == .http1_0 {
             writer.add("connection", "keep-alive")

@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Responses relayed from an `HTTP_PROXY` upstream, called by `ProxyLeg` on the connection's event loop.
-extension GatewayRequestHandler {
+extension HTTP1ConnectionHandler {
     // MARK: Answers relayed from the upstream
 
     /// The upstream's own request id never replaces Gatehouse's.
@@ -12,7 +12,7 @@ extension GatewayRequestHandler {
         guard let context else { return }
         var writer = beginHead(exchange, status: head.status, context: context)
         EndToEndHeaders.forEach(head.headers, except: Self.reservedResponseHeaders) { writer.add($0, $1) }
-        context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange))), promise: nil)
+        context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange, keepAlive: nil))), promise: nil)
     }
 
     func relayBody(_ buffer: ByteBuffer, exchange: RequestExchange) -> Bool {
@@ -30,15 +30,17 @@ extension GatewayRequestHandler {
         guard let context else { return }
         proxy = nil
         writeEnd(exchange, context: context)
-        exchange.responseComplete = true
-        finishIfDone(exchange, context: context)
+        noteRevocation()
+        machine.responseEnded()
+        drive()
     }
 
     /// The upstream failed before answering: 502 or 504 from the contract's table.
     func relayFailure(_ error: GatewayError, exchange: RequestExchange) {
-        guard let context else { return }
         proxy = nil
-        answer(exchange, error: error, context: context)
+        noteRevocation()
+        machine.integrationFailed(error)
+        drive()
     }
 
     /// The upstream failed mid-response: the client's response cannot be completed, so the connection ends. The
@@ -46,12 +48,10 @@ extension GatewayRequestHandler {
     /// record with a 2xx–5xx status from the upstream and `BadGatewayException` or `IntegrationTimeoutException` is a
     /// truncated response, whose `RESPONSE_BYTES` tells how much of the body was sent.
     func relayAbort(_ error: GatewayError, exchange: RequestExchange) {
-        guard let context else { return }
         proxy = nil
         exchange.errorType = error.errorType
-        exchange.keepAlive = false
-        state = .lingering
-        observer.requestFinished(exchange.accessRecord(connection: connection))
-        context.close(promise: nil)
+        noteRevocation()
+        machine.integrationFailed(error)
+        drive()
     }
 }
