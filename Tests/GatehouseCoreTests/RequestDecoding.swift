@@ -2,7 +2,7 @@ import NIOCore
 
 @testable import GatehouseCore
 
-/// Feeds bytes to a `RequestDecoder` the way `RequestDecoderHandler` does, in reads of a chosen size, and
+/// Feeds bytes to a `RequestDecoder` the way `HTTP1ConnectionHandler` does, in reads of a chosen size, and
 /// describes what comes out as text, so tables can say what a stream decodes to and byte-by-byte feeding can be
 /// compared with one read.
 enum RequestDecoding {

@@ -19,6 +19,17 @@ public final class ConnectionLimiter: Sendable {
         serverChannel.withLock { $0 = channel }
     }
 
+    /// Counts `channel` as open until it closes; `onChange` gets the number of open connections after each change
+    /// (for the `active_connections` gauge).
+    func track(_ channel: Channel, onChange: @escaping @Sendable (Int) -> Void) {
+        connectionOpened()
+        onChange(activeConnections)
+        channel.closeFuture.whenComplete { _ in
+            self.connectionClosed()
+            onChange(self.activeConnections)
+        }
+    }
+
     /// Called for each accepted connection; pauses accepting when the cap is reached.
     func connectionOpened() {
         let now = active.wrappingAdd(1, ordering: .relaxed).newValue

@@ -58,7 +58,7 @@ public final class GatewayServer: Sendable {
         return channel
     }
 
-    /// Gate 1 (admission) runs here, before any TLS handler exists; then TLS, HTTP and the request handler.
+    /// Gate 1 (`Admission`) is decided here, before any TLS handler exists; then TLS and the connection's handler.
     /// Behind a PROXY-protocol listener the TCP peer must be a trusted proxy, and admission applies to the client
     /// address its header carries.
     private func initializeConnection(_ channel: Channel, listenerName: String, limiter: ConnectionLimiter)
@@ -69,60 +69,58 @@ public final class GatewayServer: Sendable {
         guard let listener = snapshot.listeners[listenerName] else {
             return channel.eventLoop.makeFailedFuture(AdmissionRefused())
         }
-        guard let peer = channel.remoteAddress?.ipAddress.flatMap({ IPAddress($0) }) else {
-            observer.connectionRejected(listener: listenerName, sourceIP: "unknown", reason: "unknown_source")
+        let admission = Admission(listener: listener)
+        let peer = channel.remoteAddress?.ipAddress.flatMap({ IPAddress($0) })
+        let verdict = admission.atAccept(peer: peer)
+        if case .refuse = verdict, peer == nil {
+            refused(verdict, listener: listenerName)
             return channel.eventLoop.makeFailedFuture(AdmissionRefused())
         }
-        limiter.connectionOpened()
-        observer.metrics.activeConnections(listener: listenerName, count: limiter.activeConnections)
-        channel.closeFuture.whenComplete { _ in
-            limiter.connectionClosed()
-            observer.metrics.activeConnections(listener: listenerName, count: limiter.activeConnections)
-        }
-        guard let proxy = listener.proxyProtocol else {
-            guard admit(peer, listener: listener) else { return channel.eventLoop.makeFailedFuture(AdmissionRefused()) }
+        limiter.track(channel) { count in observer.metrics.activeConnections(listener: listenerName, count: count) }
+        switch verdict {
+        case .refuse:
+            refused(verdict, listener: listenerName)
+            return channel.eventLoop.makeFailedFuture(AdmissionRefused())
+        case .admit(let source):
             return channel.eventLoop.makeCompletedFuture {
-                try self.installPipeline(on: channel, listener: listener, source: peer, snapshot: snapshot)
+                try self.installPipeline(on: channel, listener: listener, source: source, snapshot: snapshot)
             }
-        }
-        guard proxy.trustedProxies.contains(where: { $0.contains(peer) }) else {
-            observer.connectionRejected(listener: listenerName, sourceIP: peer.description, reason: "untrusted_proxy")
-            return channel.eventLoop.makeFailedFuture(AdmissionRefused())
-        }
-        return channel.eventLoop.makeCompletedFuture {
-            // `header_timeout` covers the wait for the PROXY header; the connection's handler takes over from there.
-            let headerDeadline = channel.eventLoop.scheduleTask(in: snapshot.limits.headerTimeout) {
-                channel.close(promise: nil)
+        case .readProxyHeader:
+            guard let peer else { return channel.eventLoop.makeFailedFuture(AdmissionRefused()) }
+            return channel.eventLoop.makeCompletedFuture {
+                // `header_timeout` covers the wait for the PROXY header; the connection's handler takes over then.
+                let headerDeadline = channel.eventLoop.scheduleTask(in: snapshot.limits.headerTimeout) {
+                    channel.close(promise: nil)
+                }
+                let handler = ProxyProtocolHandler(
+                    onSource: { carried, context in
+                        headerDeadline.cancel()
+                        let verdict = admission.afterProxyHeader(carrying: carried, peer: peer)
+                        guard case .admit(let source) = verdict else {
+                            self.refused(verdict, listener: listenerName)
+                            return false
+                        }
+                        do {
+                            try self.installPipeline(
+                                on: context.channel, listener: listener, source: source, snapshot: snapshot)
+                            return true
+                        } catch {
+                            return false
+                        }
+                    },
+                    onInvalid: { reason in
+                        self.refused(admission.invalidProxyHeader(peer: peer), listener: listenerName)
+                        observer.logger.debug("PROXY header from \(peer): \(reason)")
+                    })
+                try channel.pipeline.syncOperations.addHandler(handler)
             }
-            let handler = ProxyProtocolHandler(
-                onSource: { source, context in
-                    headerDeadline.cancel()
-                    let client = source ?? peer
-                    guard self.admit(client, listener: listener) else { return false }
-                    do {
-                        try self.installPipeline(
-                            on: context.channel, listener: listener, source: client, snapshot: snapshot)
-                        return true
-                    } catch {
-                        return false
-                    }
-                },
-                onInvalid: { reason in
-                    observer.connectionRejected(
-                        listener: listenerName, sourceIP: peer.description, reason: "bad_proxy_header")
-                    observer.logger.debug("PROXY header from \(peer): \(reason)")
-                })
-            try channel.pipeline.syncOperations.addHandler(handler)
         }
     }
 
-    private func admit(_ source: IPAddress, listener: ListenerRuntime) -> Bool {
-        guard listener.admits(source) else {
-            observer.connectionRejected(
-                listener: listener.name, sourceIP: source.description, reason: "source_not_allowed")
-            return false
-        }
-        return true
+    /// Logs and counts a refused connection (`connection_rejected`).
+    private func refused(_ verdict: Admission.Verdict, listener: String) {
+        guard case .refuse(let reason, let source) = verdict else { return }
+        observer.connectionRejected(listener: listener, sourceIP: source, reason: reason)
     }
 
     private func installPipeline(
