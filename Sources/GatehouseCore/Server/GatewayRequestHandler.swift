@@ -107,8 +107,8 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .lingering, .responding:
             return
         case .idle:
-            guard case .head(let request) = part else { return }
-            startRequest(request, context: context)
+            guard case .head(let head, let framing) = part else { return }
+            startRequest(head, framing: framing, context: context)
         case .receiving(let exchange):
             receive(part, exchange: exchange, context: context)
         case .discarding(let exchange):
@@ -130,15 +130,18 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    private func startRequest(_ request: ClientRequestHead, context: ChannelHandlerContext) {
+    private func startRequest(
+        _ parsed: ParsedRequestHead, framing decided: Result<RequestBodyFraming, RequestParseError>,
+        context: ChannelHandlerContext
+    ) {
         timeouts.headReceived()
-        let head = request.head
+        let head = RequestLine(parsed)
         let exchange = RequestExchange(head: head, snapshot: store.current)
-        exchange.parsed = request.parsed
+        exchange.parsed = parsed
         startedAnyRequest = true
         if drainSignal.isDraining { exchange.keepAlive = false }
         let framing: RequestBodyFraming
-        switch request.framing {
+        switch decided {
         case .success(let decided):
             framing = decided
         case .failure(let error):
@@ -148,7 +151,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         // `body_timeout` runs from here while there is a body to read, or to drain after an early answer.
         if framing != .none { timeouts.bodyStarted() }
         let gates = RequestGates(snapshot: exchange.snapshot, connection: connection)
-        switch gates.admitHead(head, headerValueBytes: request.headerValueBytes, now: exchange.receivedAt) {
+        switch gates.admitHead(parsed, line: head, now: exchange.receivedAt) {
         case .failure(let rejection):
             exchange.rejectedMatch = rejection.match
             exchange.rejectedAPI = rejection.api
@@ -166,9 +169,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
             }
             state = .receiving(exchange)
             // An HTTP/1.0 client's Expect is ignored (RFC 9110 §10.1.1): it would not understand a 100.
-            if head.version != .http1_0, head.headers.contains(name: "expect"),
-                head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" })
-            {
+            if head.version != .http1_0, parsed.listContains("100-continue", inFieldsNamed: "expect") {
                 context.writeAndFlush(wrapOutboundOut(.byteBuffer(Self.continueHead)), promise: nil)
             }
         }
@@ -213,7 +214,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         if let error = gates.authorize(
             admitted, method: exchange.head.method.rawValue, principal: exchange.principal,
-            userAgent: exchange.head.headers.first(name: "user-agent"), now: exchange.receivedAt)
+            userAgent: exchange.parsed?.firstValue("user-agent"), now: exchange.receivedAt)
         {
             observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
             answer(exchange, error: error, context: context)
@@ -357,8 +358,7 @@ final class GatewayRequestHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         let exchange =
             current
-            ?? RequestExchange(
-                head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), snapshot: store.current)
+            ?? RequestExchange(head: .unparsed, snapshot: store.current)
         timeouts.headReceived()
         exchange.keepAlive = false
         writeError(exchange, error: gatewayError, context: context)

@@ -30,7 +30,7 @@ final class RequestDecoderHandler: ChannelInboundHandler, RemovableChannelHandle
             while let part = try decoder.next(&input) {
                 switch part {
                 case .head(let parsed, let framing):
-                    context.fireChannelRead(wrapInboundOut(.head(ClientRequestHead(parsed, framing: framing))))
+                    context.fireChannelRead(wrapInboundOut(.head(parsed, framing: framing)))
                 case .body(let slice):
                     context.fireChannelRead(wrapInboundOut(.body(slice)))
                 case .end:

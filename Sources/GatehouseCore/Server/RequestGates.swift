@@ -1,7 +1,6 @@
 import AccessPolicy
 import Foundation
 import GatehouseConfig
-import NIOHTTP1
 import SigV4
 
 /// The contract's order of checks for one request, after admission, TLS, and framing and limits (gate 3, in
@@ -28,12 +27,10 @@ struct RequestGates {
         var path: NormalizedPath? = nil
     }
 
-    /// Gates 4 (API, stage, route) and 5a (the signature's form, key and date — before any body is read).
-    /// `headerValueBytes`, when given, are the values as received (some not UTF-8): SigV4 canonicalizes them.
-    func admitHead(_ head: HTTPRequestHead, headerValueBytes: [[UInt8]]? = nil, now: Date) -> Result<
-        Admitted, Rejection
-    > {
-        let target = head.uri
+    /// Gates 4 (API, stage, route) and 5a (the signature's form, key and date — before any body is read), read from
+    /// the head's bytes: the signed request is made only for AWS_IAM routes.
+    func admitHead(_ head: ParsedRequestHead, line: RequestLine, now: Date) -> Result<Admitted, Rejection> {
+        let target = line.uri
         let pathPart: Substring
         let query: Substring?
         if let mark = target.firstIndex(of: "?") {
@@ -52,19 +49,18 @@ struct RequestGates {
         let router = snapshot.router
         guard
             let api = router.selectAPI(
-                host: head.headers.first(name: "host"), apiIDHeader: head.headers.first(name: "x-apigw-api-id"))
+                host: head.firstValue("host"), apiIDHeader: head.firstValue("x-apigw-api-id"))
         else {
             return .failure(Rejection(error: .notFound, path: path))
         }
-        guard let match = router.match(api: api, method: head.method.rawValue, path: path) else {
+        guard let match = router.match(api: api, method: line.method.rawValue, path: path) else {
             return .failure(Rejection(error: .notFound, api: api, path: path))
         }
         guard match.route.authorization == .awsIAM else {
             return .success(Admitted(match: match, path: path, pendingSignature: nil))
         }
-        let request = SigV4Request(
-            method: head.method.rawValue, path: String(pathPart), query: query.map(String.init),
-            headers: head.headers.map { (name: $0.name, value: $0.value) }, headerValueBytes: headerValueBytes)
+        let request = head.sigV4Request(
+            method: line.method.rawValue, path: String(pathPart), query: query.map(String.init))
         switch snapshot.verifier.begin(request, now: Int(now.timeIntervalSince1970)) {
         case .success(let pending):
             return .success(Admitted(match: match, path: path, pendingSignature: pending))
