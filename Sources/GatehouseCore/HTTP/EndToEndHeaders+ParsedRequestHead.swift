@@ -39,7 +39,7 @@ extension EndToEndHeaders {
 
     /// Calls `body` with the range of each element of a list-valued field (RFC 9110 §5.6.1), trimmed of spaces and
     /// tabs, empty elements skipped.
-    private static func forEachToken(of value: UnsafeRawBufferPointer, _ body: (Range<Int>) -> Void) {
+    static func forEachToken(of value: UnsafeRawBufferPointer, _ body: (Range<Int>) -> Void) {
         var start = 0
         while start <= value.count {
             var end = start

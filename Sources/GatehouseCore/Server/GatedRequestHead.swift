@@ -1,7 +1,7 @@
 import SigV4
 
 /// What `RequestPipeline` reads of a request head, whichever protocol carried it: a few named values as text, and the
-/// signed request for SigV4. HTTP/1.1 heads conform (`ClientRequestHead`); HTTP/2 streams will too.
+/// signed request for SigV4. HTTP/1.1 heads conform (`ParsedRequestHead`); HTTP/2 streams will too.
 protocol GatedRequestHead {
     /// The first value of the field named `lowercaseName`, as text.
     func firstValue(_ lowercaseName: String) -> String?

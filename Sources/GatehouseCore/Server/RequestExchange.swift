@@ -1,14 +1,14 @@
 import Crypto
 import Foundation
 import NIOCore
-import NIOHTTP1
 import SigV4
 
 /// One request/response exchange on a client connection: what the gates decided and what was sent back, for
 /// the answer and the access record.
 final class RequestExchange {
     let requestID: String
-    let head: HTTPRequestHead
+    /// The request line and connection semantics, read once from `parsed`.
+    let head: RequestLine
     /// The head as the client sent it, for what is forwarded byte for byte; nil for an answer to a stream that
     /// never produced a head.
     var parsed: ParsedRequestHead?
@@ -38,7 +38,7 @@ final class RequestExchange {
     var integrationStarted: NIODeadline?
     var integrationFinished: NIODeadline?
 
-    init(head: HTTPRequestHead, snapshot: GatewaySnapshot) {
+    init(head: RequestLine, snapshot: GatewaySnapshot) {
         self.requestID = RequestIDGenerator.shared.next()
         self.head = head
         self.snapshot = snapshot

@@ -16,7 +16,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Responses leave as bytes (`ResponseHeadWriter`): there is no HTTP encoder in the pipeline.
     typealias OutboundIn = IOData
     typealias OutboundOut = IOData
-    typealias Machine = HTTP1ConnectionStateMachine<ClientRequestHead>
+    typealias Machine = HTTP1ConnectionStateMachine<HTTP1RequestHead>
 
     private let store: SnapshotStore
     let connection: ConnectionState
@@ -84,7 +84,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             while let part = try decoder.next(&input) {
                 switch part {
                 case .head(let parsed, let framing):
-                    machine.received(.head(ClientRequestHead(parsed, framing: framing)))
+                    machine.received(.head(HTTP1RequestHead(parsed, framing: framing)))
                 case .body(let slice):
                     machine.received(.body(slice))
                 case .end:
@@ -214,15 +214,14 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     /// The answer to a stream refused before any head was read: a request of its own in the record.
     private func standIn() -> RequestExchange {
-        let exchange = RequestExchange(
-            head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "-"), snapshot: store.current)
+        let exchange = RequestExchange(head: .unparsed, snapshot: store.current)
         self.exchange = exchange
         return exchange
     }
 
     /// Gates 3 to 5a: the pipeline's head phase on a new exchange.
-    private func startRequest(_ request: ClientRequestHead, context: ChannelHandlerContext) {
-        let head = request.head
+    private func startRequest(_ request: HTTP1RequestHead, context: ChannelHandlerContext) {
+        let head = request.line
         let exchange = RequestExchange(head: head, snapshot: store.current)
         exchange.parsed = request.parsed
         self.exchange = exchange
@@ -230,7 +229,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         noteRevocation()
         let pipeline = RequestPipeline(snapshot: exchange.snapshot, connection: connection)
         switch pipeline.admitHead(
-            request, method: head.method.rawValue, target: head.uri, framing: request.framing, now: exchange.receivedAt)
+            request.parsed, method: head.method.rawValue, target: head.uri, framing: request.framing, now: exchange.receivedAt)
         {
         case .failure(let rejection):
             exchange.rejectedMatch = rejection.match
