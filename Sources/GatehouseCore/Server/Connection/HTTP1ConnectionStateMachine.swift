@@ -101,9 +101,11 @@ struct HTTP1ConnectionStateMachine<Head: HTTP1RequestHeadFacts> {
     private(set) var state = State.idle
     /// The timer the handler has armed last, so that a firing is understood.
     private(set) var armedTimer: Timer?
-    /// Parts of pipelined requests that arrived while an earlier request was answered, in order.
-    private var queue = CircularBuffer<InboundPart>()
-    private var pendingActions = CircularBuffer<Action>(initialCapacity: 8)
+    /// Parts of pipelined requests that arrived while an earlier request was answered, in order. Sized for one read's
+    /// head, body and end: the buffers live as long as the connection, idle or not (`CircularBuffer()` would hold 16).
+    private var queue = CircularBuffer<InboundPart>(initialCapacity: 4)
+    /// No event leaves more than four actions before the handler takes them.
+    private var pendingActions = CircularBuffer<Action>(initialCapacity: 4)
     /// A read was asked for while a pipelined request waited; it is done once that request is taken up.
     private var readPending = false
     /// Whether a request has begun on this connection; one that has not is still owed an answer on drain.
