@@ -11,11 +11,15 @@ import Testing
             (.missingAuthenticationToken, .missingAuthenticationToken),
             (.unrecognizedClient, .unrecognizedClient),
             (.signatureMismatch, .signatureMismatch),
-            (.incomplete("Credential should be scoped to a valid region, not 'x'."),
-             .incompleteSignature("Credential should be scoped to a valid region, not 'x'.")),
+            (
+                .incomplete("Credential should be scoped to a valid region, not 'x'."),
+                .incompleteSignature("Credential should be scoped to a valid region, not 'x'.")
+            ),
             (SigV4Error(.signatureExpired, "Signature expired: a"), .invalidSignature("Signature expired: a")),
-            (SigV4Error(.signatureNotYetCurrent, "Signature not yet current: b"),
-             .invalidSignature("Signature not yet current: b")),
+            (
+                SigV4Error(.signatureNotYetCurrent, "Signature not yet current: b"),
+                .invalidSignature("Signature not yet current: b")
+            ),
         ]
         for (failure, expected) in cases {
             let mapped = GatewayError(failure)

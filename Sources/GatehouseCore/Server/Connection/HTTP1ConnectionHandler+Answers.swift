@@ -58,7 +58,9 @@ extension HTTP1ConnectionHandler {
     /// connection can stay open: only with a length, or without a body), then Gatehouse's own headers — the request
     /// id, and the connection semantics the state machine decided (an error's `keepAlive` comes with it; for any
     /// other answer the machine is told the framing and decides).
-    func endHead(_ writer: inout ResponseHeadWriter, _ exchange: RequestExchange, keepAlive decided: Bool?) -> ByteBuffer {
+    func endHead(_ writer: inout ResponseHeadWriter, _ exchange: RequestExchange, keepAlive decided: Bool?)
+        -> ByteBuffer
+    {
         // A reload revoked the client: this answer is the last.
         noteRevocation()
         let version = exchange.head.version

@@ -229,7 +229,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         noteRevocation()
         let pipeline = RequestPipeline(snapshot: exchange.snapshot, connection: connection)
         switch pipeline.admitHead(
-            request.parsed, method: head.method.rawValue, target: head.uri, framing: request.framing, now: exchange.receivedAt)
+            request.parsed, method: head.method.rawValue, target: head.uri, framing: request.framing,
+            now: exchange.receivedAt)
         {
         case .failure(let rejection):
             exchange.rejectedMatch = rejection.match
