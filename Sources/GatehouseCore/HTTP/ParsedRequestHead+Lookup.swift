@@ -26,23 +26,14 @@ extension ParsedRequestHead {
         return false
     }
 
-    /// The request as SigV4 canonicalizes it: the path and query as sent, every field in order. Values that are not
-    /// UTF-8 (obs-text) are also given as bytes, so the canonical request covers exactly what was received — and
-    /// what is forwarded. Made only for routes that verify signatures.
+    /// The request as SigV4 canonicalizes it: the path and query as sent, and every field read in place from a copy
+    /// of the head's bytes (values byte for byte, obs-text included), so the canonical request covers exactly what
+    /// was received — and what is forwarded — without a `String` per field. Made only for routes that verify
+    /// signatures.
     func sigV4Request(method: String, path: String, query: String?) -> SigV4Request {
-        var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(fields.count)
-        var allUTF8 = true
-        for index in fields.indices {
-            let value = withBytes(fields[index].value) { bytes -> String? in
-                // Nearly every value is ASCII: only values with a high byte need UTF-8 validation.
-                bytes.contains { $0 >= 0x80 }
-                    ? String(validating: bytes, as: UTF8.self) : String(decoding: bytes, as: UTF8.self)
-            }
-            if value == nil { allUTF8 = false }
-            headers.append((name(index), value ?? valueString(index)))
-        }
-        let valueBytes = allUTF8 ? nil : fields.map { field in withBytes(field.value) { Array($0) } }
-        return SigV4Request(method: method, path: path, query: query, headers: headers, headerValueBytes: valueBytes)
+        let ranges = fields.map { SigV4HeaderFields.FieldRange(name: $0.name, value: $0.value) }
+        let block = Array(bytes.readableBytesView)
+        return SigV4Request(
+            method: method, path: path, query: query, fields: SigV4HeaderFields(block: block, ranges: ranges))
     }
 }

@@ -22,11 +22,13 @@ public enum SigV4Canonical {
         let rawQuery = RawQuery(query)
         let list = signedHeaders.joined(separator: ";")
         let capacity = CanonicalRequestBuilder.prefixCapacity(
-            method: method, path: path, query: rawQuery, headers: headers, signedHeaderBytes: list.utf8.count)
+            method: method, path: path, query: rawQuery, fields: SigV4HeaderFields(headers),
+            signedHeaderBytes: list.utf8.count)
         var out = ByteWriter.collect(capacity: capacity) { writer in
             UTF8Bytes.with(list) { names in
                 CanonicalRequestBuilder.writePrefix(
-                    method: method, path: path, query: rawQuery, excludeSignature: presigned, headers: headers,
+                    method: method, path: path, query: rawQuery, excludeSignature: presigned,
+                    fields: SigV4HeaderFields(headers),
                     signedHeaders: names, lowercaseNames: false, normalizePath: normalizePath, to: &writer)
             }
         }

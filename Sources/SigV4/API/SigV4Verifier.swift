@@ -54,9 +54,9 @@ public struct SigV4Verifier: Sendable {
     }
 
     private func prepare(_ request: SigV4Request, now: Int) throws(SigV4Error) -> PendingVerification {
-        let known = KnownHeaders(request.headers)
+        let known = KnownHeaders(request.fields)
         let query = RawQuery(request.query)
-        let authorization = known.authorization.map { request.headers[$0].value }
+        let authorization = known.authorization.map { request.fields.value($0) }
         if known.authorizationCount > 1 {
             throw .incomplete("Only one Authorization header is allowed.")
         }
@@ -96,7 +96,7 @@ public struct SigV4Verifier: Sendable {
         guard let identity = lookup(scope.accessKeyID), identity.accessKeyID == scope.accessKeyID else {
             throw .unrecognizedClient
         }
-        let headerToken = known.securityToken.map { request.headers[$0].value }
+        let headerToken = known.securityToken.map { request.fields.value($0) }
         let token = fields.presigned ? (query.value(named: "X-Amz-Security-Token") ?? headerToken) : headerToken
         switch (identity.sessionToken, token) {
         case (nil, nil): break
@@ -112,7 +112,7 @@ public struct SigV4Verifier: Sendable {
         // The canonical request prefix, then the string-to-sign prefix, in one buffer sized once.
         let capacity =
             CanonicalRequestBuilder.prefixCapacity(
-                method: request.method, path: request.path, query: query, headers: request.headers,
+                method: request.method, path: request.path, query: query, fields: request.fields,
                 signedHeaderBytes: fields.signedHeaders.text.count
             ) + 48 + scope.scope.count
         var canonicalPrefixCount = 0
@@ -123,8 +123,7 @@ public struct SigV4Verifier: Sendable {
                     path: request.path,
                     query: query,
                     excludeSignature: fields.presigned,
-                    headers: request.headers,
-                    valueBytes: request.headerValueBytes,
+                    fields: request.fields,
                     signedHeaders: signedHeaders,
                     lowercaseNames: true,
                     normalizePath: normalizePath,
@@ -167,7 +166,7 @@ public struct SigV4Verifier: Sendable {
     private func requestTimestamp(_ request: SigV4Request, known: KnownHeaders, fields: SignatureFields)
         throws(SigV4Error) -> AmzTimestamp
     {
-        let headerDate = known.amzDate.map { request.headers[$0].value }
+        let headerDate = known.amzDate.map { request.fields.value($0) }
         if let amzDate = fields.presigned ? fields.queryDate : headerDate {
             guard let timestamp = AmzTimestamp(basic: amzDate) else {
                 throw .incomplete(
@@ -176,7 +175,7 @@ public struct SigV4Verifier: Sendable {
             }
             return timestamp
         }
-        guard let date = known.date.map({ request.headers[$0].value }) else {
+        guard let date = known.date.map({ request.fields.value($0) }) else {
             throw .incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
         }
         guard let timestamp = AmzTimestamp(httpDate: date) else {
@@ -222,7 +221,7 @@ public struct SigV4Verifier: Sendable {
         } else {
             regionSet =
                 fields.signedHeaders.signsRegionSet
-                ? known.regionSet.map { request.headers[$0].value } : nil
+                ? known.regionSet.map { request.fields.value($0) } : nil
         }
         guard let regionSet else {
             throw .incomplete(
@@ -242,7 +241,7 @@ public struct SigV4Verifier: Sendable {
         -> PendingVerification.Payload
     {
         guard let index = known.contentSHA256 else { return .bodyHash }
-        let value = ASCII.trimmed(TextSlice(request.headers[index].value))
+        let value = ASCII.trimmed(TextSlice(request.fields.value(index)))
         if value.equals("UNSIGNED-PAYLOAD") { return .unsigned }
         guard value.withBytes({ Hex.isLowercase($0, count: 64) }) else {
             throw .incomplete("x-amz-content-sha256 must be UNSIGNED-PAYLOAD or the lowercase hex SHA-256 of the body.")

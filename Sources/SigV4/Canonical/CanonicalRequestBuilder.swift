@@ -6,11 +6,10 @@ enum CanonicalRequestBuilder {
     /// An upper bound of the prefix's length: URI and query bytes may triple when escaped, each signed header
     /// line holds at most every header value, and the names appear twice.
     static func prefixCapacity(
-        method: String, path: String, query: RawQuery, headers: [(name: String, value: String)],
-        signedHeaderBytes: Int
+        method: String, path: String, query: RawQuery, fields: SigV4HeaderFields, signedHeaderBytes: Int
     ) -> Int {
         var values = 0
-        for header in headers { values += header.value.utf8.count + 1 }
+        for index in 0..<fields.count { values += fields.valueCount(index) + 1 }
         return method.utf8.count + 3 * path.utf8.count + 4 * query.byteCount + values + 3 * signedHeaderBytes
             + 16
     }
@@ -22,8 +21,7 @@ enum CanonicalRequestBuilder {
         path: String,
         query: RawQuery,
         excludeSignature: Bool,
-        headers: [(name: String, value: String)],
-        valueBytes: [[UInt8]]? = nil,
+        fields: SigV4HeaderFields,
         signedHeaders: UnsafeBufferPointer<UInt8>,
         lowercaseNames: Bool,
         normalizePath: Bool,
@@ -36,7 +34,7 @@ enum CanonicalRequestBuilder {
         query.writeCanonical(excludeSignature: excludeSignature, to: &out)
         out.append(ASCII.newline)
         writeCanonicalHeaders(
-            headers, valueBytes: valueBytes, signedHeaders: signedHeaders, lowercaseNames: lowercaseNames, to: &out)
+            fields, signedHeaders: signedHeaders, lowercaseNames: lowercaseNames, to: &out)
         out.append(ASCII.newline)
         if lowercaseNames { out.appendLowercased(signedHeaders) } else { out.append(signedHeaders) }
         out.append(ASCII.newline)
@@ -62,19 +60,18 @@ enum CanonicalRequestBuilder {
 
     /// One `name:value\n` line per signed header, in the order of the list. Values are trimmed and inner
     /// whitespace runs collapse to one space; repeated headers join with `,` in received order. Each request header
-    /// name is reduced to a `HeaderNameKey` once, on the stack, so matching compares integers. Values are taken from
-    /// `valueBytes` when given (bytes that are not UTF-8), else from `headers`.
+    /// name is reduced to a `HeaderNameKey` once, on the stack, so matching compares integers. Values are the bytes
+    /// as received.
     private static func writeCanonicalHeaders(
-        _ headers: [(name: String, value: String)],
-        valueBytes: [[UInt8]]?,
+        _ fields: SigV4HeaderFields,
         signedHeaders: UnsafeBufferPointer<UInt8>,
         lowercaseNames: Bool,
         to out: inout ByteWriter
     ) {
         guard !signedHeaders.isEmpty else { return }
-        withUnsafeTemporaryAllocation(of: HeaderNameKey.self, capacity: max(headers.count, 1)) { keys in
-            for index in headers.indices {
-                let key = UTF8Bytes.with(headers[index].name) { HeaderNameKey($0) }
+        withUnsafeTemporaryAllocation(of: HeaderNameKey.self, capacity: max(fields.count, 1)) { keys in
+            for index in 0..<fields.count {
+                let key = fields.withName(index) { HeaderNameKey($0) }
                 (keys.baseAddress! + index).initialize(to: key)
             }
             var start = 0
@@ -88,19 +85,15 @@ enum CanonicalRequestBuilder {
                 out.append(ASCII.colon)
                 let key = HeaderNameKey(name)
                 var first = true
-                for header in 0..<headers.count where keys[header] == key {
+                for header in 0..<fields.count where keys[header] == key {
                     if !key.isExact {
-                        guard UTF8Bytes.with(headers[header].name, { ASCII.equalsIgnoringCase($0, name) }) else {
+                        guard fields.withName(header, { ASCII.equalsIgnoringCase($0, name) }) else {
                             continue
                         }
                     }
                     if !first { out.append(ASCII.comma) }
                     first = false
-                    if let valueBytes {
-                        valueBytes[header].withUnsafeBufferPointer { writeNormalizedValue($0, to: &out) }
-                    } else {
-                        UTF8Bytes.with(headers[header].value) { writeNormalizedValue($0, to: &out) }
-                    }
+                    fields.withValue(header) { writeNormalizedValue($0, to: &out) }
                 }
                 out.append(ASCII.newline)
             }

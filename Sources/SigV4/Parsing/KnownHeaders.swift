@@ -12,34 +12,43 @@ struct KnownHeaders {
     private(set) var contentSHA256: Int?
     private(set) var regionSet: Int?
 
-    init(_ headers: [(name: String, value: String)]) {
-        headers.withUnsafeBufferPointer { find(in: $0) }
-    }
-
-    private mutating func find(in headers: UnsafeBufferPointer<(name: String, value: String)>) {
-        for index in headers.indices {
-            let name = headers[index].name
-            switch name.utf8.count {
+    init(_ fields: SigV4HeaderFields) {
+        for index in 0..<fields.count {
+            switch fields.nameCount(index) {
             case 4:
-                if date == nil && ASCII.isNamed(name, "date") { date = index }
+                if date == nil && fields.nameIs(index, "date") { date = index }
             case 10:
-                if amzDate == nil && ASCII.isNamed(name, "x-amz-date") { amzDate = index }
+                if amzDate == nil && fields.nameIs(index, "x-amz-date") { amzDate = index }
             case 13:
-                if ASCII.isNamed(name, "authorization") {
+                if fields.nameIs(index, "authorization") {
                     if authorization == nil { authorization = index }
                     authorizationCount += 1
                 }
             case 16:
-                if regionSet == nil && ASCII.isNamed(name, "x-amz-region-set") { regionSet = index }
+                if regionSet == nil && fields.nameIs(index, "x-amz-region-set") { regionSet = index }
             case 20:
-                if securityToken == nil && ASCII.isNamed(name, "x-amz-security-token") {
+                if securityToken == nil && fields.nameIs(index, "x-amz-security-token") {
                     securityToken = index
-                } else if contentSHA256 == nil && ASCII.isNamed(name, "x-amz-content-sha256") {
+                } else if contentSHA256 == nil && fields.nameIs(index, "x-amz-content-sha256") {
                     contentSHA256 = index
                 }
             default:
                 break
             }
+        }
+    }
+}
+
+extension SigV4HeaderFields {
+    /// Whether field `index`'s name, in any case, is `lowercase`.
+    func nameIs(_ index: Int, _ lowercase: StaticString) -> Bool {
+        withName(index) { bytes in
+            guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+            let literal = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+            for index in 0..<bytes.count where ASCII.lowercased(bytes[index]) != literal[index] {
+                return false
+            }
+            return true
         }
     }
 }

@@ -82,6 +82,14 @@ import Testing
             "\(testCase.name)"
         )
         #expect(throws: Never.self, "\(testCase.name)") { try pending.finish(bodySHA256Hex: bodyHash).get() }
+        // The same request read in place from a head's bytes, as the gateway gives it.
+        let inPlace = try verifier.begin(signed.sigV4Request.inBlockForm(), now: VectorConstants.now).get()
+        #expect(
+            try inPlace.canonicalRequest(bodySHA256Hex: bodyHash).get()
+                == testCase.file("header-canonical-request.txt"),
+            "\(testCase.name) in place"
+        )
+        #expect(throws: Never.self, "\(testCase.name) in place") { try inPlace.finish(bodySHA256Hex: bodyHash).get() }
 
         let authorization = try #require(signed.header("authorization"))
         let signature = SignatureMutation.signature(inAuthorization: authorization)

@@ -1,0 +1,99 @@
+/// A request's header fields as SigV4 reads them: each name and value as bytes. Either `String` pairs (what callers
+/// that build requests have), or one block of bytes with the ranges of each name and value — a gateway's parsed
+/// head, read in place, so verifying a request does not first turn every field into two `String`s.
+public struct SigV4HeaderFields: Sendable {
+    /// One field's name and value (without surrounding whitespace) as ranges of ``SigV4HeaderFields/init(block:ranges:)``'s bytes.
+    public struct FieldRange: Sendable, Equatable {
+        public let name: Range<Int>
+        public let value: Range<Int>
+
+        public init(name: Range<Int>, value: Range<Int>) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    enum Storage: Sendable {
+        case strings([(name: String, value: String)], valueBytes: [[UInt8]]?)
+        case block([UInt8], [FieldRange])
+    }
+
+    let storage: Storage
+
+    /// Fields as text; `valueBytes`, parallel to `pairs`, are the values as received when some are not UTF-8.
+    public init(_ pairs: [(name: String, value: String)], valueBytes: [[UInt8]]? = nil) {
+        precondition(valueBytes.map { $0.count == pairs.count } ?? true, "one byte value per header")
+        storage = .strings(pairs, valueBytes: valueBytes)
+    }
+
+    /// Fields as ranges of `block`, in received order; values byte for byte (obs-text included).
+    public init(block: [UInt8], ranges: [FieldRange]) {
+        storage = .block(block, ranges)
+    }
+
+    public var count: Int {
+        switch storage {
+        case .strings(let pairs, _): pairs.count
+        case .block(_, let ranges): ranges.count
+        }
+    }
+
+    @inline(__always)
+    func withName<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        switch storage {
+        case .strings(let pairs, _):
+            return UTF8Bytes.with(pairs[index].name, body)
+        case .block(let bytes, let ranges):
+            return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[ranges[index].name])) }
+        }
+    }
+
+    @inline(__always)
+    func withValue<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        switch storage {
+        case .strings(let pairs, let valueBytes):
+            if let valueBytes { return valueBytes[index].withUnsafeBufferPointer(body) }
+            return UTF8Bytes.with(pairs[index].value, body)
+        case .block(let bytes, let ranges):
+            return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[ranges[index].value])) }
+        }
+    }
+
+    /// The name's length in bytes, without reading it.
+    func nameCount(_ index: Int) -> Int {
+        switch storage {
+        case .strings(let pairs, _): pairs[index].name.utf8.count
+        case .block(_, let ranges): ranges[index].name.count
+        }
+    }
+
+    func valueCount(_ index: Int) -> Int {
+        switch storage {
+        case .strings(let pairs, let valueBytes): valueBytes?[index].count ?? pairs[index].value.utf8.count
+        case .block(_, let ranges): ranges[index].value.count
+        }
+    }
+
+    /// The value as text (lossy for bytes that are not UTF-8), for the few fields read as text: dates, tokens,
+    /// `Authorization`.
+    func value(_ index: Int) -> String {
+        switch storage {
+        case .strings(let pairs, _): pairs[index].value
+        case .block: withValue(index) { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+}
+
+extension SigV4HeaderFields {
+    /// Every field as text, in order (values lossy where they are not UTF-8).
+    public var pairs: [(name: String, value: String)] {
+        switch storage {
+        case .strings(let pairs, _):
+            return pairs
+        case .block:
+            return (0..<count).map { index in
+                (withName(index) { String(decoding: $0, as: UTF8.self) }, value(index))
+            }
+        }
+    }
+}
