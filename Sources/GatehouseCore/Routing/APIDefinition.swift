@@ -1,7 +1,10 @@
 import AccessPolicy
 
 /// One API as the running gateway sees it: stages with their routes, and the compiled resource policy.
-public struct APIDefinition: Sendable {
+///
+/// A class, like `RouteDefinition`: every request's route match, record and policy check carry it, and sharing the
+/// snapshot's one immutable object costs a reference count instead of one per field.
+public final class APIDefinition: Sendable {
     public let id: String
     public let name: String
     /// Extra Host names (custom domains), lower-cased.

@@ -20,7 +20,7 @@ extension RouteKeySegment {
 }
 
 /// A route of one stage, with its integration already specialised to that stage's variables.
-public struct RouteDefinition: Sendable {
+public final class RouteDefinition: Sendable {
     /// The route key as configured, e.g. `GET /users/{id}`: the bounded label for metrics and logs.
     public let key: String
     /// Upper-case method, or `ANY`.

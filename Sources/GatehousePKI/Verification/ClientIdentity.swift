@@ -5,7 +5,10 @@ import X509
 
 /// Who a verified client certificate says the caller is: what routing, the resource policy
 /// (`gatehouse:ClientCert*` keys), the access log and the upstream (`X-Forwarded-Client-Cert`) see.
-public struct ClientIdentity: Sendable, Hashable {
+///
+/// A class: every request on a connection reads its identity several times (record, upstream header, policy), and a
+/// shared immutable object costs one reference count there instead of one per string.
+public final class ClientIdentity: Sendable, Hashable {
     /// The leaf's subject as an RFC 4514 string, e.g. `CN=alice,O=Example` (see `DistinguishedNameFormatter`).
     public let subject: String
     /// URI subject alternative names, in certificate order (e.g. SPIFFE IDs).
@@ -24,7 +27,7 @@ public struct ClientIdentity: Sendable, Hashable {
     /// recomputed from the peer certificate and must equal the one stored at the full handshake.
     /// - Throws: ``ClientCertificateRejection`` with reason `malformed` when the DER does not parse or a SAN holds
     ///   control characters or spaces (which could forge headers or log lines).
-    public init(leafDER: [UInt8]) throws(ClientCertificateRejection) {
+    public convenience init(leafDER: [UInt8]) throws(ClientCertificateRejection) {
         let certificate: Certificate
         do {
             certificate = try Certificate(derEncoded: leafDER)
@@ -68,6 +71,19 @@ public struct ClientIdentity: Sendable, Hashable {
         self.sha256Hex = Hex.string(SHA256.hash(data: derBytes))
         self.xForwardedClientCert = Self.formatXForwardedClientCert(
             sha256Hex: sha256Hex, subject: subject, uris: uris, dnsNames: dnsNames)
+    }
+
+    /// Identities are equal when every part is: a resumed session's recomputed identity must equal the stored one.
+    public static func == (lhs: ClientIdentity, rhs: ClientIdentity) -> Bool {
+        lhs.sha256Hex == rhs.sha256Hex && lhs.subject == rhs.subject && lhs.uris == rhs.uris
+            && lhs.dnsNames == rhs.dnsNames && lhs.xForwardedClientCert == rhs.xForwardedClientCert
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sha256Hex)
+        hasher.combine(subject)
+        hasher.combine(uris)
+        hasher.combine(dnsNames)
     }
 
     /// The identity as Envoy's `X-Forwarded-Client-Cert` element:

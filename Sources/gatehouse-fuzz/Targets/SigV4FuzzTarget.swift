@@ -7,7 +7,8 @@ import SigV4
 ///
 /// Properties: a request verifies only if it carries a signature, and no longer once its method or path changes;
 /// the canonical query is canonical (canonicalizing it again changes nothing) and only holds encoded bytes; the
-/// normalized canonical URI of an origin-form path has no dot or empty segment and only encoded bytes.
+/// normalized canonical URI of an origin-form path has no dot or empty segment and only encoded bytes; the verifier
+/// answers the same whether the fields are given as text or read in place from a head's bytes.
 enum SigV4FuzzTarget {
     static let target = FuzzTarget(name: "sigv4", maximumLength: 4096, run: run)
 
@@ -30,8 +31,36 @@ enum SigV4FuzzTarget {
         return true
     }
 
+    /// The verifier's whole answer, for comparing two forms of one request.
+    static func outcome(_ request: SigV4Request, body: [UInt8]) -> String {
+        let bodyHash = body.isEmpty ? SigV4Canonical.emptyPayloadHash : SigV4Canonical.sha256Hex(body)
+        return String(describing: verifier.verify(request, bodySHA256Hex: bodyHash, now: vectorTime))
+    }
+
+    /// The request with its fields as one block of bytes and ranges, as the gateway hands over a parsed head.
+    static func inPlaceForm(_ request: SigV4Request) -> SigV4Request {
+        var block: [UInt8] = []
+        var ranges: [SigV4HeaderFields.FieldRange] = []
+        for (name, value) in request.headers {
+            let nameStart = block.count
+            block += name.utf8
+            let nameEnd = block.count
+            block += ": ".utf8
+            let valueStart = block.count
+            block += value.utf8
+            ranges.append(.init(name: nameStart..<nameEnd, value: valueStart..<block.count))
+            block += "\r\n".utf8
+        }
+        return SigV4Request(
+            method: request.method, path: request.path, query: request.query,
+            fields: SigV4HeaderFields(block: block, ranges: ranges))
+    }
+
     static func run(_ input: [UInt8]) {
         let (request, body) = FuzzRequestText.parse(input)
+        let asText = outcome(request, body: body)
+        let inPlace = outcome(inPlaceForm(request), body: body)
+        FuzzCheck.require(asText == inPlace, "fields read in place: \(inPlace), as text: \(asText), for \(request)")
         if verify(request, body: body) {
             let signed =
                 request.headers.contains { $0.name.lowercased() == "authorization" }
