@@ -9,7 +9,7 @@ import Testing
 /// What an exchange saw of its upstream response.
 private final class RecordingReceiver: UpstreamResponseReceiver {
     var events: [String] = []
-    func upstreamResponseHead(_ head: HTTPResponseHead) { events.append("head \(head.status.code)") }
+    func upstreamResponseHead(_ head: ParsedResponseHead) { events.append("head \(head.statusCode)") }
     func upstreamResponseBody(_ buffer: ByteBuffer) { events.append("body \(buffer.readableBytes)") }
     func upstreamResponseEnd() { events.append("end") }
     func upstreamReadComplete() {}
@@ -35,7 +35,7 @@ private final class RecordingReceiver: UpstreamResponseReceiver {
         var headers: [(name: String, value: String)] = [("host", "127.0.0.1:9000")]
         if let body { headers.append(("content-length", String(body.utf8.count))) }
         let request = UpstreamRequest(method: method, uri: "/a?b=1", headers: headers)
-        #expect(handler.requestWriter.send(request, body: body.map { ByteBuffer(string: $0) }))
+        #expect(handler.send(request, body: body.map { ByteBuffer(string: $0) }))
         var wire = ""
         while let part = try channel.readOutbound(as: ByteBuffer.self) { wire += String(buffer: part) }
         return wire
