@@ -49,6 +49,27 @@ struct HTTPFramingFields {
         }
     }
 
+    /// The length refusals requests and responses share (RFC 9112 §6.3, RFC 9110 §8.6): a length next to a
+    /// transfer coding (a smuggling sign), a length that is not digits, or one that differs from another.
+    var lengthRefusal: RequestParseError? {
+        if transferEncodings > 0 && (length != nil || invalidLength) {
+            return .malformed("Both Content-Length and Transfer-Encoding are present")
+        }
+        if invalidLength { return .malformed("Invalid Content-Length") }
+        if conflictingLengths { return .malformed("Conflicting Content-Length values") }
+        return nil
+    }
+
+    /// The transfer-coding refusals requests and responses share: any coding in an HTTP/1.0 message (RFC 9112
+    /// §6.1), and any but one `chunked` (nothing else can be undone here). `message` names the kind in the error:
+    /// `request`, `response`.
+    func codingRefusal(minorVersion: Int, message: StaticString) -> RequestParseError? {
+        guard transferEncodings > 0 else { return nil }
+        guard minorVersion == 1 else { return .malformed("Transfer-Encoding in an HTTP/1.0 \(message)") }
+        guard transferEncodings == 1, chunked else { return .malformed("Unsupported Transfer-Encoding") }
+        return nil
+    }
+
     /// `1*DIGIT`, saturating at `Int.max` (any such length is over every limit); nil when not digits.
     private static func decimal<Head: ParsedHTTPHead>(_ head: Head, _ range: Range<Int>) -> Int? {
         guard !range.isEmpty else { return nil }

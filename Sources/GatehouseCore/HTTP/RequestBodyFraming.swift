@@ -12,25 +12,16 @@ enum RequestBodyFraming: Equatable, Sendable {
 
     static func decide(for head: ParsedRequestHead, maxBodyBytes: Int) -> Result<Self, RequestParseError> {
         let framing = HTTPFramingFields(head)
-        if framing.transferEncodings > 0 && (framing.length != nil || framing.invalidLength) {
-            return .failure(.malformed("Both Content-Length and Transfer-Encoding are present"))
-        }
-        if framing.invalidLength { return .failure(.malformed("Invalid Content-Length")) }
-        if framing.conflictingLengths { return .failure(.malformed("Conflicting Content-Length values")) }
+        if let refusal = framing.lengthRefusal { return .failure(refusal) }
         if framing.hosts > 1 { return .failure(.malformed("Multiple Host headers")) }
         if head.minorVersion == 1 {
             if framing.hosts == 0 { return .failure(.malformed("Missing Host header")) }
             if framing.emptyHost { return .failure(.malformed("Empty Host header")) }
         }
-        if framing.transferEncodings > 0 {
-            guard head.minorVersion == 1 else {
-                return .failure(.malformed("Transfer-Encoding in an HTTP/1.0 request"))
-            }
-            guard framing.transferEncodings == 1, framing.chunked else {
-                return .failure(.malformed("Unsupported Transfer-Encoding"))
-            }
-            return .success(.chunked)
+        if let refusal = framing.codingRefusal(minorVersion: head.minorVersion, message: "request") {
+            return .failure(refusal)
         }
+        if framing.transferEncodings > 0 { return .success(.chunked) }
         guard let length = framing.length else { return .success(.none) }
         if length > maxBodyBytes { return .failure(.bodyTooLarge) }
         return .success(length == 0 ? .none : .length(length))

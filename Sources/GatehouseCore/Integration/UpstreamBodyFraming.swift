@@ -23,18 +23,10 @@ enum UpstreamBodyFraming: Equatable, Sendable {
         for head: ParsedResponseHead, bodyless: Bool
     ) -> Result<(framing: Self, keepAlive: Bool), RequestParseError> {
         let fields = HTTPFramingFields(head)
-        if fields.transferEncodings > 0 && (fields.length != nil || fields.invalidLength) {
-            return .failure(.malformed("Both Content-Length and Transfer-Encoding are present"))
-        }
-        if fields.invalidLength { return .failure(.malformed("Invalid Content-Length")) }
-        if fields.conflictingLengths { return .failure(.malformed("Conflicting Content-Length values")) }
-        if fields.transferEncodings > 0 {
-            guard head.minorVersion == 1 else {
-                return .failure(.malformed("Transfer-Encoding in an HTTP/1.0 response"))
-            }
-            guard fields.transferEncodings == 1, fields.chunked else {
-                return .failure(.malformed("Unsupported Transfer-Encoding"))
-            }
+        if let refusal = fields.lengthRefusal
+            ?? fields.codingRefusal(minorVersion: head.minorVersion, message: "response")
+        {
+            return .failure(refusal)
         }
         let keepAlive = head.minorVersion == 1 ? !fields.connectionClose : fields.connectionKeepAlive
         let code = head.statusCode
