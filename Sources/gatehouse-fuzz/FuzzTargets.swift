@@ -7,6 +7,7 @@ enum FuzzTargets {
         PolicyFuzzTarget.target,
         ConfigurationFuzzTarget.target,
         RequestDecoderFuzzTarget.target,
+        ResponseDecoderFuzzTarget.target,
     ]
 
     static func named(_ name: String) -> FuzzTarget? {

@@ -179,6 +179,10 @@ MALFORMED_HEADS = {
     "cl-and-te": b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
     "status-700": b"HTTP/1.1 700 Odd\r\nContent-Length: 2\r\n\r\nok",
     "http2-version": b"HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    # A transfer coding Gatehouse cannot undo: relayed without the (hop-by-hop) field, the body would be unreadable.
+    "transfer-coding-gzip": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+    "obs-fold": b"HTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\nContent-Length: 2\r\n\r\nok",
+    "bare-lf": b"HTTP/1.1 200 OK\nContent-Length: 2\r\n\r\nok",
 }
 
 

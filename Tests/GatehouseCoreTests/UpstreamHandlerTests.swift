@@ -9,11 +9,15 @@ import Testing
 /// What an exchange saw of its upstream response.
 private final class RecordingReceiver: UpstreamResponseReceiver {
     var events: [String] = []
-    func upstreamResponseHead(_ head: HTTPResponseHead) { events.append("head \(head.status.code)") }
+    var errors: [any Error] = []
+    func upstreamResponseHead(_ head: ParsedResponseHead) { events.append("head \(head.statusCode)") }
     func upstreamResponseBody(_ buffer: ByteBuffer) { events.append("body \(buffer.readableBytes)") }
     func upstreamResponseEnd() { events.append("end") }
     func upstreamReadComplete() {}
-    func upstreamFailed(_ error: any Error, responseStarted: Bool) { events.append("failed \(responseStarted)") }
+    func upstreamFailed(_ error: any Error, responseStarted: Bool) {
+        events.append("failed \(responseStarted)")
+        errors.append(error)
+    }
 }
 
 @Suite struct UpstreamHandlerTests {
@@ -35,7 +39,7 @@ private final class RecordingReceiver: UpstreamResponseReceiver {
         var headers: [(name: String, value: String)] = [("host", "127.0.0.1:9000")]
         if let body { headers.append(("content-length", String(body.utf8.count))) }
         let request = UpstreamRequest(method: method, uri: "/a?b=1", headers: headers)
-        #expect(handler.requestWriter.send(request, body: body.map { ByteBuffer(string: $0) }))
+        #expect(handler.send(request, body: body.map { ByteBuffer(string: $0) }))
         var wire = ""
         while let part = try channel.readOutbound(as: ByteBuffer.self) { wire += String(buffer: part) }
         return wire
@@ -162,6 +166,66 @@ private final class RecordingReceiver: UpstreamResponseReceiver {
             ByteBuffer(
                 string: "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n"))
         #expect(receiver.events == ["head 200", "end"])
+        #expect(!channel.isActive)
+        #expect(pool.takeIdle(address) == nil)
+    }
+
+    @Test func aBodyWithoutFramingEndsWhenTheUpstreamClosesAndIsNotPooled() throws {
+        let (channel, pool, handler) = try upstreamChannel()
+        let receiver = RecordingReceiver()
+        handler.prepareForExchange(receiver: receiver)
+        try sendRequest(channel, handler)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\n\r\nabc"))
+        try channel.writeInbound(ByteBuffer(string: "de"))
+        #expect(receiver.events == ["head 200", "body 3", "body 2"])
+        try channel.close().wait()
+        #expect(receiver.events == ["head 200", "body 3", "body 2", "end"])
+        #expect(pool.takeIdle(address) == nil)
+    }
+
+    @Test func aCloseInsideABodyIsAProtocolFailure() throws {
+        let (channel, _, handler) = try upstreamChannel()
+        let receiver = RecordingReceiver()
+        handler.prepareForExchange(receiver: receiver)
+        try sendRequest(channel, handler)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nabc"))
+        try channel.close().wait()
+        #expect(receiver.events == ["head 200", "body 3", "failed true"])
+        #expect(receiver.errors.first as? UpstreamProtocolError == UpstreamResponseDecoder.truncated)
+    }
+
+    @Test func aCloseInsideAHeadIsAProtocolFailureThatIsNotRetried() throws {
+        // Part of an answer arrived: the request was acted on, so it must not be sent again.
+        let (channel, _, handler) = try upstreamChannel()
+        let receiver = RecordingReceiver()
+        handler.prepareForExchange(receiver: receiver)
+        try sendRequest(channel, handler)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-"))
+        try channel.close().wait()
+        #expect(receiver.events == ["failed false"])
+        #expect(receiver.errors.first as? UpstreamProtocolError == UpstreamResponseDecoder.truncated)
+    }
+
+    @Test func aCloseBeforeAnyByteIsAPlainEndOfFile() throws {
+        // The upstream closed an idle kept-alive connection as the request went out: a retry may be safe.
+        let (channel, _, handler) = try upstreamChannel()
+        let receiver = RecordingReceiver()
+        handler.prepareForExchange(receiver: receiver)
+        try sendRequest(channel, handler)
+        try channel.close().wait()
+        #expect(receiver.events == ["failed false"])
+        #expect(receiver.errors.first as? ChannelError == .eof)
+    }
+
+    @Test func bytesOnAPooledConnectionCloseIt() throws {
+        let (channel, pool, handler) = try upstreamChannel()
+        let receiver = RecordingReceiver()
+        handler.prepareForExchange(receiver: receiver)
+        try sendRequest(channel, handler)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 204 No Content\r\n\r\n"))
+        #expect(receiver.events == ["head 204", "end"])
+        #expect(channel.isActive)
+        try channel.writeInbound(ByteBuffer(string: "\r\n"))
         #expect(!channel.isActive)
         #expect(pool.takeIdle(address) == nil)
     }

@@ -1,8 +1,9 @@
 import GatehouseBytes
 import NIOCore
 
-/// Decodes a `chunked` request body (RFC 9112 §7.1) from bytes as they arrive, handing on the chunks' data as
-/// slices of the input (never copied), and holding nothing between reads but a few counters.
+/// Decodes a `chunked` body (RFC 9112 §7.1) from bytes as they arrive — a client's request body, or an upstream's
+/// response body (`UpstreamResponseDecoder`, with no body limit) — handing on the chunks' data as slices of the
+/// input (never copied), and holding nothing between reads but a few counters.
 ///
 /// Limits, checked as soon as the bytes that break them are seen:
 /// - the declared chunk sizes, plus the bytes of chunk extensions and trailer fields, count against
@@ -10,7 +11,8 @@ import NIOCore
 /// - a chunk-size line (size and extensions) longer than `maxSizeLineBytes` (4 KiB) is 400;
 /// - sizes are hex digits, extensions `;`-led and of field-value bytes, every line ends in CRLF, each chunk's data
 ///   is followed by CRLF, and trailer fields follow the head's field-line grammar; anything else is 400.
-/// Trailer fields are checked and dropped: the upstream gets the body with a `Content-Length`.
+/// Trailer fields are checked and dropped: the upstream gets the body with a `Content-Length`, the client a body
+/// Gatehouse frames itself.
 struct ChunkedBodyDecoder {
     static let maxSizeLineBytes = 4096
 

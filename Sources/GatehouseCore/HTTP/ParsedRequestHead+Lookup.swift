@@ -15,7 +15,7 @@ extension ParsedRequestHead {
         for index in fields.indices where fieldIs(index, lowercaseName) {
             var found = false
             withBytes(fields[index].value) { value in
-                EndToEndHeaders.forEachToken(of: value) { range in
+                HTTPListElements.forEach(in: value) { range in
                     if ASCII.equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: value[range]), token.utf8) {
                         found = true
                     }

@@ -16,80 +16,31 @@ import NIOCore
 /// - the head's size is every byte from the request line through the blank line's CRLF: exactly `maxHeadBytes` is
 ///   accepted, one more is 431; more than `maxFields` field lines is 431.
 ///
+/// The scan and the field-line grammar are `HTTPHeadScanner` and `HTTPFieldLines`, shared with `ResponseHeadParser`.
 /// Pure: no channel or event loop, so a fuzz harness can drive it (see `RequestDecoder.parse(_:limits:)`).
 struct RequestHeadParser {
     let maxHeadBytes: Int
     let maxFields: Int
 
-    /// Where the scan of the current head stands, in offsets from the input's reader index.
-    private var scanned = 0
-    private var headStart = 0
-    private var lineStart = 0
-    private var sawRequestLine = false
+    private var scanner: HTTPHeadScanner
 
     init(maxHeadBytes: Int, maxFields: Int = 1000) {
         self.maxHeadBytes = maxHeadBytes
         self.maxFields = maxFields
+        self.scanner = HTTPHeadScanner(maxHeadBytes: maxHeadBytes, skipsLeadingEmptyLines: true, noun: "request head")
     }
 
-    /// What `scan` found.
-    enum Scan: Equatable {
-        /// More bytes are needed.
-        case incomplete
-        /// The head lies at `headStart..<end` of the input (offsets from its reader index); bytes before `headStart`
-        /// are empty lines to drop.
-        case complete(headStart: Int, end: Int)
-    }
+    typealias Scan = HTTPHeadScanner.Scan
 
-    /// Looks at the bytes of `input` not seen yet. The caller must not consume bytes of `input` between calls until
-    /// the scan completes or fails, and calls `reset()` before the next head.
+    /// Looks at the bytes of `input` not seen yet (`HTTPHeadScanner.scan`). The caller must not consume bytes of
+    /// `input` between calls until the scan completes or fails, and calls `reset()` before the next head.
     mutating func scan(_ input: ByteBuffer) throws(RequestParseError) -> Scan {
-        let result: Result<Scan, RequestParseError> = input.withUnsafeReadableBytes { bytes in
-            var index = scanned
-            let count = bytes.count
-            while index < count {
-                // Nothing past the limit is looked at: what lies there cannot belong to an acceptable head, and the
-                // answer must not depend on how much of it has arrived (431 whether it came in one read or many).
-                if index - headStart >= maxHeadBytes { return .failure(.headTooLarge) }
-                let byte = bytes[index]
-                if index > 0, bytes[index - 1] == ASCII.carriageReturn, byte != ASCII.newline, index - 1 >= headStart {
-                    return .failure(.malformed("Bare CR in request head"))
-                }
-                if byte == ASCII.newline {
-                    guard index > lineStart, bytes[index - 1] == ASCII.carriageReturn else {
-                        return .failure(.malformed("Bare LF in request head"))
-                    }
-                    let emptyLine = index - 1 == lineStart
-                    lineStart = index + 1
-                    if emptyLine {
-                        if sawRequestLine {
-                            scanned = index + 1
-                            if index + 1 - headStart > maxHeadBytes { return .failure(.headTooLarge) }
-                            return .success(.complete(headStart: headStart, end: index + 1))
-                        }
-                        // An empty line before the request line is skipped (RFC 9112 §2.2), but not without end.
-                        headStart = index + 1
-                        if headStart > maxHeadBytes { return .failure(.headTooLarge) }
-                    } else {
-                        sawRequestLine = true
-                    }
-                }
-                index += 1
-            }
-            scanned = count
-            // Any head completed from here on would be longer than the limit.
-            if count - headStart > maxHeadBytes { return .failure(.headTooLarge) }
-            return .success(.incomplete)
-        }
-        return try result.get()
+        try scanner.scan(input)
     }
 
     /// Ready for the next head, once the caller has consumed the bytes of this one.
     mutating func reset() {
-        scanned = 0
-        headStart = 0
-        lineStart = 0
-        sawRequestLine = false
+        scanner.reset()
     }
 
     /// Parses one complete head: `head` holds exactly the bytes from the request line through the blank line, as
@@ -110,7 +61,7 @@ struct RequestHeadParser {
         var method: Range<Int>
         var target: Range<Int>
         var minorVersion: Int
-        var fields: [ParsedRequestHead.Field]
+        var fields: [HTTPFieldLine]
     }
 
     private static func parse(_ bytes: UnsafeRawBufferPointer, maxFields: Int) -> Result<Parts, RequestParseError> {
@@ -130,7 +81,7 @@ struct RequestHeadParser {
             return .failure(.malformed("Malformed request line"))
         }
         index += 1
-        guard index + 10 <= end, matches(bytes, at: index, "HTTP/1.") else {
+        guard index + 10 <= end, HTTPFieldLines.matches(bytes, at: index, "HTTP/1.") else {
             return .failure(.malformed("Malformed request line"))
         }
         let minor = bytes[index + 7]
@@ -140,48 +91,9 @@ struct RequestHeadParser {
         guard bytes[index + 8] == ASCII.carriageReturn, bytes[index + 9] == ASCII.newline else {
             return .failure(.malformed("Malformed request line"))
         }
-        index += 10
         // Field lines, up to the blank line.
-        var fields: [ParsedRequestHead.Field] = []
-        while index < end {
-            if bytes[index] == ASCII.carriageReturn { break }
-            if HTTPByteClass.isWhitespace(bytes[index]) {
-                return .failure(.malformed("Obsolete line folding in a header"))
-            }
-            let nameStart = index
-            while index < end, ASCII.isTokenByte(bytes[index]) { index += 1 }
-            guard index > nameStart, index < end else { return .failure(.malformed("Invalid header name")) }
-            if bytes[index] != ASCII.colon {
-                return .failure(
-                    .malformed(
-                        HTTPByteClass.isWhitespace(bytes[index])
-                            ? "Whitespace before the colon of a header" : "Invalid header name"))
-            }
-            let name = nameStart..<index
-            index += 1
-            while index < end, HTTPByteClass.isWhitespace(bytes[index]) { index += 1 }
-            let valueStart = index
-            var valueEnd = index
-            while index < end, HTTPByteClass.isFieldValueByte(bytes[index]) {
-                if !HTTPByteClass.isWhitespace(bytes[index]) { valueEnd = index + 1 }
-                index += 1
-            }
-            guard index + 1 < end, bytes[index] == ASCII.carriageReturn, bytes[index + 1] == ASCII.newline else {
-                return .failure(.malformed("Invalid character in a header value"))
-            }
-            index += 2
-            guard fields.count < maxFields else { return .failure(.headTooLarge) }
-            fields.append(ParsedRequestHead.Field(name: name, value: valueStart..<valueEnd))
+        return HTTPFieldLines.parse(bytes, from: index + 10, maxFields: maxFields).map { fields in
+            Parts(method: method, target: target, minorVersion: minor == UInt8(ascii: "1") ? 1 : 0, fields: fields)
         }
-        return .success(
-            Parts(method: method, target: target, minorVersion: minor == UInt8(ascii: "1") ? 1 : 0, fields: fields))
-    }
-
-    private static func matches(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ literal: StaticString) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        guard offset + count <= bytes.count else { return false }
-        let pointer = literal.utf8Start
-        for index in 0..<count where bytes[offset + index] != pointer[index] { return false }
-        return true
     }
 }

@@ -31,10 +31,10 @@ enum ResponseBodyFraming: Equatable {
 /// Writes a client response head straight into bytes: the status line, then the headers as they are handed over,
 /// then the framing header and the blank line.
 ///
-/// Relayed heads are written from the upstream's parsed headers without an `HTTPHeaders` in between, and no
-/// `HTTPServerResponsePart` is boxed through the pipeline. Names and values come from llhttp (the upstream's head),
-/// from configuration checked against the RFC 9110 token rule (MOCK), or from Gatehouse itself, so no CR or LF can
-/// reach the wire through them.
+/// Relayed heads are written from the upstream's parsed head (`ParsedResponseHead`) byte for byte, without an
+/// `HTTPHeaders` or a `String` in between, and no `HTTPServerResponsePart` is boxed through the pipeline. Names and
+/// values come from `ResponseHeadParser` (the upstream's head), from configuration checked against the RFC 9110
+/// token rule (MOCK), or from Gatehouse itself, so no CR or LF can reach the wire through them.
 struct ResponseHeadWriter {
     private var buffer: ByteBuffer
     /// A 1xx or 204 response must not carry `Content-Length` (RFC 9110 §8.6): a configured or relayed one is dropped.
@@ -62,6 +62,23 @@ struct ResponseHeadWriter {
         buffer.writeStaticString(": ")
         buffer.writeString(value)
         buffer.writeStaticString("\r\n")
+    }
+
+    /// Copies field `index` of an upstream's head byte for byte: its name, `: `, its value. The parser admitted no
+    /// CR or LF in either.
+    mutating func add<Head: ParsedHTTPHead>(fieldAt index: Int, of head: Head) {
+        let field = head.fields[index]
+        head.bytes.withUnsafeReadableBytes { bytes in
+            let name = UnsafeRawBufferPointer(rebasing: bytes[field.name])
+            if Self.contentLength.contains(bytes: name) {
+                if dropsContentLength { return }
+                hasContentLength = true
+            }
+            buffer.writeBytes(name)
+            buffer.writeStaticString(": ")
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.value]))
+            buffer.writeStaticString("\r\n")
+        }
     }
 
     /// Ends the head; a chunked body announces itself here.

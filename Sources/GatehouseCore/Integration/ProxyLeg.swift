@@ -9,7 +9,7 @@ import NIOHTTP1
 /// method is idempotent (RFC 9112 §9.3.1.1: GET, HEAD, OPTIONS, TRACE, PUT, DELETE). A written POST or PATCH may
 /// have been acted on, so it gets 502 instead of being sent twice. PUT and DELETE are retried with their body: the
 /// whole body is buffered before the request leaves, so the replay is byte for byte the same request. An answer
-/// that arrived but was wrong (`UpstreamProtocolError`, a decoder error) is never retried.
+/// that arrived but was wrong (`UpstreamProtocolError`: malformed, or not allowed) is never retried.
 ///
 /// The first read of the response (head and whatever body came with it) is held until that read is complete, so
 /// that a response found malformed within it is still answered 502 rather than cut off; once bytes were relayed, a
@@ -31,7 +31,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
     /// Whether the current attempt's request was handed to its connection (then it may have been acted on).
     private var requestWritten = false
     /// The response head and body parts of the first read, not yet relayed (see the type's doc).
-    private var heldHead: HTTPResponseHead?
+    private var heldHead: ParsedResponseHead?
     /// The first held body part apart: most responses' first read carries one, and it then costs no array.
     private var heldFirstBody: ByteBuffer?
     private var heldBody: [ByteBuffer] = []
@@ -91,7 +91,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
             client: clientHead, integration: integration, match: admitted.match, requestID: exchange.requestID,
             connection: connection, principal: exchange.principal, bodyLength: exchange.body?.readableBytes ?? 0)
         requestWritten = true
-        let sent = upstreamHandler.requestWriter.send(request, body: exchange.body)
+        let sent = upstreamHandler.send(request, body: exchange.body)
         // A write that closed the connection has been handled already (by `UpstreamHandler`, through
         // `upstreamFailed`): this attempt is over, and a retry may be under way.
         guard self.channel === channel, !finished else { return }
@@ -111,7 +111,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
     /// Whether a failure on a reused connection may be retried on a fresh one.
     private func mayRetry(after error: any Error, responseStarted: Bool) -> Bool {
         guard !retried, !responseStarted else { return false }
-        if error is UpstreamProtocolError || error is HTTPParserError { return false }
+        if error is UpstreamProtocolError { return false }
         return !requestWritten || Self.isIdempotent(exchange.head.method)
     }
 
@@ -130,7 +130,7 @@ final class ProxyLeg: UpstreamResponseReceiver {
         }
     }
 
-    func upstreamResponseHead(_ head: HTTPResponseHead) {
+    func upstreamResponseHead(_ head: ParsedResponseHead) {
         guard !finished else { return }
         armTimeout()
         heldHead = head

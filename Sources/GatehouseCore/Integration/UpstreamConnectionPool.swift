@@ -1,6 +1,5 @@
 import GatehouseConfig
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// Keep-alive connections to upstreams, one pool per event loop so a client connection and its upstream

@@ -63,66 +63,10 @@ struct UpstreamRequest {
     }
 }
 
-/// The first handler of an upstream connection (nearest the socket): requests leave through it as bytes, below the
-/// response decoder. The decoder is told each request's method, as it would be by watching a typed write, so that it
-/// reads a response to HEAD without a body.
-final class UpstreamRequestWriter: ChannelOutboundHandler, RemovableChannelHandler {
-    typealias OutboundIn = IOData
-    typealias OutboundOut = IOData
-
-    private let decoder: HTTPResponseDecoder
-    private var context: ChannelHandlerContext?
-
-    init(decoder: HTTPResponseDecoder) {
-        self.decoder = decoder
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
-    }
-
-    /// What the decoder needs to know of a request: only whether its response has a body (HEAD and CONNECT do not).
-    /// Made once, not per request.
-    private static let headNotice = HTTPClientRequestPart.head(
-        HTTPRequestHead(version: .http1_1, method: .HEAD, uri: "/"))
-    private static let connectNotice = HTTPClientRequestPart.head(
-        HTTPRequestHead(version: .http1_1, method: .CONNECT, uri: "/"))
-    private static let otherNotice = HTTPClientRequestPart.head(
-        HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"))
-
-    private static func methodNotice(_ method: HTTPMethod) -> HTTPClientRequestPart {
-        switch method {
-        case .HEAD: headNotice
-        case .CONNECT: connectNotice
-        default: otherNotice
-        }
-    }
-
-    /// Writes and flushes the request; false when the connection's pipeline is gone.
-    func send(_ request: UpstreamRequest, body: ByteBuffer?) -> Bool {
-        guard let context else { return false }
-        decoder.write(data: Self.methodNotice(request.method))
-        context.write(wrapOutboundOut(.byteBuffer(request.head(allocator: context.channel.allocator))), promise: nil)
-        if let body, body.readableBytes > 0 {
-            context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil)
-        }
-        context.flush()
-        return true
-    }
-}
-
-/// The handlers of an upstream connection, in one place for the pool and the tests.
+/// The handlers of an upstream connection, in one place for the pool and the tests: one, `UpstreamHandler`, which
+/// writes requests and decodes responses itself.
 enum UpstreamPipeline {
     static func install(on channel: Channel, pool: UpstreamConnectionPool, address: Upstream) throws {
-        let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
-        let writer = UpstreamRequestWriter(decoder: decoder)
-        let sync = channel.pipeline.syncOperations
-        try sync.addHandler(writer)
-        try sync.addHandler(ByteToMessageHandler(decoder))
-        try sync.addHandler(UpstreamHandler(pool: pool, address: address, requestWriter: writer))
+        try channel.pipeline.syncOperations.addHandler(UpstreamHandler(pool: pool, address: address))
     }
 }

@@ -1,9 +1,8 @@
 import NIOCore
-import NIOHTTP1
 
 /// Receives one upstream exchange's response, on the client connection's event loop.
 protocol UpstreamResponseReceiver: AnyObject {
-    func upstreamResponseHead(_ head: HTTPResponseHead)
+    func upstreamResponseHead(_ head: ParsedResponseHead)
     func upstreamResponseBody(_ buffer: ByteBuffer)
     func upstreamResponseEnd()
     /// The upstream read loop finished a batch: flush what was relayed.

@@ -8,10 +8,15 @@ extension HTTP1ConnectionHandler {
     /// The upstream's own request id never replaces Gatehouse's.
     static let reservedResponseHeaders = HeaderNameSet(["x-amzn-requestid"])
 
-    func relayHead(_ head: HTTPResponseHead, exchange: RequestExchange) {
+    /// The client's status line (the upstream's code, NIO's reason phrase for it), then the upstream's end-to-end
+    /// fields copied byte for byte from its parsed head, then Gatehouse's framing, request id and connection fields
+    /// (`endHead`).
+    func relayHead(_ head: ParsedResponseHead, exchange: RequestExchange) {
         guard let context else { return }
-        var writer = beginHead(exchange, status: head.status, context: context)
-        EndToEndHeaders.forEach(head.headers, except: Self.reservedResponseHeaders) { writer.add($0, $1) }
+        var writer = beginHead(exchange, status: HTTPResponseStatus(statusCode: head.statusCode), context: context)
+        EndToEndHeaders.forEachForwardedField(of: head, except: Self.reservedResponseHeaders) {
+            writer.add(fieldAt: $0, of: head)
+        }
         context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange, keepAlive: nil))), promise: nil)
     }
 
