@@ -237,9 +237,10 @@ keepalive_round() {
     # The proxy's CPU time over the run (connection set-up included, a few handshakes against thousands of
     # requests) per response: steadier than requests/s on a shared machine, since it does not count the time the
     # proxy waited for a core.
-    [ -n "$pid" ] && cpu_rounds[$name]+=" $(cpu_us_per_request "$before" "$(cpu_ticks "$pid")" \
-        "$(json_field "$out/keepalive-$round.json" 'r["requests"]')")"
-    return 0
+    if [ -n "$pid" ]; then
+        cpu_rounds[$name]+=" $(cpu_us_per_request "$before" "$(cpu_ticks "$pid")" \
+            "$(json_field "$out/keepalive-$round.json" 'r["requests"]')")"
+    fi
 }
 
 # The keep-alive columns from the rounds: the median run's requests/s, p99 and errors. $1 = name.
@@ -301,8 +302,10 @@ measure() {
         local failed
         failed=$(awk '/^Failed requests:/ {print $3}' "$out/ab.txt")
         [ "${failed:-0}" = 0 ] || log "$name: ab reported $failed failed requests (see $out/ab.txt)"
-        [ -n "$pid" ] && result[$name.ab_cpu]=$(cpu_us_per_request "$before" "$(cpu_ticks "$pid")" \
-            "$(awk '/^Complete requests:/ {c=$3} /^Failed requests:/ {f=$3} END {print c - f}' "$out/ab.txt")")
+        if [ -n "$pid" ]; then
+            result[$name.ab_cpu]=$(cpu_us_per_request "$before" "$(cpu_ticks "$pid")" \
+                "$(awk '/^Complete requests:/ {c=$3} /^Failed requests:/ {f=$3} END {print c - f}' "$out/ab.txt")")
+        fi
     fi
 }
 
