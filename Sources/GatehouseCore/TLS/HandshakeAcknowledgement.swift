@@ -1,9 +1,10 @@
+import NIOCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import NIOCore
 
 /// Acknowledges the client's last handshake flight at once, when the handshake completes.
 ///
