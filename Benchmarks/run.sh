@@ -469,6 +469,12 @@ row() {  # name label
         for name in "${targets[@]}"; do
             echo "- $name:${rounds[$name]:-}"
         done
+        echo
+        echo "CPU µs/req of the proxy process in each round, in the same order:"
+        echo
+        for name in "${targets[@]}"; do
+            if [ -n "${cpu_rounds[$name]:-}" ]; then echo "- $name:${cpu_rounds[$name]}"; fi
+        done
         onoff() {  # off-key on-key text
             [[ ${result[$1.rps]:-} =~ ^[0-9]+$ && ${result[$2.rps]:-} =~ ^[0-9]+$ ]] || return 0
             python3 -c "import sys; a,b=map(int,sys.argv[1:3]); print(f'{sys.argv[3]}: {b/a:.2f}× the keep-alive throughput ({b} vs {a} req/s).')" \
