@@ -5,7 +5,7 @@
 #
 # Usage: Benchmarks/run.sh            (one command on a fresh Debian/Ubuntu machine; run as root or with sudo)
 # Tunables (environment): DURATION (s per load run, default 10), CONNECTIONS (keep-alive, 32),
-#   HANDSHAKE_CONNECTIONS (new-connection mode, 16), AB_REQUESTS (100000), HOLD_COUNTS ("1000 10000"),
+#   HANDSHAKE_CONNECTIONS (new-connection mode, 16), AB_REQUESTS (100000), AB_NEW_REQUESTS (5000), HOLD_COUNTS ("1000 10000"),
 #   HOLD_SECONDS (5), PROXY_CPU (1), LOAD_CPU (0), PORT_BASE (18000), SKIP_BUILD=1, KEEP_WORK=1,
 #   ONLY ("gatehouse nginx haproxy upstream": the targets to measure), WORK (scratch dir), RESULTS (markdown out),
 #   ROUNDS (3: keep-alive runs per target, interleaved across targets; the table shows the median),
@@ -21,6 +21,7 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 HANDSHAKE_CONNECTIONS=${HANDSHAKE_CONNECTIONS:-16}
 AB_REQUESTS=${AB_REQUESTS:-100000}
+AB_NEW_REQUESTS=${AB_NEW_REQUESTS:-5000}
 HOLD_COUNTS=${HOLD_COUNTS:-"1000 10000"}
 HOLD_SECONDS=${HOLD_SECONDS:-5}
 PROXY_CPU=${PROXY_CPU:-1}
@@ -306,6 +307,15 @@ measure() {
             result[$name.ab_cpu]=$(cpu_us_per_request "$before" "$(cpu_ticks "$pid")" \
                 "$(awk '/^Complete requests:/ {c=$3} /^Failed requests:/ {f=$3} END {print c - f}' "$out/ab.txt")")
         fi
+        # New connections as an outside client makes them: ab without -k opens a TCP connection and does a full
+        # handshake per request, with Nagle on (ab does not set TCP_NODELAY) — the client the first-answer column
+        # is about.
+        log "$name: ab (new connection per request) -c $HANDSHAKE_CONNECTIONS -n $AB_NEW_REQUESTS"
+        taskset -c "$LOAD_CPU" ab -q -r -c "$HANDSHAKE_CONNECTIONS" -n "$AB_NEW_REQUESTS" "${ab_tls[@]}" "$url" \
+            >"$out/ab-new.txt" 2>&1 || true
+        result[$name.abnew]=$(awk '/^Requests per second:/ {printf "%d", $4}' "$out/ab-new.txt")
+        failed=$(awk '/^Failed requests:/ {print $3}' "$out/ab-new.txt")
+        [ "${failed:-0}" = 0 ] || log "$name: ab (new connections) reported $failed failed requests"
     fi
 }
 
@@ -431,13 +441,14 @@ row() {  # name label
         local held=${result[$n.held$h]:-}
         [[ -n $held && $held != "$h" ]] && held_note+="; $held of $h held"
     done
-    printf '| %s | %s%s | %s%s | %s%s | %s%s | %s%s | %s%s | %s%s | %s |' "$2" \
+    printf '| %s | %s%s | %s%s | %s%s | %s%s | %s%s | %s%s | %s%s | %s%s | %s |' "$2" \
         "$(cell "$n.rps")" "$(ratio "$n.rps" nginx.rps)" \
         "$(cell "$n.p99")" "$(ratio "$n.p99" nginx.p99)" \
         "$(cell "$n.cpu")" "$(ratio "$n.cpu" nginx.cpu)" \
         "$(cell "$n.ab")" "$(ratio "$n.ab" nginx.ab)" \
         "$(cell "$n.ab_cpu")" "$(ratio "$n.ab_cpu" nginx.ab_cpu)" \
         "$(cell "$n.hs")" "$(ratio "$n.hs" nginx.hs)" \
+        "$(cell "$n.abnew")" "$(ratio "$n.abnew" nginx.abnew)" \
         "$(cell "$n.first")" "$(ratio "$n.first" nginx.first)" \
         "$(cell "$n.rss0")"
     for h in $HOLD_COUNTS; do
@@ -451,8 +462,8 @@ row() {  # name label
     echo "proxy on core $PROXY_CPU, load and upstream on core $LOAD_CPU; ${DURATION}s per run; keep-alive -c $CONNECTIONS (median of $ROUNDS interleaved rounds), new-connection -c $HANDSHAKE_CONNECTIONS, ab -n $AB_REQUESTS, first answer over $FIRST_ANSWER_CONNECTIONS connections; ratios to nginx."
     echo
     header="| target | keep-alive req/s | p99 µs | CPU µs/req | ab -k req/s | ab -k CPU µs/req | new mTLS handshakes/s"
-    header+=" | first answer, new TLS 1.3, Nagle client, ms | RSS fresh MB |"
-    rule="|---|---|---|---|---|---|---|---|---|"
+    header+=" | ab new connections/s | first answer, new TLS 1.3, Nagle client, ms | RSS fresh MB |"
+    rule="|---|---|---|---|---|---|---|---|---|---|"
     for h in $HOLD_COUNTS; do header+=" RSS $h idle mTLS MB |"; rule+="---|"; done
     echo "$header errors |"
     echo "$rule---|"
@@ -484,6 +495,13 @@ row() {  # name label
         onoff gatehouse-signed gatehouse-sigv4 "SigV4 verification on/off, the same signed requests"
         echo
         onoff gatehouse gatehouse-sigv4 "Signed and verified against unsigned requests"
+        cpuonoff() {  # off-key on-key text: the same ratio from CPU per request (steadier on a shared machine)
+            [[ ${result[$1.cpu]:-} =~ ^[0-9.]+$ && ${result[$2.cpu]:-} =~ ^[0-9.]+$ ]] || return 0
+            python3 -c "import sys; a,b=map(float,sys.argv[1:3]); print(f'{sys.argv[3]}: {a/b:.2f} ({b} vs {a} CPU µs per request).')" \
+                "${result[$1.cpu]}" "${result[$2.cpu]}" "$3"
+        }
+        echo
+        cpuonoff gatehouse-signed gatehouse-sigv4 "SigV4 on/off by CPU per request, off ÷ on"
         true
     fi
 } | tee "$work/results.md"
