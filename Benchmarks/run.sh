@@ -5,10 +5,11 @@
 #
 # Usage: Benchmarks/run.sh            (one command on a fresh Debian/Ubuntu machine; run as root or with sudo)
 # Tunables (environment): DURATION (s per load run, default 10), CONNECTIONS (keep-alive, 32),
-#   HANDSHAKE_CONNECTIONS (new-connection mode, 16), AB_REQUESTS (100000), HOLD_COUNTS ("1000 10000"),
+#   HANDSHAKE_CONNECTIONS (new-connection mode, 16), AB_REQUESTS (100000), AB_NEW_REQUESTS (5000), HOLD_COUNTS ("1000 10000"),
 #   HOLD_SECONDS (5), PROXY_CPU (1), LOAD_CPU (0), PORT_BASE (18000), SKIP_BUILD=1, KEEP_WORK=1,
 #   ONLY ("gatehouse nginx haproxy upstream": the targets to measure), WORK (scratch dir), RESULTS (markdown out),
-#   ROUNDS (3: keep-alive runs per target, interleaved across targets; the table shows the median).
+#   ROUNDS (3: keep-alive runs per target, interleaved across targets; the table shows the median),
+#   FIRST_ANSWER_CONNECTIONS (20: new TLS 1.3 connections from a Nagle-on Python client, for the first-answer column).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,12 +21,14 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 HANDSHAKE_CONNECTIONS=${HANDSHAKE_CONNECTIONS:-16}
 AB_REQUESTS=${AB_REQUESTS:-100000}
+AB_NEW_REQUESTS=${AB_NEW_REQUESTS:-5000}
 HOLD_COUNTS=${HOLD_COUNTS:-"1000 10000"}
 HOLD_SECONDS=${HOLD_SECONDS:-5}
 PROXY_CPU=${PROXY_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 PORT_BASE=${PORT_BASE:-18000}
 ROUNDS=${ROUNDS:-3}
+FIRST_ANSWER_CONNECTIONS=${FIRST_ANSWER_CONNECTIONS:-20}
 ONLY=${ONLY:-"upstream nginx haproxy gatehouse"}
 RESULTS=${RESULTS:-}
 
@@ -126,6 +129,23 @@ rss_kb() {  # pid -> VmRSS in kB
     awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
 }
 
+# CPU time of a whole process (every thread), user + system, in clock ticks: fields 14 and 15 of /proc/PID/stat,
+# counted after the command name (which is in parentheses and may hold spaces).
+clock_ticks=$(getconf CLK_TCK)
+cpu_ticks() {  # pid -> utime + stime in ticks, "" when the process is gone
+    [ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 0
+    sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+cpu_us_per_request() {  # ticks-before ticks-after responses -> CPU microseconds per response, "-" when unknown
+    python3 -c '
+import sys
+try:
+    before, after, responses = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    print(round((after - before) * 1e6 / int(sys.argv[4]) / responses, 1) if responses > 0 else "-")
+except ValueError:
+    print("-")' "${1:-x}" "${2:-x}" "${3:-x}" "$clock_ticks"
+}
+
 json_field() {  # file expression -> value (python expression over `r`, the parsed report), "-" when unreadable
     python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null \
         || echo -
@@ -192,6 +212,7 @@ start_gatehouse() {  # $1 = target name, $2 = NONE | AWS_IAM, $3 = port, $4 = ad
 # The process whose memory is measured: the one holding the connections.
 proxy_pid() {
     case $1 in
+    gatehouse-signed) echo "${gatehouse_pids[gatehouse]:-}" ;;  # the NONE Gatehouse, fed signed requests
     gatehouse*) echo "${gatehouse_pids[$1]:-}" ;;
     nginx) pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -1 ;;  # the worker, not the master
     haproxy) cat "$work/haproxy/haproxy.pid" ;;
@@ -200,17 +221,27 @@ proxy_pid() {
 
 declare -A result
 declare -A rounds
+declare -A cpu_rounds
 # One keep-alive run against one target, appended to its list of rounds. $1 = name, $2 = URL, then extra
 # gatehouse-load arguments.
 keepalive_round() {
     local name=$1 url=$2 round=$3
     shift 3
-    local extra=("$@") out=$work/$name
+    local extra=("$@") out=$work/$name pid before
     mkdir -p "$out"
+    pid=$(proxy_pid "$name")
+    before=$(cpu_ticks "$pid")
     log "$name: keep-alive round $round of $ROUNDS, $CONNECTIONS connections, ${DURATION}s"
     taskset -c "$LOAD_CPU" "$load" -c "$CONNECTIONS" -d "$DURATION" --json "${extra[@]}" "$url" \
         >"$out/keepalive-$round.json" || log "$name: keep-alive run reported no successful request"
     rounds[$name]+=" $(json_field "$out/keepalive-$round.json" 'round(r["requests_per_second"])')"
+    # The proxy's CPU time over the run (connection set-up included, a few handshakes against thousands of
+    # requests) per response: steadier than requests/s on a shared machine, since it does not count the time the
+    # proxy waited for a core.
+    if [ -n "$pid" ]; then
+        cpu_rounds[$name]+=" $(cpu_us_per_request "$before" "$(cpu_ticks "$pid")" \
+            "$(json_field "$out/keepalive-$round.json" 'r["requests"]')")"
+    fi
 }
 
 # The keep-alive columns from the rounds: the median run's requests/s, p99 and errors. $1 = name.
@@ -231,6 +262,11 @@ print(runs[(len(runs) - 1) // 2][1] if runs else "")' "$out"/keepalive-*.json)
     result[$name.rps]=$(json_field "$median" 'round(r["requests_per_second"])')
     result[$name.p99]=$(json_field "$median" '(r.get("latency_microseconds") or {}).get("p99", "-")')
     result[$name.errors]=$(json_field "$median" 'sum(r["errors"].values())')
+    # CPU per response: the median over the rounds (not the median round's own figure).
+    result[$name.cpu]=$(python3 -c '
+import statistics, sys
+values = [float(v) for v in sys.argv[1:] if v != "-"]
+print(round(statistics.median(values), 1) if values else "-")' ${cpu_rounds[$name]:-})
 }
 
 # The other measurements against one target: handshakes and ab. $1 = name, $2 = URL, then extra arguments.
@@ -246,18 +282,40 @@ measure() {
             "${extra[@]}" "$url" >"$out/handshake.json" || log "$name: handshake run reported no success"
         result[$name.hs]=$(json_field "$out/handshake.json" 'round(r["connections_per_second"])')
         result[$name.hs_errors]=$(json_field "$out/handshake.json" 'sum(r["errors"].values())')
+
+        log "$name: first answer on $FIRST_ANSWER_CONNECTIONS new TLS 1.3 connections, Nagle-on Python client"
+        taskset -c "$LOAD_CPU" python3 "$here/first_answer.py" --port "${url_port[$name]}" --path "$request_path" \
+            --cacert "$pki/ca.pem" --cert "$client_cert" --key "$client_key" --tls 1.3 \
+            -n "$FIRST_ANSWER_CONNECTIONS" --json >"$out/first-answer.json" 2>"$out/first-answer.err" \
+            || log "$name: first-answer run failed (see $out/first-answer.err)"
+        result[$name.first]=$(json_field "$out/first-answer.json" 'round(r["first_answer_ms"]["median"], 1)')
     fi
 
     if [ "${SKIP_AB:-0}" != 1 ] && [[ $name != gatehouse-sigv4 && $name != gatehouse-signed ]]; then
         log "$name: ab -k -c $CONNECTIONS -n $AB_REQUESTS"
-        local ab_tls=()
+        local ab_tls=() pid before
         [[ $url == https://* ]] && ab_tls=(-E "$work/ab-client.pem")
+        pid=$(proxy_pid "$name")
+        before=$(cpu_ticks "$pid")
         taskset -c "$LOAD_CPU" ab -k -q -r -c "$CONNECTIONS" -n "$AB_REQUESTS" "${ab_tls[@]}" "$url" \
             >"$out/ab.txt" 2>&1 || true
         result[$name.ab]=$(awk '/^Requests per second:/ {printf "%d", $4}' "$out/ab.txt")
         local failed
         failed=$(awk '/^Failed requests:/ {print $3}' "$out/ab.txt")
         [ "${failed:-0}" = 0 ] || log "$name: ab reported $failed failed requests (see $out/ab.txt)"
+        if [ -n "$pid" ]; then
+            result[$name.ab_cpu]=$(cpu_us_per_request "$before" "$(cpu_ticks "$pid")" \
+                "$(awk '/^Complete requests:/ {c=$3} /^Failed requests:/ {f=$3} END {print c - f}' "$out/ab.txt")")
+        fi
+        # New connections as an outside client makes them: ab without -k opens a TCP connection and does a full
+        # handshake per request, with Nagle on (ab does not set TCP_NODELAY) — the client the first-answer column
+        # is about.
+        log "$name: ab (new connection per request) -c $HANDSHAKE_CONNECTIONS -n $AB_NEW_REQUESTS"
+        taskset -c "$LOAD_CPU" ab -q -r -c "$HANDSHAKE_CONNECTIONS" -n "$AB_NEW_REQUESTS" "${ab_tls[@]}" "$url" \
+            >"$out/ab-new.txt" 2>&1 || true
+        result[$name.abnew]=$(awk '/^Requests per second:/ {printf "%d", $4}' "$out/ab-new.txt")
+        failed=$(awk '/^Failed requests:/ {print $3}' "$out/ab-new.txt")
+        [ "${failed:-0}" = 0 ] || log "$name: ab (new connections) reported $failed failed requests"
     fi
 }
 
@@ -308,11 +366,13 @@ url_for() { echo "$1://127.0.0.1:$2$request_path"; }
 targets=()
 declare -A target_url
 declare -A target_extra
+declare -A url_port
 add_target() {  # name url extra-arguments...
     local name=$1 url=$2
     shift 2
     targets+=("$name")
     target_url[$name]=$url
+    url_port[$name]=$(echo "$url" | sed -E 's|^[a-z]+://[^:/]+:([0-9]+).*$|\1|')
     target_extra[$name]="$*"
 }
 if wants upstream; then
@@ -371,9 +431,9 @@ done
 # --- 5. table -------------------------------------------------------------------------------------------------
 cell() { echo "${result[$1]:--}"; }
 ratio() {  # value-key nginx-key -> "(0.95×)" or ""
-    local a=${result[$1]:-} b=${result[$2]:-}
-    [[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ && $b -gt 0 ]] || return 0
-    python3 -c "import sys; print(f' ({int(sys.argv[1])/int(sys.argv[2]):.2f}×)')" "$a" "$b"
+    local a=${result[$1]:-} b=${result[$2]:-} number='^[0-9]+(\.[0-9]+)?$'
+    [[ $a =~ $number && $b =~ $number ]] || return 0
+    python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f' ({a/b:.2f}×)' if b > 0 else '')" "$a" "$b"
 }
 row() {  # name label
     local n=$1 held_note=""
@@ -381,11 +441,15 @@ row() {  # name label
         local held=${result[$n.held$h]:-}
         [[ -n $held && $held != "$h" ]] && held_note+="; $held of $h held"
     done
-    printf '| %s | %s%s | %s%s | %s%s | %s%s | %s |' "$2" \
+    printf '| %s | %s%s | %s%s | %s%s | %s%s | %s%s | %s%s | %s%s | %s%s | %s |' "$2" \
         "$(cell "$n.rps")" "$(ratio "$n.rps" nginx.rps)" \
         "$(cell "$n.p99")" "$(ratio "$n.p99" nginx.p99)" \
+        "$(cell "$n.cpu")" "$(ratio "$n.cpu" nginx.cpu)" \
         "$(cell "$n.ab")" "$(ratio "$n.ab" nginx.ab)" \
+        "$(cell "$n.ab_cpu")" "$(ratio "$n.ab_cpu" nginx.ab_cpu)" \
         "$(cell "$n.hs")" "$(ratio "$n.hs" nginx.hs)" \
+        "$(cell "$n.abnew")" "$(ratio "$n.abnew" nginx.abnew)" \
+        "$(cell "$n.first")" "$(ratio "$n.first" nginx.first)" \
         "$(cell "$n.rss0")"
     for h in $HOLD_COUNTS; do
         printf ' %s%s |' "$(cell "$n.rss$h")" "$(ratio "$n.rss$h" "nginx.rss$h")"
@@ -395,10 +459,11 @@ row() {  # name label
 
 {
     echo "Gatehouse benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
-    echo "proxy on core $PROXY_CPU, load and upstream on core $LOAD_CPU; ${DURATION}s per run; keep-alive -c $CONNECTIONS (median of $ROUNDS interleaved rounds), new-connection -c $HANDSHAKE_CONNECTIONS, ab -n $AB_REQUESTS; ratios to nginx."
+    echo "proxy on core $PROXY_CPU, load and upstream on core $LOAD_CPU; ${DURATION}s per run; keep-alive -c $CONNECTIONS (median of $ROUNDS interleaved rounds), new-connection -c $HANDSHAKE_CONNECTIONS, ab -n $AB_REQUESTS, first answer over $FIRST_ANSWER_CONNECTIONS connections; ratios to nginx."
     echo
-    header="| target | keep-alive req/s | p99 µs | ab -k req/s | new mTLS handshakes/s | RSS fresh MB |"
-    rule="|---|---|---|---|---|---|"
+    header="| target | keep-alive req/s | p99 µs | CPU µs/req | ab -k req/s | ab -k CPU µs/req | new mTLS handshakes/s"
+    header+=" | ab new connections/s | first answer, new TLS 1.3, Nagle client, ms | RSS fresh MB |"
+    rule="|---|---|---|---|---|---|---|---|---|---|"
     for h in $HOLD_COUNTS; do header+=" RSS $h idle mTLS MB |"; rule+="---|"; done
     echo "$header errors |"
     echo "$rule---|"
@@ -415,6 +480,12 @@ row() {  # name label
         for name in "${targets[@]}"; do
             echo "- $name:${rounds[$name]:-}"
         done
+        echo
+        echo "CPU µs/req of the proxy process in each round, in the same order:"
+        echo
+        for name in "${targets[@]}"; do
+            if [ -n "${cpu_rounds[$name]:-}" ]; then echo "- $name:${cpu_rounds[$name]}"; fi
+        done
         onoff() {  # off-key on-key text
             [[ ${result[$1.rps]:-} =~ ^[0-9]+$ && ${result[$2.rps]:-} =~ ^[0-9]+$ ]] || return 0
             python3 -c "import sys; a,b=map(int,sys.argv[1:3]); print(f'{sys.argv[3]}: {b/a:.2f}× the keep-alive throughput ({b} vs {a} req/s).')" \
@@ -424,6 +495,13 @@ row() {  # name label
         onoff gatehouse-signed gatehouse-sigv4 "SigV4 verification on/off, the same signed requests"
         echo
         onoff gatehouse gatehouse-sigv4 "Signed and verified against unsigned requests"
+        cpuonoff() {  # off-key on-key text: the same ratio from CPU per request (steadier on a shared machine)
+            [[ ${result[$1.cpu]:-} =~ ^[0-9.]+$ && ${result[$2.cpu]:-} =~ ^[0-9.]+$ ]] || return 0
+            python3 -c "import sys; a,b=map(float,sys.argv[1:3]); print(f'{sys.argv[3]}: {a/b:.2f} ({b} vs {a} CPU µs per request).')" \
+                "${result[$1.cpu]}" "${result[$2.cpu]}" "$3"
+        }
+        echo
+        cpuonoff gatehouse-signed gatehouse-sigv4 "SigV4 on/off by CPU per request, off ÷ on"
         true
     fi
 } | tee "$work/results.md"

@@ -33,6 +33,8 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case TLSUserEvent.handshakeCompleted = event {
+            // Before anything else: the client's request may be waiting for the ACK of its Finished.
+            HandshakeAcknowledgement.acknowledgeNow(context.channel)
             if connection.clientIdentity != nil {
                 verified = true
                 context.fireUserInboundEventTriggered(event)
