@@ -73,8 +73,8 @@ struct UpstreamRequestBuilder {
             }
         }
         if uri.isEmpty || uri.first != "/" { uri = "/" + uri }
-        if let mark = clientURI.firstIndex(of: "?") {
-            let query = PresignedQueryFilter.forwardedQuery(clientURI[clientURI.index(after: mark)...])
+        if let mark = clientURI.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            let query = PresignedQueryFilter.forwardedQuery(clientURI[clientURI.utf8.index(after: mark)...])
             if !query.isEmpty {
                 uri += (uri.utf8.contains(UInt8(ascii: "?")) ? "&" : "?") + query
             }

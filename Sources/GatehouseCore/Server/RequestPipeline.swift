@@ -49,9 +49,9 @@ struct RequestPipeline {
         }
         let pathPart: Substring
         let query: Substring?
-        if let mark = target.firstIndex(of: "?") {
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             pathPart = target[..<mark]
-            query = target[target.index(after: mark)...]
+            query = target[target.utf8.index(after: mark)...]
         } else {
             pathPart = target[...]
             query = nil
