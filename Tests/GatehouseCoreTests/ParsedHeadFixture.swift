@@ -13,7 +13,7 @@ enum ParsedHeadFixture {
     static func head(_ bytes: [UInt8], maxHeadBytes: Int = 32768) throws -> ParsedRequestHead {
         let (parts, error) = RequestDecoder.parse(
             bytes, limits: RequestDecoder.Limits(maxHeadBytes: maxHeadBytes, maxBodyBytes: 1 << 20))
-        guard error == nil, case .head(let head, _)? = parts.first else { throw NotAHead() }
+        guard error == nil, case .head(let head, _, _)? = parts.first else { throw NotAHead() }
         return head
     }
 }

@@ -46,7 +46,7 @@ enum RequestDecoding {
 
     static func describe(_ part: RequestDecoder.Part) -> String {
         switch part {
-        case .head(let head, let framing):
+        case .head(let head, _, let framing):
             let fields = head.fields.indices.map { "\(head.name($0))=\(text(head.valueBytes($0)))" }
             let framingText: String
             switch framing {

@@ -10,8 +10,10 @@ enum RequestBodyFraming: Equatable, Sendable {
     case length(Int)
     case chunked
 
-    static func decide(for head: ParsedRequestHead, maxBodyBytes: Int) -> Result<Self, RequestParseError> {
-        let framing = HTTPFramingFields(head)
+    /// `framing` is `HTTPFramingFields(head)`, read once by the caller, which also takes the connection options.
+    static func decide(for head: ParsedRequestHead, framing: HTTPFramingFields, maxBodyBytes: Int) -> Result<
+        Self, RequestParseError
+    > {
         if let refusal = framing.lengthRefusal { return .failure(refusal) }
         if framing.hosts > 1 { return .failure(.malformed("Multiple Host headers")) }
         if head.minorVersion == 1 {

@@ -26,7 +26,7 @@ extension RequestDecoderDigest {
             do {
                 while let part = try decoder.next(&input) {
                     switch part {
-                    case .head(let head, let framing):
+                    case .head(let head, _, let framing):
                         digest.lines.append(
                             "head \(head.methodString) \(head.targetString) fields=\(head.fields.count) \(framing)")
                         digest.largestHead = max(digest.largestHead, head.count)

@@ -15,7 +15,7 @@ struct RequestDecoder {
 
     enum Part {
         /// A head; `framing` is its body's framing, or why that framing is refused.
-        case head(ParsedRequestHead, framing: Result<RequestBodyFraming, RequestParseError>)
+        case head(ParsedRequestHead, line: RequestLine, framing: Result<RequestBodyFraming, RequestParseError>)
         /// Body bytes, a slice of the input.
         case body(ByteBuffer)
         case end
@@ -69,14 +69,15 @@ struct RequestDecoder {
             let bytes = input.readSlice(length: end - headStart)!
             parser.reset()
             let head = try parser.parse(bytes)
-            let framing = RequestBodyFraming.decide(for: head, maxBodyBytes: limits.maxBodyBytes)
+            let fields = HTTPFramingFields(head)
+            let framing = RequestBodyFraming.decide(for: head, framing: fields, maxBodyBytes: limits.maxBodyBytes)
             switch framing {
             case .failure: state = .failed
             case .success(.none): state = .endPending
             case .success(.length(let length)): state = .length(remaining: length)
             case .success(.chunked): state = .chunked(ChunkedBodyDecoder(maxBodyBytes: limits.maxBodyBytes))
             }
-            return .head(head, framing: framing)
+            return .head(head, line: RequestLine(head, connection: fields), framing: framing)
         case .length(let remaining):
             guard input.readableBytes > 0 else { return nil }
             let count = min(remaining, input.readableBytes)

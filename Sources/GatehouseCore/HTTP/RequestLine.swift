@@ -20,13 +20,17 @@ struct RequestLine: Sendable {
         self.isKeepAlive = isKeepAlive
     }
 
-    init(_ head: ParsedRequestHead) {
+    /// `connection` is the pass over the head's framing fields that the body's framing was decided from: its
+    /// `Connection` options decide keep-alive, so the fields are not read twice.
+    init(_ head: ParsedRequestHead, connection: HTTPFramingFields) {
         let version = head.minorVersion == 1 ? HTTPVersion.http1_1 : .http1_0
         self.init(
             method: HTTPMethod(rawValue: head.methodString), uri: head.targetString, version: version,
-            isKeepAlive: version == .http1_1
-                ? !head.listContains("close", inFieldsNamed: "connection")
-                : head.listContains("keep-alive", inFieldsNamed: "connection"))
+            isKeepAlive: version == .http1_1 ? !connection.connectionClose : connection.connectionKeepAlive)
+    }
+
+    init(_ head: ParsedRequestHead) {
+        self.init(head, connection: HTTPFramingFields(head))
     }
 
     /// The stand-in for an answer to a stream that never produced a head (it is refused before one is parsed).

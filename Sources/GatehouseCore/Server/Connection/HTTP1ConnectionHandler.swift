@@ -83,8 +83,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         do {
             while let part = try decoder.next(&input) {
                 switch part {
-                case .head(let parsed, let framing):
-                    machine.received(.head(HTTP1RequestHead(parsed, framing: framing)))
+                case .head(let parsed, let line, let framing):
+                    machine.received(.head(HTTP1RequestHead(parsed, line: line, framing: framing)))
                 case .body(let slice):
                     machine.received(.body(slice))
                 case .end:

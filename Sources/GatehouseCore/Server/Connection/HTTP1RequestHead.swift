@@ -5,9 +5,9 @@ struct HTTP1RequestHead {
     let line: RequestLine
     let framing: Result<RequestBodyFraming, RequestParseError>
 
-    init(_ parsed: ParsedRequestHead, framing: Result<RequestBodyFraming, RequestParseError>) {
+    init(_ parsed: ParsedRequestHead, line: RequestLine, framing: Result<RequestBodyFraming, RequestParseError>) {
         self.parsed = parsed
-        self.line = RequestLine(parsed)
+        self.line = line
         self.framing = framing
     }
 }
