@@ -97,3 +97,24 @@ extension SigV4HeaderFields {
         }
     }
 }
+
+extension SigV4HeaderFields {
+    /// The same fields laid out as one block of `name: value` lines with their ranges — the form a gateway hands over
+    /// from a parsed head. Tests and the fuzz target verify a request in both forms and expect the same answer.
+    public var inBlockForm: SigV4HeaderFields {
+        var block: [UInt8] = []
+        var ranges: [FieldRange] = []
+        ranges.reserveCapacity(count)
+        for index in 0..<count {
+            let nameStart = block.count
+            withName(index) { block.append(contentsOf: $0) }
+            let nameEnd = block.count
+            block.append(contentsOf: ": ".utf8)
+            let valueStart = block.count
+            withValue(index) { block.append(contentsOf: $0) }
+            ranges.append(FieldRange(name: nameStart..<nameEnd, value: valueStart..<block.count))
+            block.append(contentsOf: "\r\n".utf8)
+        }
+        return SigV4HeaderFields(block: block, ranges: ranges)
+    }
+}

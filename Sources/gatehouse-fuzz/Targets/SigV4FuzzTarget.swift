@@ -37,29 +37,13 @@ enum SigV4FuzzTarget {
         return String(describing: verifier.verify(request, bodySHA256Hex: bodyHash, now: vectorTime))
     }
 
-    /// The request with its fields as one block of bytes and ranges, as the gateway hands over a parsed head.
-    static func inPlaceForm(_ request: SigV4Request) -> SigV4Request {
-        var block: [UInt8] = []
-        var ranges: [SigV4HeaderFields.FieldRange] = []
-        for (name, value) in request.headers {
-            let nameStart = block.count
-            block += name.utf8
-            let nameEnd = block.count
-            block += ": ".utf8
-            let valueStart = block.count
-            block += value.utf8
-            ranges.append(.init(name: nameStart..<nameEnd, value: valueStart..<block.count))
-            block += "\r\n".utf8
-        }
-        return SigV4Request(
-            method: request.method, path: request.path, query: request.query,
-            fields: SigV4HeaderFields(block: block, ranges: ranges))
-    }
-
     static func run(_ input: [UInt8]) {
         let (request, body) = FuzzRequestText.parse(input)
         let asText = outcome(request, body: body)
-        let inPlace = outcome(inPlaceForm(request), body: body)
+        let inPlace = outcome(
+            SigV4Request(
+                method: request.method, path: request.path, query: request.query, fields: request.fields.inBlockForm),
+            body: body)
         FuzzCheck.require(asText == inPlace, "fields read in place: \(inPlace), as text: \(asText), for \(request)")
         if verify(request, body: body) {
             let signed =
