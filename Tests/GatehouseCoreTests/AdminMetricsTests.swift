@@ -19,6 +19,9 @@ import Testing
         ("gatehouse_auth_failures_total", "counter", ["api", "reason"]),
         ("gatehouse_active_connections", "gauge", ["listener"]),
         ("gatehouse_config_reloads_total", "counter", ["result"]),
+        // Section 7.
+        ("gatehouse_throttled_requests_total", "counter", ["api", "stage", "limit"]),
+        ("gatehouse_quota_remaining", "gauge", ["plan", "consumer"]),
     ]
 
     /// The histogram buckets (seconds) the docs promise: 1 ms to 30 s.

@@ -41,8 +41,11 @@ public struct GatewayApplication {
         if resolution.destination == .journal {
             logger.debug("logging to the journal")
         }
+        let registry = PrometheusCollectorRegistry()
+        let metrics = GatewayMetrics(factory: GatewayMetrics.prometheusFactory(registry: registry))
+        let usage = makeUsageState(metrics: metrics)
         let snapshot: GatewaySnapshot
-        switch SnapshotBuilder.build(configuration) {
+        switch SnapshotBuilder.build(configuration, usage: usage) {
         case .success(let built): snapshot = built
         case .failure(let problems):
             Self.printError(problems.description)
@@ -56,8 +59,6 @@ public struct GatewayApplication {
             return 1
         }
 
-        let registry = PrometheusCollectorRegistry()
-        let metrics = GatewayMetrics(factory: GatewayMetrics.prometheusFactory(registry: registry))
         metrics.registerBaseline(listeners: configuration.listeners.filter { !$0.isAdmin }.map(\.name))
         let observer = GatewayObserver(
             logger: logger, metrics: metrics,
@@ -98,7 +99,8 @@ public struct GatewayApplication {
         for await signal in signals {
             if signal == .sighup {
                 await reload(
-                    store: store, server: server, notifier: notifier, observer: observer, running: configuration)
+                    store: store, server: server, notifier: notifier, observer: observer, usage: usage,
+                    running: configuration)
                 continue
             }
             logger.info("draining after \(signal)", metadata: ["GATEHOUSE_EVENT": "stopping"])
@@ -121,11 +123,13 @@ public struct GatewayApplication {
     /// state and say why.
     private func reload(
         store: SnapshotStore, server: GatewayServer, notifier: SystemdNotifier, observer: GatewayObserver,
-        running: GatewayConfiguration
+        usage: UsageState, running: GatewayConfiguration
     ) async {
         _ = try? notifier.reloading(status: "reloading")
         let result = ConfigurationLoader.load(path: configPath, environment: environment)
-            .flatMap { configuration in SnapshotBuilder.build(configuration).map { (configuration, $0) } }
+            .flatMap { configuration in
+                SnapshotBuilder.build(configuration, usage: usage).map { (configuration, $0) }
+            }
         switch result {
         case .success(let (configuration, snapshot)):
             store.replace(with: snapshot)
@@ -153,6 +157,12 @@ public struct GatewayApplication {
                 metadata: ["GATEHOUSE_EVENT": "reload", "RESULT": "failure"])
             _ = try? notifier.ready(status: "reload failed; running the previous configuration")
         }
+    }
+
+    /// The one place gates 7 and 8 get their state: token buckets and plan state kept across reloads, and the quota
+    /// ledger (`QuotaAccounting`) every snapshot's routes ask. Made once per process.
+    private func makeUsageState(metrics: GatewayMetrics) -> UsageState {
+        UsageState(accounting: nil, metrics: metrics)
     }
 
     private func startWatchdog(_ notifier: SystemdNotifier) -> Task<Void, Never>? {
