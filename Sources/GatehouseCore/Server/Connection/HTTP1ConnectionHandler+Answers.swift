@@ -85,12 +85,13 @@ extension HTTP1ConnectionHandler {
     }
 
     /// `RateLimit-Policy` and `RateLimit` for the tightest limit on every answer of a route where a plan applies —
-    /// counted by gate 8, or looked at without counting for answers refused before it — and `Retry-After` on a 429
-    /// from gate 8 (contract section 7).
+    /// counted by gate 8, or looked at without counting for answers refused before it — and `Retry-After` on every
+    /// 429 from gate 8 (contract section 7).
     func addUsageHeaders(_ writer: inout ResponseHeadWriter, _ exchange: RequestExchange) {
-        guard let report = usageReport(exchange) else { return }
-        writer.add("RateLimit-Policy", report.policy)
-        writer.add("RateLimit", report.value)
+        if let report = usageReport(exchange) {
+            writer.add("RateLimit-Policy", report.policy)
+            writer.add("RateLimit", report.value)
+        }
         if exchange.status == 429, let retryAfter = exchange.usage?.retryAfter {
             writer.add("Retry-After", String(retryAfter))
         }
