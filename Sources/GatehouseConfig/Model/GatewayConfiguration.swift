@@ -1,3 +1,4 @@
+import Foundation
 import IPNetwork
 /// A loaded and validated configuration: an immutable snapshot the gateway holds and swaps atomically on reload.
 public struct GatewayConfiguration: Hashable, Sendable {
@@ -20,6 +21,8 @@ public struct GatewayConfiguration: Hashable, Sendable {
     /// Whether client headers whose names hold `_` reach upstreams (`forward_underscore_headers`, default false,
     /// as nginx's `underscores_in_headers off`). Look-alikes of Gatehouse's own headers never do.
     public let forwardUnderscoreHeaders: Bool
+    /// Where quota counts are kept (`state:`); SQLite in the default place when absent.
+    public let state: StateConfiguration
 
     public init(
         file: String,
@@ -33,7 +36,8 @@ public struct GatewayConfiguration: Hashable, Sendable {
         networks: [SourceNetwork],
         identities: [IdentityConfiguration],
         apis: [APIConfiguration],
-        forwardUnderscoreHeaders: Bool = false
+        forwardUnderscoreHeaders: Bool = false,
+        state: StateConfiguration? = nil
     ) {
         self.file = file
         self.region = region
@@ -47,5 +51,12 @@ public struct GatewayConfiguration: Hashable, Sendable {
         self.identities = identities
         self.apis = apis
         self.forwardUnderscoreHeaders = forwardUnderscoreHeaders
+        self.state =
+            state
+            ?? StateConfiguration(
+                store: .sqlite(
+                    path: StateConfiguration.defaultSQLitePath(
+                        configurationFolder: (file as NSString).deletingLastPathComponent, environment: [:])),
+                isExplicit: false)
     }
 }

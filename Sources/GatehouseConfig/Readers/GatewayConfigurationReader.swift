@@ -5,6 +5,7 @@ struct GatewayConfigurationReader {
     static let knownKeys = [
         "region", "account_id", "log_target", "max_clock_skew", "drain_timeout", "limits", "listeners", "networks",
         "identities", "apis", "forward_underscore_headers",
+        "state",
     ]
 
     let context: LoadContext
@@ -29,9 +30,10 @@ struct GatewayConfigurationReader {
             .readAll(context.list(fields, "listeners", required: true), at: fields.present("listeners"))
         let identities = IdentityReader(context: context).readAll(context.list(fields, "identities"))
         let apis = APIReader(context: context).readAll(context.list(fields, "apis"))
+        let state = StateReader(context: context).read(fields.present("state"))
 
         guard context.problems.isEmpty, let region, let accountID, let logTarget, let maxClockSkew, let drainTimeout,
-            let limits
+            let limits, let state
         else {
             return nil
         }
@@ -47,7 +49,8 @@ struct GatewayConfigurationReader {
             networks: networks,
             identities: identities,
             apis: apis,
-            forwardUnderscoreHeaders: forwardUnderscoreHeaders
+            forwardUnderscoreHeaders: forwardUnderscoreHeaders,
+            state: state
         )
     }
 

@@ -68,7 +68,16 @@ public struct GatewayApplication {
             numberOfThreads: CPUAffinity.usableCoreCount(fallback: System.coreCount))
         let server = GatewayServer(store: store, group: group, observer: observer)
         let health = AdminHealth()
-        let admin = AdminServer(group: group, registry: registry, health: health)
+        let state: GatewayStateRuntime
+        do {
+            state = try GatewayStateRuntime(
+                configuration: configuration, metrics: metrics, health: health, logger: logger)
+        } catch {
+            Self.printError("\(error)")
+            return 1
+        }
+        await state.startIfNeeded(configuration)
+        let admin = AdminServer(group: group, registry: registry, health: health, usage: { state.usageJSON() })
         let notifier = SystemdNotifier()
 
         var channels: [Channel] = []
@@ -98,7 +107,8 @@ public struct GatewayApplication {
         for await signal in signals {
             if signal == .sighup {
                 await reload(
-                    store: store, server: server, notifier: notifier, observer: observer, running: configuration)
+                    store: store, server: server, notifier: notifier, observer: observer, state: state,
+                    running: configuration)
                 continue
             }
             logger.info("draining after \(signal)", metadata: ["GATEHOUSE_EVENT": "stopping"])
@@ -108,6 +118,8 @@ public struct GatewayApplication {
             break
         }
         watchdog?.cancel()
+        // Every count taken is written before exit (contract section 8).
+        await state.stop()
         observer.accessLog.flush()
         // Data listeners were closed by the drain; the admin listener answers (503 on /readyz) until here.
         await admin.close()
@@ -121,7 +133,7 @@ public struct GatewayApplication {
     /// state and say why.
     private func reload(
         store: SnapshotStore, server: GatewayServer, notifier: SystemdNotifier, observer: GatewayObserver,
-        running: GatewayConfiguration
+        state: GatewayStateRuntime, running: GatewayConfiguration
     ) async {
         _ = try? notifier.reloading(status: "reloading")
         let result = ConfigurationLoader.load(path: configPath, environment: environment)
@@ -129,6 +141,7 @@ public struct GatewayApplication {
         switch result {
         case .success(let (configuration, snapshot)):
             store.replace(with: snapshot)
+            await state.startIfNeeded(configuration)
             let revoked = await server.revalidateClients(against: snapshot)
             if revoked > 0 {
                 observer.logger.info(
