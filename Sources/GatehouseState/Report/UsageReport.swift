@@ -90,7 +90,7 @@ public struct UsageReport: Sendable, Equatable {
         }.joined(separator: "\n") + "\n"
     }
 
-    static func timestamp(_ seconds: Int64) -> String {
+    public static func timestamp(_ seconds: Int64) -> String {
         var bytes: [UInt8] = []
         UTCDateTime(epochSeconds: Int(seconds)).appendISO8601(extended: true, to: &bytes)
         bytes.append(UInt8(ascii: "Z"))

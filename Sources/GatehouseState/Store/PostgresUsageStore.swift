@@ -54,13 +54,20 @@ public actor PostgresUsageStore: UsageStore {
     private func withConnection<T: Sendable>(
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
-        let db = try await connected()
+        let db: PostgresConnection
+        do {
+            db = try await connected()
+        } catch {
+            throw PostgresStoreError(error)
+        }
         do {
             return try await body(db)
+        } catch let error as UsageStoreError {
+            throw error
         } catch {
             connection = nil
             try? await db.close()
-            throw error
+            throw PostgresStoreError(error)
         }
     }
 
