@@ -259,9 +259,12 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             admitted, method: exchange.head.method.rawValue, bodySHA256Hex: exchange.bodyDigestHex(),
             now: exchange.receivedAt)
         exchange.principal = verdict.principal
+        exchange.usage = verdict.usage
         noteRevocation()
         if let error = verdict.refusal {
-            observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            if error.status == .forbidden {
+                observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            }
             machine.bodyPhaseRefused(error)
         } else {
             machine.bodyPhaseAdmitted()
