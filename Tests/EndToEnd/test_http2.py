@@ -4,6 +4,7 @@ floods cut off with GOAWAY ENHANCE_YOUR_CALM, drain with GOAWAY first. Real peer
 
 import json
 import re
+import signal
 import subprocess
 import threading
 import time
@@ -20,6 +21,7 @@ API = "h2api00001"
 MAX_BODY = 64 * 1024
 MAX_HEADER = 8192
 MAX_STREAMS = 20
+IDLE = 2
 
 
 def deny_policy():
@@ -59,7 +61,7 @@ def gw(pki, upstream, start_gateway):
         pki,
         apis=[api_config(upstream.url)],
         limits={"max_body_bytes": MAX_BODY, "max_header_bytes": MAX_HEADER, "max_concurrent_streams": MAX_STREAMS,
-                "body_timeout": 2},
+                "body_timeout": 2, "idle_timeout": IDLE},
     )
     return start_gateway(cfg)
 
@@ -270,3 +272,165 @@ def test_nghttp_client(gw, upstream):
     assert re.search(r":status: 200", out), out
     assert "x-amzn-requestid" in out
     upstream.one(m)
+
+
+# ---------------------------------------------------------------------------------------------- floods
+
+
+def rapid_reset(r: h2s.RawH2) -> None:
+    sid = 1
+    for _ in range(2000):
+        pair = h2s.frame(h2s.HEADERS, h2s.END_HEADERS | h2s.END_STREAM, sid, r.headers_block())
+        pair += h2s.frame(h2s.RST_STREAM, 0, sid, (8).to_bytes(4, "big"))  # CANCEL
+        if not r.send(pair):
+            return
+        sid += 2
+
+
+def continuation_without_end_small(r: h2s.RawH2) -> None:
+    r.send(h2s.frame(h2s.HEADERS, 0, 1, r.headers_block()))
+    for _ in range(10000):
+        if not r.send(h2s.frame(h2s.CONTINUATION, 0, 1, b"")):
+            return
+
+
+def continuation_without_end_large(r: h2s.RawH2) -> None:
+    r.send(h2s.frame(h2s.HEADERS, 0, 1, r.headers_block()))
+    for i in range(1000):
+        if not r.send(h2s.frame(h2s.CONTINUATION, 0, 1, r.encoder.encode([(f"x-pad{i}", "v" * 3000)]))):
+            return
+
+
+def hpack_table_size_update_past_limit(r: h2s.RawH2) -> None:
+    # a dynamic table size update (RFC 7541 §6.3) to 1 MiB, above the 4096 bytes allowed
+    update = bytes([0x3F, 0xE1, 0xFF, 0x3F])
+    r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS | h2s.END_STREAM, 1, update + r.headers_block()))
+
+
+def hpack_bomb(r: h2s.RawH2) -> None:
+    # one 3.9 KB entry in the dynamic table, then a 100-byte block referencing it 100 times (390 KB decoded)
+    r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS | h2s.END_STREAM, 1, r.headers_block(extra=[("x-b", "b" * 3900)])))
+    r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS | h2s.END_STREAM, 3,
+                     r.headers_block(extra=[("x-b", "b" * 3900)] * 100)))
+
+
+def ping_flood(r: h2s.RawH2) -> None:
+    for i in range(100000):
+        if not r.send(h2s.frame(h2s.PING, 0, 0, i.to_bytes(8, "big"))):
+            return
+
+
+def settings_flood(r: h2s.RawH2) -> None:
+    for _ in range(100000):
+        if not r.send(h2s.frame(h2s.SETTINGS, 0, 0)):
+            return
+
+
+def empty_data_flood(r: h2s.RawH2) -> None:
+    r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS, 1, r.headers_block("/prod/slow/3000")))
+    for _ in range(100000):
+        if not r.send(h2s.frame(h2s.DATA, 0, 1, b"")):
+            return
+
+
+FLOODS = [
+    pytest.param(rapid_reset, "rapid_reset", id="rapid-reset"),
+    pytest.param(continuation_without_end_small, "continuation_flood", id="continuation-many-small"),
+    pytest.param(continuation_without_end_large, "header_block_too_large", id="continuation-few-large"),
+    pytest.param(hpack_table_size_update_past_limit, "hpack_table_too_large", id="hpack-table-size"),
+    pytest.param(hpack_bomb, "header_list_too_large", id="hpack-bomb"),
+    pytest.param(ping_flood, "control_frame_flood", id="ping"),
+    pytest.param(settings_flood, "control_frame_flood", id="settings"),
+    pytest.param(empty_data_flood, "empty_data_flood", id="empty-data"),
+]
+
+
+@pytest.mark.parametrize("flood, reason", FLOODS)
+def test_flood_is_cut_off_with_enhance_your_calm(gw, upstream, flood, reason):
+    rss_before = h2s.rss_kib(gw.proc.pid)
+    attacker = h2s.RawH2(gw)
+    t0 = time.monotonic()
+    sender = threading.Thread(target=flood, args=(attacker,), daemon=True)
+    sender.start()
+    # another client is served while the flood runs
+    m = h.marker()
+    with h2s.H2Client(gw, client="bob") as other:
+        served = other.request("GET", f"/prod/meanwhile/{m}")
+    assert served.status == 200, served
+    goaway = attacker.wait_goaway(timeout=5)
+    elapsed = time.monotonic() - t0
+    assert goaway is not None, "no GOAWAY"
+    assert goaway[1] == h2s.ENHANCE_YOUR_CALM, goaway
+    assert elapsed < 2.0, elapsed
+    # and the connection is closed after it
+    deadline = time.monotonic() + 3
+    while attacker.read_frames(0.1) and time.monotonic() < deadline:
+        pass
+    assert time.monotonic() < deadline, "the flooding connection stayed open"
+    attacker.close()
+    sender.join(10)
+    assert h2s.rss_kib(gw.proc.pid) - rss_before < 40 * 1024
+    line = wait_line(gw, lambda l: "GATEHOUSE_EVENT=http2_flood" in l and f"REASON={reason}" in l)
+    assert "SOURCE_IP=127.0.0.1" in line
+    # the gateway still serves HTTP/2 afterwards
+    assert h2s.h2_request(gw, "GET", "/prod/mock").status == 200
+
+
+def test_header_list_within_the_limit_is_served(gw):
+    with h2s.H2Client(gw) as c:
+        r = c.request("GET", "/prod/mock", headers=[("x-big", "v" * (MAX_HEADER - 600))])
+    assert r.status == 200, r
+
+
+# ---------------------------------------------------------------------------------------------- idle and drain
+
+
+def test_idle_connection_gets_goaway(gw):
+    r = h2s.RawH2(gw)
+    t0 = time.monotonic()
+    goaway = r.wait_goaway(timeout=IDLE + 3)
+    elapsed = time.monotonic() - t0
+    assert goaway is not None and goaway[1] == h2s.NO_ERROR, goaway
+    assert IDLE - 0.5 <= elapsed <= IDLE + 2, elapsed
+    r.close()
+
+
+def test_drain_sends_goaway_first_and_finishes_streams(pki, upstream, start_gateway):
+    cfg = h.base_config(pki, apis=[api_config(upstream.url)], drain_timeout=5)
+    g = start_gateway(cfg)
+    m = h.marker()
+    c = g.pki.client("alice")
+    ng = subprocess.Popen(["nghttp", "-v", f"--cert={c.cert}", f"--key={c.key}", "-t", "10",
+                           f"https://localhost:{g.port()}/prod/slow/1500/{m}"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 5
+    while not upstream.matching(m) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert upstream.matching(m), "the request did not reach the upstream"
+    g.proc.send_signal(signal.SIGTERM)
+    out, err = ng.communicate(timeout=15)
+    text = out.decode("latin-1")
+    assert ng.returncode == 0, text + err.decode()
+    goaway = text.find("recv GOAWAY frame")
+    end = text.find("END_STREAM", text.find("recv DATA frame"))
+    assert goaway != -1, text
+    assert "error_code=NO_ERROR(0x00)" in text[goaway:goaway + 200], text
+    assert end != -1 and goaway < end, text  # GOAWAY first, then the stream in flight finishes
+    assert ":status: 200" in text
+    assert f'"path": "/slow/1500/{m}"' in text or f"/slow/1500/{m}" in text
+    assert g.proc.wait(10) == 0
+
+
+def test_rapid_reset_threshold_is_max_concurrent_streams_per_second(gw):
+    r = h2s.RawH2(gw)
+    sid = 1
+    for _ in range(MAX_STREAMS):
+        r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS | h2s.END_STREAM, sid, r.headers_block("/prod/mock"))
+               + h2s.frame(h2s.RST_STREAM, 0, sid, (8).to_bytes(4, "big")))
+        sid += 2
+    assert r.wait_goaway(timeout=0.5) is None, "cut off at max_concurrent_streams resets, not past them"
+    r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS | h2s.END_STREAM, sid, r.headers_block("/prod/mock"))
+           + h2s.frame(h2s.RST_STREAM, 0, sid, (8).to_bytes(4, "big")))
+    goaway = r.wait_goaway(timeout=2)
+    assert goaway is not None and goaway[1] == h2s.ENHANCE_YOUR_CALM, goaway
+    r.close()

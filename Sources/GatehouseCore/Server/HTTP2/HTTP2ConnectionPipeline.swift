@@ -7,10 +7,12 @@ import NIOHTTP2
 ///
 /// Limits (contract section 9): `SETTINGS_MAX_CONCURRENT_STREAMS` is `max_concurrent_streams`,
 /// `SETTINGS_MAX_HEADER_LIST_SIZE` is `max_header_bytes`, flow-control windows are bounded (`streamWindow`,
-/// `connectionWindow`). The floods NIOHTTP2's heuristics recognise end the connection with GOAWAY
-/// `ENHANCE_YOUR_CALM`: rapid reset (more than `max_concurrent_streams` RST_STREAM within a second), PING, SETTINGS
-/// and other control frames past `controlFrameLimit` per `controlFrameWindow`, more than one empty DATA frame in a
-/// row, more than five CONTINUATION frames for one header block, too many stream errors.
+/// `connectionWindow`). Floods end the connection with GOAWAY `ENHANCE_YOUR_CALM`: NIOHTTP2's heuristics recognise
+/// rapid reset (more than `max_concurrent_streams` RST_STREAM within a second), PING, SETTINGS and other control
+/// frames past `controlFrameLimit` per `controlFrameWindow`, more than one empty DATA frame in a row, more than five
+/// CONTINUATION frames for one header block and too many stream errors; `HTTP2FloodGuardHandler`, in front of it,
+/// the ones it would answer otherwise (a header block past `max_header_bytes`, HPACK state past the limits).
+/// `HTTP2ConnectionEvents`, last, reports every flood and closes a connection NIOHTTP2 ended.
 enum HTTP2ConnectionPipeline {
     /// Each stream's receive window: the client may have this much request body in flight per stream.
     static let streamWindow = 256 * 1024
@@ -60,6 +62,15 @@ enum HTTP2ConnectionPipeline {
             configuration: .init(
                 maxIdleTime: limits.idleTimeout, maxAge: nil, maxGraceTime: dependencies.drainTimeout, keepalive: nil))
         let sync = channel.pipeline.syncOperations
+        let observer = dependencies.observer
+        let connection = dependencies.connection
+        let reportFlood = { (reason: String) in
+            observer.http2Flood(listener: connection.listener, sourceIP: connection.sourceIPText, reason: reason)
+        }
+        try sync.addHandler(
+            HTTP2FloodGuardHandler(
+                HTTP2FloodGuard(maxHeaderListSize: limits.maxHeaderBytes, maxHeaderBlockBytes: limits.maxHeaderBytes),
+                onFlood: { reportFlood($0.rawValue) }))
         _ = try sync.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connectionConfiguration(limits),
             streamConfiguration: streamConfiguration(limits), streamDelegate: manager.http2StreamDelegate
@@ -72,6 +83,7 @@ enum HTTP2ConnectionPipeline {
             }
         }
         try sync.addHandler(manager)
+        try sync.addHandler(HTTP2ConnectionEvents(onFlood: reportFlood))
         // The manager starts its idle timer on channelActive, which this connection passed before ALPN finished.
         manager.channelActive(context: try sync.context(handler: manager))
     }
