@@ -60,6 +60,7 @@ public enum SnapshotBuilder {
         limits.bodyTimeout = timeAmount(configuration.limits.bodyTimeout)
         limits.idleTimeout = timeAmount(configuration.limits.idleTimeout)
         limits.maxConnections = configuration.limits.maxConnections
+        limits.maxConcurrentStreams = configuration.limits.maxConcurrentStreams
         return .success(
             GatewaySnapshot(
                 region: configuration.region, accountID: configuration.accountID, limits: limits,
@@ -79,7 +80,7 @@ public enum SnapshotBuilder {
         do {
             context = try TLSContextFactory.makeServerContext(
                 certificateChainPEM: certificate, privateKeyPEM: key, clientCAPEM: clientCA,
-                minimumVersion: tls.minimumVersion == .tls13 ? .tlsv13 : .tlsv12)
+                minimumVersion: tls.minimumVersion == .tls13 ? .tlsv13 : .tlsv12, offersHTTP2: listener.http2)
         } catch {
             throw ConfigurationProblem(
                 location: tls.location,
@@ -98,6 +99,7 @@ public enum SnapshotBuilder {
         }
         return ListenerRuntime(
             name: listener.name, sslContext: context, clientPolicy: policy, allowedSources: listener.allowSources,
+            http2: listener.http2,
             proxyProtocol: listener.proxyProtocol
                 ? ListenerRuntime.ProxyProtocolSettings(trustedProxies: listener.trustedProxies) : nil)
     }

@@ -29,11 +29,7 @@ struct UsageRuntimeBuilder {
                         ConfigurationProblem(location: plan.location, message: "usage plan \"\(plan.id)\": \(error)"))
                 }
             }
-            let quota = plan.quota.map { quota in
-                QuotaRule(
-                    limit: Int64(quota.limit), period: QuotaPeriod(rawValue: quota.period.rawValue) ?? .day,
-                    offset: Int64(quota.offset))
-            }
+            let quota = plan.quota.map(QuotaRule.init)
             let runtime = PlanRuntime(
                 id: plan.id, throttle: plan.throttle.map(ThrottleLimit.init), quota: quota,
                 apiKeyIDs: Set(plan.consumers.apiKeys), principals: plan.consumers.principals.map { WildcardPattern($0) },

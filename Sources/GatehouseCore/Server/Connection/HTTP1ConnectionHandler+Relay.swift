@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Responses relayed from an `HTTP_PROXY` upstream, called by `ProxyLeg` on the connection's event loop.
-extension HTTP1ConnectionHandler {
+extension HTTP1ConnectionHandler: UpstreamLegOwner {
     // MARK: Answers relayed from the upstream
 
     /// The upstream's own request id never replaces Gatehouse's.
