@@ -21,7 +21,8 @@ import Testing
     ]
     static let second: UInt64 = 1_000_000_000
 
-    static func text(planThrottle: String = "{rate: 1, burst: 5}", gateway: String = "{rate: 1, burst: 100}") -> String {
+    static func text(planThrottle: String = "{rate: 1, burst: 5}", gateway: String = "{rate: 1, burst: 100}") -> String
+    {
         """
         region: us-east-1
         account_id: "123456789012"
@@ -201,6 +202,16 @@ import Testing
         let after = try Self.pipeline(Self.text(gateway: "{rate: 1, burst: 99}"), usage: usage)
         #expect(Self.send(after, "/prod/open", key: Self.goldKey).refusal == nil)
         #expect(Self.send(after, "/prod/open", key: Self.goldKey).refusal == .tooManyRequests)
+    }
+
+    @Test func rateLimitFieldsAreStructuredFieldItems() {
+        let report = RateLimitReport(
+            level: .stageRoute, quota: 1_000_000_000_000, window: 0, remaining: 9_223_372_036_854_775_807, reset: -3)
+        #expect(report.policy == "\"stage_route\";q=1000000000000;w=1")
+        #expect(report.value == "\"stage_route\";r=9223372036854775807;t=0")
+        #expect(
+            RateLimitReport(level: .quota, quota: 0, window: 86400, remaining: 0, reset: 10).value
+                == "\"quota\";r=0;t=10")
     }
 
     // MARK: API keys and consumers

@@ -10,7 +10,8 @@ public struct RouteConfiguration: Hashable, Sendable {
     public let apiKeyRequired: Bool
 
     public init(
-        key: RouteKey, authorization: AuthorizationType, integration: IntegrationConfiguration, location: SourceLocation,
+        key: RouteKey, authorization: AuthorizationType, integration: IntegrationConfiguration,
+        location: SourceLocation,
         apiKeyRequired: Bool = false
     ) {
         self.key = key

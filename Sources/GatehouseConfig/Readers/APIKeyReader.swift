@@ -101,6 +101,7 @@ struct APIKeyReader {
     }
 
     static func isValidID(_ id: String) -> Bool {
-        (1...128).contains(id.count) && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+        (1...128).contains(id.count)
+            && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
     }
 }

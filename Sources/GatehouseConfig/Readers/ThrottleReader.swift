@@ -75,7 +75,8 @@ struct ThrottleReader {
     func resolve(_ pending: [PendingRouteThrottle], routes: [RouteConfiguration], apiID: String)
         -> [RouteThrottleConfiguration]
     {
-        let byShape = Dictionary(routes.map { (RouteReader.shape(of: $0.key), $0.key) }, uniquingKeysWith: { a, _ in a })
+        let byShape = Dictionary(
+            routes.map { (RouteReader.shape(of: $0.key), $0.key) }, uniquingKeysWith: { a, _ in a })
         return pending.compactMap { entry in
             guard let key = byShape[RouteReader.shape(of: entry.route)] else {
                 context.report(
@@ -94,7 +95,10 @@ struct ThrottleReader {
         }
         let what = "\"\(key)\" \(fields.owner)"
         guard case .scalar = node, let text = context.text(of: node, what: what) else {
-            if case .scalar = node {} else { context.report("\(what) must be a number, not \(node.kindDescription)", at: node) }
+            if case .scalar = node {
+            } else {
+                context.report("\(what) must be a number, not \(node.kindDescription)", at: node)
+            }
             return nil
         }
         guard let value = Double(text.replacingOccurrences(of: "_", with: "")), value.isFinite,

@@ -76,7 +76,9 @@ struct UsagePlanReader {
         let pending = throttles.readRouteThrottles(fields)
         guard let apiID, let stage else { return nil }
         guard let api = apis.first(where: { $0.id == apiID }) else {
-            context.report("\(planOwner.dropFirst("in ".count)) names api \"\(apiID)\", which is not configured", at: fields["api"])
+            context.report(
+                "\(planOwner.dropFirst("in ".count)) names api \"\(apiID)\", which is not configured", at: fields["api"]
+            )
             return nil
         }
         guard api.stage(named: stage) != nil else {
@@ -96,7 +98,9 @@ struct UsagePlanReader {
         var keys: [String] = []
         for item in context.stringList(consumers, "api_keys") {
             guard apiKeyIDs.contains(item.text) else {
-                context.report("\(owner.dropFirst("in \"consumers\" in ".count)) names api key \"\(item.text)\", which is not configured", at: item.node)
+                context.report(
+                    "\(owner.dropFirst("in \"consumers\" in ".count)) names api key \"\(item.text)\", which is not configured",
+                    at: item.node)
                 continue
             }
             if keys.contains(item.text) {

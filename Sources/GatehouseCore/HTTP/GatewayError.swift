@@ -47,7 +47,8 @@ public struct GatewayError: Error, Sendable, Equatable {
     }
 
     /// Gate 7: the route requires an API key and `x-api-key` is missing, unknown, disabled or in no plan of the stage.
-    public static let forbidden = GatewayError(status: .forbidden, errorType: "ForbiddenException", message: "Forbidden")
+    public static let forbidden = GatewayError(
+        status: .forbidden, errorType: "ForbiddenException", message: "Forbidden")
 
     /// Gate 8: a throttle has no token left.
     public static let tooManyRequests = GatewayError(

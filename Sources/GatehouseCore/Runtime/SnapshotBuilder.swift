@@ -43,8 +43,8 @@ public enum SnapshotBuilder {
             }
             apis.append(
                 APIDefinition(
-                    id: api.id, name: api.name, hosts: api.hosts, stages: stages(of: api, configuration, usage: usageBuilder),
-                    policy: policy))
+                    id: api.id, name: api.name, hosts: api.hosts,
+                    stages: stages(of: api, configuration, usage: usageBuilder), policy: policy))
         }
         guard problems.isEmpty else { return .failure(ConfigurationProblems(problems)) }
         let identities = configuration.identities.map { identity in
@@ -125,8 +125,7 @@ public enum SnapshotBuilder {
 
     private static func stages(
         of api: APIConfiguration, _ configuration: GatewayConfiguration, usage: UsageRuntimeBuilder
-    ) -> [String: [RouteDefinition]]
-    {
+    ) -> [String: [RouteDefinition]] {
         var stages: [String: [RouteDefinition]] = [:]
         for stage in api.stages {
             stages[stage.name] = api.routes.compactMap { route in

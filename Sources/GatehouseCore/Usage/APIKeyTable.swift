@@ -26,17 +26,19 @@ public final class APIKeyTable: Sendable {
 
     /// The key with this value, enabled or not; nil for an unknown value.
     func key(for presented: String) -> Entry? {
-        let bytes = Array(presented.utf8)
-        guard let entry = byDigest[SHA256.hash(data: bytes)] else { return nil }
-        return Self.constantTimeEquals(entry.value, bytes) ? entry : nil
+        var presented = presented
+        return presented.withUTF8 { bytes in
+            guard let entry = byDigest[SHA256.hash(data: UnsafeRawBufferPointer(bytes))] else { return nil }
+            return Self.constantTimeEquals(entry.value, bytes) ? entry : nil
+        }
     }
 
     /// Compares every byte whatever the first difference (lengths are not secret: keys are 20–128 bytes).
-    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: some RandomAccessCollection<UInt8>) -> Bool {
         guard lhs.count == rhs.count else { return false }
         var difference: UInt8 = 0
-        for index in lhs.indices {
-            difference |= lhs[index] ^ rhs[index]
+        for (left, right) in zip(lhs, rhs) {
+            difference |= left ^ right
         }
         return difference == 0
     }

@@ -46,10 +46,11 @@ struct UsageGate {
             ? nil : resolveConsumer(keyPlan: keyPlan, keyID: key?.id, principal: principal, client: client())
         outcome.planID = consumer?.plan.plan.id
         outcome.consumer = consumer?.name
-        if let refusal = takeTokens(consumer, clock: clock, outcome: &outcome) {
+        var state: ConsumerState?
+        if let refusal = takeTokens(consumer, clock: clock, state: &state, outcome: &outcome) {
             return Verdict(refusal: refusal, outcome: outcome)
         }
-        return Verdict(refusal: checkQuota(consumer, now: now, outcome: &outcome), outcome: outcome)
+        return Verdict(refusal: checkQuota(consumer, state: state, now: now, outcome: &outcome), outcome: outcome)
     }
 
     /// The API key's plan when the key is valid here; otherwise the first plan (file order) counting the SigV4
@@ -72,10 +73,9 @@ struct UsageGate {
     /// Calls `body` with each bucket of this request in the contract's order, until it returns false. No array is
     /// made: this runs under the lock on every request.
     private func forEachBucket(
-        _ consumer: Consumer?, _ body: (ThrottleLevel, ThrottleLimit, TokenBucket) -> Bool
+        _ consumer: Consumer?, _ state: ConsumerState?, _ body: (ThrottleLevel, ThrottleLimit, TokenBucket) -> Bool
     ) {
-        if let consumer {
-            let state = consumer.plan.plan.state.consumer(consumer.name)
+        if let consumer, let state {
             if let limit = consumer.plan.routeThrottle {
                 guard body(.planRoute, limit, state.routeBucket(route.routeKey)) else { return }
             }
@@ -89,12 +89,25 @@ struct UsageGate {
     }
 
     /// Checks every bucket, then takes a token from each, or from none; reports the tightest (or the refusing) one.
-    private func takeTokens(_ consumer: Consumer?, clock: UInt64, outcome: inout UsageOutcome) -> GatewayError? {
+    /// `state` is set to the consumer's state (found once per request, with its quota gauge made on first use).
+    private func takeTokens(
+        _ consumer: Consumer?, clock: UInt64, state: inout ConsumerState?, outcome: inout UsageOutcome
+    ) -> GatewayError? {
         let instances = route.hasFleetScope ? route.state.liveInstances : 1
         let reports = route.planApplies
+        let metrics = route.state.metrics
         return route.state.lock.withLock {
+            if let consumer {
+                let found = consumer.plan.plan.state.consumer(consumer.name)
+                if found.quotaGauge == nil, consumer.plan.plan.quota != nil, let metrics {
+                    found.quotaGauge = metrics.gauge(
+                        "gatehouse_quota_remaining", [("plan", consumer.plan.plan.id), ("consumer", consumer.name)])
+                }
+                state = found
+            }
+            let state = state
             var refusal: GatewayError?
-            forEachBucket(consumer) { level, limit, bucket in
+            forEachBucket(consumer, state) { level, limit, bucket in
                 let (rate, burst) = limit.share(of: instances)
                 let available = bucket.refill(rate: rate, burst: burst, now: clock)
                 guard available < 1 else { return true }
@@ -109,7 +122,7 @@ struct UsageGate {
             if let refusal { return refusal }
             // Every bucket has a token (counted at this same clock, so a second refill adds nothing): take them.
             var tightest: (level: ThrottleLevel, rate: Double, burst: Double, tokens: Double)?
-            forEachBucket(consumer) { level, limit, bucket in
+            forEachBucket(consumer, state) { level, limit, bucket in
                 let (rate, burst) = limit.share(of: instances)
                 let left = bucket.refill(rate: rate, burst: burst, now: clock) - 1
                 bucket.take()
@@ -127,19 +140,23 @@ struct UsageGate {
     }
 
     /// The consumer's quota, after the throttles: counted in the ledger, or refused.
-    private func checkQuota(_ consumer: Consumer?, now: Date, outcome: inout UsageOutcome) -> GatewayError? {
+    private func checkQuota(_ consumer: Consumer?, state: ConsumerState?, now: Date, outcome: inout UsageOutcome)
+        -> GatewayError?
+    {
         guard let consumer, let rule = consumer.plan.plan.quota, let accounting = route.state.accounting else {
             return nil
         }
         let plan = consumer.plan.plan
         let decision = accounting.admit(plan: plan.id, consumer: consumer.name, rule: rule, now: now)
         let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
-        recordRemaining(decision.remaining, plan: plan, consumer: consumer.name)
+        // Made under the lock with the consumer's state; recording a gauge needs no lock.
+        state?.quotaGauge?.record(decision.remaining)
         let untilReset = max(0, decision.resetsAt - nowSeconds)
         let remainingTokens = outcome.rateLimit?.remaining
         if decision.outcome != .admitted || remainingTokens.map({ decision.remaining < $0 }) ?? true {
             outcome.rateLimit = RateLimitReport(
-                level: .quota, quota: decision.limit, window: Self.periodSeconds(rule.period, resetsAt: decision.resetsAt),
+                level: .quota, quota: decision.limit,
+                window: Self.periodSeconds(rule.period, resetsAt: decision.resetsAt),
                 remaining: decision.remaining, reset: untilReset)
         }
         switch decision.outcome {
@@ -152,18 +169,6 @@ struct UsageGate {
         case .storeUnavailable:
             return .serviceUnavailable
         }
-    }
-
-    private func recordRemaining(_ remaining: Int64, plan: PlanRuntime, consumer: String) {
-        guard let metrics = route.state.metrics else { return }
-        let gauge = route.state.lock.withLock { () -> Gauge in
-            let state = plan.state.consumer(consumer)
-            if let gauge = state.quotaGauge { return gauge }
-            let gauge = metrics.gauge("gatehouse_quota_remaining", [("plan", plan.id), ("consumer", consumer)])
-            state.quotaGauge = gauge
-            return gauge
-        }
-        gauge.record(remaining)
     }
 
     /// The `RateLimit` figures of the stage route, stage and gateway buckets without taking anything: for answers

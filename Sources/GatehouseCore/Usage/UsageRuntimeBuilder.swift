@@ -32,7 +32,8 @@ struct UsageRuntimeBuilder {
             let quota = plan.quota.map(QuotaRule.init)
             let runtime = PlanRuntime(
                 id: plan.id, throttle: plan.throttle.map(ThrottleLimit.init), quota: quota,
-                apiKeyIDs: Set(plan.consumers.apiKeys), principals: plan.consumers.principals.map { WildcardPattern($0) },
+                apiKeyIDs: Set(plan.consumers.apiKeys),
+                principals: plan.consumers.principals.map { WildcardPattern($0) },
                 clients: clients, state: state.planState(plan.id))
             plans.append((plan, runtime))
         }
@@ -62,7 +63,8 @@ struct UsageRuntimeBuilder {
         if let throttle = stage.throttle {
             shared.append(
                 SharedThrottle(
-                    level: .stage, limit: ThrottleLimit(throttle), bucket: state.sharedBucket(.stage, api.id, stage.name)))
+                    level: .stage, limit: ThrottleLimit(throttle),
+                    bucket: state.sharedBucket(.stage, api.id, stage.name)))
         }
         shared.append(gateway)
         var levels = shared.map(\.level)
