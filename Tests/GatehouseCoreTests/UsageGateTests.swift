@@ -2,6 +2,7 @@ import Foundation
 import GatehouseConfig
 import GatehouseState
 import IPNetwork
+import NIOConcurrencyHelpers
 import SigV4
 import Testing
 
@@ -246,6 +247,30 @@ import Testing
         #expect(APIKeyTable.constantTimeEquals(Array("abc".utf8), Array("abd".utf8)) == false)
         #expect(APIKeyTable.constantTimeEquals(Array("abc".utf8), Array("abc".utf8)))
         #expect(APIKeyTable.constantTimeEquals(Array("abc".utf8), Array("abcd".utf8)) == false)
+    }
+
+    @Test func aConnectionRemembersItsLastKeyForTheTableThatKnewIt() {
+        func table(enabled: Bool) -> APIKeyTable {
+            APIKeyTable([
+                APIKeyConfiguration(
+                    id: "gold", value: SecretValue(Self.goldKey), enabled: enabled, location: SourceLocation(file: "x")),
+                APIKeyConfiguration(
+                    id: "other", value: SecretValue(Self.otherKey), enabled: true, location: SourceLocation(file: "x")),
+            ])
+        }
+        let memo = NIOLockedValueBox<APIKeyMemo?>(nil)
+        let first = table(enabled: true)
+        #expect(first.key(for: Self.goldKey, memo: memo)?.id == "gold")
+        #expect(memo.withLockedValue { $0?.entry.id } == "gold")
+        #expect(first.key(for: Self.goldKey, memo: memo)?.id == "gold")
+        // A different value is looked up, never answered from the memo.
+        #expect(first.key(for: Self.otherKey, memo: memo)?.id == "other")
+        #expect(first.key(for: "x" + Self.otherKey.dropFirst(), memo: memo) == nil)
+        #expect(memo.withLockedValue { $0?.entry.id } == "other")
+        // After a reload (another table) the remembered entry is not used: the key is now disabled.
+        #expect(table(enabled: false).key(for: Self.otherKey, memo: memo)?.id == "other")
+        let reloaded = table(enabled: false)
+        #expect(reloaded.key(for: Self.goldKey, memo: memo)?.enabled == false)
     }
 
     @Test func aValidKeyWinsOverThePrincipalAndThePrincipalOverNothing() throws {

@@ -53,4 +53,7 @@ public final class ConnectionState: Sendable {
     func markHandshakeRejectionReported() {
         rejectionReported.withLockedValue { $0 = true }
     }
+
+    /// The last API key this connection presented (gate 7), see ``APIKeyMemo``.
+    let apiKeyMemo = NIOLockedValueBox<APIKeyMemo?>(nil)
 }

@@ -1,5 +1,6 @@
 import Crypto
 import GatehouseConfig
+import NIOConcurrencyHelpers
 
 /// The configured API keys, found by the SHA-256 of the presented `x-api-key` value and then compared in constant
 /// time, so neither the lookup nor the comparison tells a caller how much of a guess was right. Values never leave
@@ -25,11 +26,19 @@ public final class APIKeyTable: Sendable {
     public var isEmpty: Bool { byDigest.isEmpty }
 
     /// The key with this value, enabled or not; nil for an unknown value.
-    func key(for presented: String) -> Entry? {
+    func key(for presented: String, memo: NIOLockedValueBox<APIKeyMemo?>? = nil) -> Entry? {
         var presented = presented
         return presented.withUTF8 { bytes in
-            guard let entry = byDigest[SHA256.hash(data: UnsafeRawBufferPointer(bytes))] else { return nil }
-            return Self.constantTimeEquals(entry.value, bytes) ? entry : nil
+            if let memo, let last = memo.withLockedValue({ $0 }), last.table === self,
+                Self.constantTimeEquals(last.entry.value, bytes)
+            {
+                return last.entry
+            }
+            guard let entry = byDigest[SHA256.hash(data: UnsafeRawBufferPointer(bytes))],
+                Self.constantTimeEquals(entry.value, bytes)
+            else { return nil }
+            memo?.withLockedValue { $0 = APIKeyMemo(table: self, entry: entry) }
+            return entry
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import GatehouseBytes
 import GatehousePKI
 import GatehouseState
+import NIOConcurrencyHelpers
 
 /// Gates 7 and 8 for one request (contract section 7): the route's API key, the consumer, the token buckets in the
 /// contract's order — plan route, plan, stage route, stage, gateway — and then the quota.
@@ -29,10 +30,11 @@ struct UsageGate {
 
     /// `client` is read only when a plan could count the certificate (it takes the connection's lock).
     func admit(
-        apiKey: String?, principal: String?, client: () -> ClientIdentity?, now: Date, clock: UInt64
+        apiKey: String?, principal: String?, client: () -> ClientIdentity?, now: Date, clock: UInt64,
+        keyMemo: NIOLockedValueBox<APIKeyMemo?>? = nil
     ) -> Verdict {
         var outcome = UsageOutcome()
-        let key = apiKey.flatMap { route.apiKeys.key(for: $0) }
+        let key = apiKey.flatMap { route.apiKeys.key(for: $0, memo: keyMemo) }
         outcome.apiKeyID = key?.id
         var keyPlan: RoutePlan?
         if let key, key.enabled {
