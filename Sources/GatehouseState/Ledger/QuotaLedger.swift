@@ -226,6 +226,8 @@ public final class QuotaLedger: QuotaAccounting {
                 state.newPlans[plan] = nil
             }
             state.liveInstances = max(1, snapshot.liveInstances)
+            state.lastFailureLogged = nil
+            state.failuresNotLogged = 0
             defer { state.storeAvailable = true }
             return !state.storeAvailable
         }
@@ -237,15 +239,30 @@ public final class QuotaLedger: QuotaAccounting {
         return true
     }
 
+    /// Counts every failure (the event, hence the metric) but logs the first one of an outage and then one line
+    /// every 10 s, so a store that is down for an hour does not write five lines a second.
     private func failed(_ error: any Error) {
-        let unwritten = state.withLock { state -> Int64 in
+        let now = ContinuousClock.now
+        let (unwritten, log, suppressed) = state.withLock { state -> (Int64, Bool, Int) in
+            let firstOfOutage = state.storeAvailable || state.lastFailureLogged == nil
             state.storeAvailable = false
-            return state.unwrittenCount
+            let due = state.lastFailureLogged.map { now - $0 >= .seconds(10) } ?? true
+            guard firstOfOutage || due else {
+                state.failuresNotLogged += 1
+                return (state.unwrittenCount, false, 0)
+            }
+            let suppressed = state.failuresNotLogged
+            state.failuresNotLogged = 0
+            state.lastFailureLogged = now
+            return (state.unwrittenCount, true, suppressed)
         }
         let reason = "\(error)"
-        logger.error(
-            "state store \(store.description) failed: \(reason); \(unwritten) count(s) kept for the next sync",
-            metadata: ["GATEHOUSE_EVENT": "state_store_error"])
+        if log {
+            let since = suppressed > 0 ? " (\(suppressed) more failure(s) since the last message)" : ""
+            logger.error(
+                "state store \(store.description) failed: \(reason); \(unwritten) count(s) kept for the next sync\(since)",
+                metadata: ["GATEHOUSE_EVENT": "state_store_error"])
+        }
         events.storeFailed(reason)
     }
 

@@ -19,6 +19,9 @@ struct QuotaLedgerState {
     var storeAvailable = false
     var migrated = false
     var liveInstances = 1
+    /// When a store failure was last logged, and how many failures happened since without a log line.
+    var lastFailureLogged: ContinuousClock.Instant?
+    var failuresNotLogged = 0
 
     var hasUnwritten: Bool {
         !newPlans.isEmpty || entries.values.contains { $0.pending > 0 || $0.inFlight > 0 }
