@@ -19,6 +19,9 @@ import Testing
         ("gatehouse_auth_failures_total", "counter", ["api", "reason"]),
         ("gatehouse_active_connections", "gauge", ["listener"]),
         ("gatehouse_config_reloads_total", "counter", ["result"]),
+        // Section 7.
+        ("gatehouse_throttled_requests_total", "counter", ["api", "stage", "limit"]),
+        ("gatehouse_quota_remaining", "gauge", ["plan", "consumer"]),
     ]
 
     /// The histogram buckets (seconds) the docs promise: 1 ms to 30 s.
@@ -78,6 +81,9 @@ import Testing
             metrics.configReloaded(success: true)
             metrics.configReloaded(success: false)
             metrics.configReloaded(success: false)
+            let throttled = [("api", api), ("stage", "prod"), ("limit", "plan")]
+            for _ in 0..<2 { metrics.counter("gatehouse_throttled_requests_total", throttled).increment() }
+            metrics.gauge("gatehouse_quota_remaining", [("plan", "gold"), ("consumer", "orders-team")]).record(41)
 
             let (_, text) = try admin.scrape()
             let routeLabels = ["api": api, "stage": "prod", "route": route]
@@ -129,6 +135,9 @@ import Testing
             #expect(text.value("gatehouse_active_connections", ["listener": "https"]) == 5)
             #expect(text.value("gatehouse_config_reloads_total", ["result": "success"]) == 1)
             #expect(text.value("gatehouse_config_reloads_total", ["result": "failure"]) == 2)
+            #expect(
+                text.value("gatehouse_throttled_requests_total", ["api": api, "stage": "prod", "limit": "plan"]) == 2)
+            #expect(text.value("gatehouse_quota_remaining", ["plan": "gold", "consumer": "orders-team"]) == 41)
 
             // Every sample carries exactly its family's labels (plus `le` on histogram buckets).
             for family in Self.contract {

@@ -23,6 +23,12 @@ public struct GatewayConfiguration: Hashable, Sendable {
     public let forwardUnderscoreHeaders: Bool
     /// Where quota counts are kept (`state:`); SQLite in the default place when absent.
     public let state: StateConfiguration
+    /// The gateway-wide token bucket (`throttle`, default 10000 per second, bursts of 5000).
+    public let throttle: ThrottleConfiguration
+    /// `api_keys`, in file order.
+    public let apiKeys: [APIKeyConfiguration]
+    /// `usage_plans`, in file order (consumer resolution takes the first plan that matches).
+    public let usagePlans: [UsagePlanConfiguration]
 
     public init(
         file: String,
@@ -37,8 +43,14 @@ public struct GatewayConfiguration: Hashable, Sendable {
         identities: [IdentityConfiguration],
         apis: [APIConfiguration],
         forwardUnderscoreHeaders: Bool = false,
+        throttle: ThrottleConfiguration? = nil,
+        apiKeys: [APIKeyConfiguration] = [],
+        usagePlans: [UsagePlanConfiguration] = [],
         state: StateConfiguration? = nil
     ) {
+        self.throttle = throttle ?? .gatewayDefault(file: file)
+        self.apiKeys = apiKeys
+        self.usagePlans = usagePlans
         self.file = file
         self.region = region
         self.accountID = accountID

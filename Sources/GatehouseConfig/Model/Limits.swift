@@ -14,6 +14,9 @@ public struct Limits: Hashable, Sendable {
     public let idleTimeout: Duration
     /// Concurrent connections per listener; further connections wait in the backlog.
     public let maxConnections: Int
+    /// Streams an HTTP/2 client may have open at once on one connection (`SETTINGS_MAX_CONCURRENT_STREAMS`); also
+    /// the number of stream resets per second past which a connection is cut off as a rapid-reset flood.
+    public let maxConcurrentStreams: Int
 
     public init(
         maxBodyBytes: Int = 10_485_760,
@@ -21,7 +24,8 @@ public struct Limits: Hashable, Sendable {
         headerTimeout: Duration = .seconds(10),
         bodyTimeout: Duration = .seconds(30),
         idleTimeout: Duration = .seconds(60),
-        maxConnections: Int = 10000
+        maxConnections: Int = 10000,
+        maxConcurrentStreams: Int = 100
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxHeaderBytes = maxHeaderBytes
@@ -29,6 +33,7 @@ public struct Limits: Hashable, Sendable {
         self.bodyTimeout = bodyTimeout
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
+        self.maxConcurrentStreams = maxConcurrentStreams
     }
 
     /// The contract's defaults.

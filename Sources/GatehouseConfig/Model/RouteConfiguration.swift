@@ -6,13 +6,17 @@ public struct RouteConfiguration: Hashable, Sendable {
     public let integration: IntegrationConfiguration
     /// Position of the route's mapping.
     public let location: SourceLocation
+    /// The route's own `api_key_required`, or the API's when the route has none (default false).
+    public let apiKeyRequired: Bool
 
     public init(
-        key: RouteKey, authorization: AuthorizationType, integration: IntegrationConfiguration, location: SourceLocation
+        key: RouteKey, authorization: AuthorizationType, integration: IntegrationConfiguration, location: SourceLocation,
+        apiKeyRequired: Bool = false
     ) {
         self.key = key
         self.authorization = authorization
         self.integration = integration
         self.location = location
+        self.apiKeyRequired = apiKeyRequired
     }
 }

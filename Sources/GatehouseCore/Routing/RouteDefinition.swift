@@ -28,6 +28,9 @@ public final class RouteDefinition: Sendable {
     public let segments: [RouteKeySegment]
     public let authorization: RouteAuthorization
     public let integration: RouteIntegration
+    /// Gates 7 and 8 of this route in this stage (API key, plans, throttles); nil only for routes built without a
+    /// configuration (tests), which pass both gates.
+    let usage: RouteUsage?
 
     public init(
         key: String, method: String, segments: [RouteKeySegment], authorization: RouteAuthorization,
@@ -38,6 +41,19 @@ public final class RouteDefinition: Sendable {
         self.segments = segments
         self.authorization = authorization
         self.integration = integration
+        self.usage = nil
+    }
+
+    init(
+        key: String, method: String, segments: [RouteKeySegment], authorization: RouteAuthorization,
+        integration: RouteIntegration, usage: RouteUsage?
+    ) {
+        self.key = key
+        self.method = method
+        self.segments = segments
+        self.authorization = authorization
+        self.integration = integration
+        self.usage = usage
     }
 }
 

@@ -11,8 +11,13 @@ import SigV4
 /// here — at start, on `validate` and on reload — as a `ConfigurationProblem` naming the file and field, never
 /// later on a request.
 public enum SnapshotBuilder {
-    public static func build(_ configuration: GatewayConfiguration) -> Result<GatewaySnapshot, ConfigurationProblems> {
+    /// - Parameter usage: the buckets, plan state and quota ledger shared by every snapshot of this process (a reload
+    ///   keeps their counts); a fresh one for `validate` and tests.
+    public static func build(_ configuration: GatewayConfiguration, usage: UsageState = UsageState())
+        -> Result<GatewaySnapshot, ConfigurationProblems>
+    {
         var problems: [ConfigurationProblem] = []
+        let usageBuilder = UsageRuntimeBuilder(configuration: configuration, state: usage, problems: &problems)
         var listeners: [ListenerRuntime] = []
         for listener in configuration.listeners where !listener.isAdmin {
             guard let tls = listener.tls else { continue }
@@ -38,7 +43,7 @@ public enum SnapshotBuilder {
             }
             apis.append(
                 APIDefinition(
-                    id: api.id, name: api.name, hosts: api.hosts, stages: stages(of: api, configuration),
+                    id: api.id, name: api.name, hosts: api.hosts, stages: stages(of: api, configuration, usage: usageBuilder),
                     policy: policy))
         }
         guard problems.isEmpty else { return .failure(ConfigurationProblems(problems)) }
@@ -55,6 +60,7 @@ public enum SnapshotBuilder {
         limits.bodyTimeout = timeAmount(configuration.limits.bodyTimeout)
         limits.idleTimeout = timeAmount(configuration.limits.idleTimeout)
         limits.maxConnections = configuration.limits.maxConnections
+        limits.maxConcurrentStreams = configuration.limits.maxConcurrentStreams
         return .success(
             GatewaySnapshot(
                 region: configuration.region, accountID: configuration.accountID, limits: limits,
@@ -74,7 +80,7 @@ public enum SnapshotBuilder {
         do {
             context = try TLSContextFactory.makeServerContext(
                 certificateChainPEM: certificate, privateKeyPEM: key, clientCAPEM: clientCA,
-                minimumVersion: tls.minimumVersion == .tls13 ? .tlsv13 : .tlsv12)
+                minimumVersion: tls.minimumVersion == .tls13 ? .tlsv13 : .tlsv12, offersHTTP2: listener.http2)
         } catch {
             throw ConfigurationProblem(
                 location: tls.location,
@@ -93,6 +99,7 @@ public enum SnapshotBuilder {
         }
         return ListenerRuntime(
             name: listener.name, sslContext: context, clientPolicy: policy, allowedSources: listener.allowSources,
+            http2: listener.http2,
             proxyProtocol: listener.proxyProtocol
                 ? ListenerRuntime.ProxyProtocolSettings(trustedProxies: listener.trustedProxies) : nil)
     }
@@ -116,8 +123,9 @@ public enum SnapshotBuilder {
         return ConfigurationProblem(location: location, message: "policy of API \(apiID): \(error)")
     }
 
-    private static func stages(of api: APIConfiguration, _ configuration: GatewayConfiguration)
-        -> [String: [RouteDefinition]]
+    private static func stages(
+        of api: APIConfiguration, _ configuration: GatewayConfiguration, usage: UsageRuntimeBuilder
+    ) -> [String: [RouteDefinition]]
     {
         var stages: [String: [RouteDefinition]] = [:]
         for stage in api.stages {
@@ -138,7 +146,8 @@ public enum SnapshotBuilder {
                 }
                 return RouteDefinition(
                     key: route.key.description, method: route.key.method.rawValue, segments: route.key.segments,
-                    authorization: route.authorization == .awsIAM ? .awsIAM : .none, integration: integration)
+                    authorization: route.authorization == .awsIAM ? .awsIAM : .none, integration: integration,
+                    usage: usage.routeUsage(api: api, stage: stage, route: route))
             }
         }
         return stages

@@ -29,6 +29,8 @@ final class RequestExchange {
     /// Made on the first body byte, so that bodiless requests (most GETs) hash nothing.
     var hasher: SHA256?
     var principal: CallerPrincipal?
+    /// What gates 7 and 8 decided: the record's key, plan and consumer, the answer's `RateLimit` and `Retry-After`.
+    var usage: UsageOutcome?
 
     var status = 0
     /// How the response's body is framed, decided with its head.
@@ -84,6 +86,9 @@ final class RequestExchange {
             errorType: errorType,
             latencyMilliseconds: Double((now - started).nanoseconds) / 1_000_000,
             integrationLatencyMilliseconds: integration,
-            responseBytes: responseBytes)
+            responseBytes: responseBytes,
+            apiKeyID: usage?.apiKeyID,
+            usagePlan: usage?.planID,
+            consumer: usage?.consumer)
     }
 }

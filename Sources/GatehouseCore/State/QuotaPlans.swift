@@ -5,7 +5,11 @@ import GatehouseState
 /// decision to open the store need from `usage_plans`.
 enum QuotaPlans {
     static func rules(of configuration: GatewayConfiguration) -> [String: QuotaRule] {
-        // `usage_plans` is parsed on the usage-gates branch; until it is merged no plan has a quota.
-        [:]
+        var rules: [String: QuotaRule] = [:]
+        for plan in configuration.usagePlans {
+            guard let quota = plan.quota else { continue }
+            rules[plan.id] = QuotaRule(quota)
+        }
+        return rules
     }
 }

@@ -1,0 +1,16 @@
+import NIOCore
+
+/// What a `ProxyLeg` reports to: the client side of one exchange — an HTTP/1.1 connection's handler, or an HTTP/2
+/// stream's. Called on the client channel's event loop, in order: a head, body parts (each answering whether the
+/// client can take more now), flushes, then the end — or a failure before the head (`relayFailure`, answered with the
+/// contract's 502/504) or after it (`relayAbort`: the response is cut off).
+protocol UpstreamLegOwner: AnyObject {
+    func relayHead(_ head: ParsedResponseHead, exchange: RequestExchange)
+    /// Returns whether the client side is still writable; when not, the leg stops reading the upstream until
+    /// `ProxyLeg.resumeReading()`.
+    func relayBody(_ buffer: ByteBuffer, exchange: RequestExchange) -> Bool
+    func relayFlush()
+    func relayEnd(exchange: RequestExchange)
+    func relayFailure(_ error: GatewayError, exchange: RequestExchange)
+    func relayAbort(_ error: GatewayError, exchange: RequestExchange)
+}
