@@ -29,3 +29,4 @@ def test_swift_postgres_store_suite(postgres):
     assert out.returncode == 0, report[-6000:]
     assert "Test twoInstancesAddToTheSameRowsAndSeeTheFleetTotal() passed" in report, report[-3000:]
     assert "Test stoppingPostgresUnderTrafficLosesNoCount() passed" in report, report[-3000:]
+    assert "Test aBatchRetriedAfterALostAnswerIsAddedOnce() passed" in report, report[-3000:]

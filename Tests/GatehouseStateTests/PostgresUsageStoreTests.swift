@@ -60,6 +60,20 @@ struct PostgresUsageStoreTests {
         await b.close()
     }
 
+    @Test func aBatchRetriedAfterALostAnswerIsAddedOnce() async throws {
+        let plan = "retry-\(UUID().uuidString.prefix(8))"
+        let store = Self.store()
+        try await store.migrate()
+        let key = UsageKey(plan: plan, consumer: "alice", period: .day, periodStart: 0)
+        let batch = UsageBatch(id: UUID().uuidString, instanceID: "test", deltas: [key: 7], createdAt: 1)
+        try await store.add(batch)
+        try await store.add(batch)  // as a ledger does when the first answer never arrived
+        #expect(try await Self.total(store, plan: plan) == 7)
+        try await store.add(UsageBatch(id: UUID().uuidString, instanceID: "test", deltas: [key: 2], createdAt: 2))
+        #expect(try await Self.total(store, plan: plan) == 9)
+        await store.close()
+    }
+
     @Test func stoppingPostgresUnderTrafficLosesNoCount() async throws {
         let environment = Self.environment
         let plan = "outage-\(UUID().uuidString.prefix(8))"
