@@ -225,3 +225,24 @@ def test_closed_mode_answers_503_while_postgres_is_down(tmp_path, pki, postgres)
         assert statuses(gw, 1) == [200]
     finally:
         gw.stop()
+
+
+def test_a_reload_that_changes_the_limit_keeps_the_count(tmp_path, pki):
+    import signal
+    import yaml
+
+    state = {"sqlite": str(tmp_path / "state.db"), "sync_interval_ms": 50}
+    gw = start(tmp_path, "gw", pki, quota_config(pki, state, limit=4))
+    try:
+        assert statuses(gw, 3) == [200, 200, 200]
+        gw.config = quota_config(pki, state, limit=6)
+        gw.config["listeners"] = yaml.safe_load(gw.config_path.read_text())["listeners"]
+        gw.config_path.write_text(yaml.safe_dump(gw.config, sort_keys=False))
+        reloads = metric_value(gw.port("admin"), 'gatehouse_config_reloads_total{result="success"}')
+        gw.proc.send_signal(signal.SIGHUP)
+        assert wait_until(lambda: metric_value(
+            gw.port("admin"), 'gatehouse_config_reloads_total{result="success"}') == reloads + 1, 10)
+        # 3 counted under the old limit stay counted under the new one: 3 more, then the limit.
+        assert statuses(gw, 4) == [200, 200, 200, 429]
+    finally:
+        gw.stop()

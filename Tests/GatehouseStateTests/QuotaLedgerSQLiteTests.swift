@@ -162,7 +162,8 @@ import Testing
         let ledger = QuotaLedger(store: store)
         #expect(await ledger.syncOnce(now: Self.noon) == false)
         for _ in 0..<4 {
-            #expect(ledger.admit(plan: "gold", consumer: "alice", rule: Self.daily, now: Self.noon).outcome == .admitted)
+            #expect(
+                ledger.admit(plan: "gold", consumer: "alice", rule: Self.daily, now: Self.noon).outcome == .admitted)
         }
         try FileManager.default.createDirectory(atPath: folder.file("later"), withIntermediateDirectories: true)
         #expect(await ledger.syncOnce(now: Self.noon))

@@ -275,8 +275,10 @@ public final class QuotaLedger: QuotaAccounting {
         let reason = "\(error)"
         if log {
             let since = suppressed > 0 ? " (\(suppressed) more failure(s) since the last message)" : ""
+            let message =
+                "state store \(store.description) failed: \(reason); \(unwritten) count(s) kept for the next sync"
             logger.error(
-                "state store \(store.description) failed: \(reason); \(unwritten) count(s) kept for the next sync\(since)",
+                "\(message)\(since)",
                 metadata: ["GATEHOUSE_EVENT": "state_store_error"])
         }
         events.storeFailed(reason)

@@ -187,7 +187,10 @@ public actor PostgresUsageStore: UsageStore {
     private static func read(db: PostgresConnection, since: Int64, logger: Logger) async throws -> UsageSnapshot {
         var counts: [UsageKey: Int64] = [:]
         for try await (plan, consumer, period, start, used) in try await db.query(
-            "SELECT plan, consumer, period, period_start, used FROM gatehouse_quota_usage WHERE period_start >= \(since)",
+            """
+            SELECT plan, consumer, period, period_start, used FROM gatehouse_quota_usage
+            WHERE period_start >= \(since)
+            """,
             logger: logger
         ).decode((String, String, String, Int64, Int64).self) {
             guard let kind = QuotaPeriod(rawValue: period) else {
@@ -212,7 +215,8 @@ public actor PostgresUsageStore: UsageStore {
                 """
                 INSERT INTO gatehouse_quota_usage (plan, consumer, period, period_start, used, updated_at)
                 VALUES (\(key.plan), \(key.consumer), \(key.period.rawValue), \(key.periodStart), 0, \(now))
-                ON CONFLICT (plan, consumer, period, period_start) DO UPDATE SET used = 0, updated_at = EXCLUDED.updated_at
+                ON CONFLICT (plan, consumer, period, period_start)
+                DO UPDATE SET used = 0, updated_at = EXCLUDED.updated_at
                 """,
                 logger: logger)
         }
