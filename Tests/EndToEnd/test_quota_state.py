@@ -6,6 +6,7 @@ gateway; `on_store_failure: closed` answers 503."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 import urllib.request
@@ -76,13 +77,16 @@ def cli(gw, *args):
 
 
 def test_quota_admits_its_limit_then_limit_exceeded_and_survives_a_restart(tmp_path, pki):
-    state = {"sqlite": str(tmp_path / "state.db"), "sync_interval_ms": 50}
+    # A sync once a minute: the counts reach the file only through the flush at SIGTERM.
+    state = {"sqlite": str(tmp_path / "state.db"), "sync_interval_ms": 60000}
     first = start(tmp_path, "first", pki, quota_config(pki, state, limit=5))
     try:
         assert statuses(first, 3) == [200, 200, 200]
     finally:
         first.stop()  # SIGTERM: drains, then writes the counts
     assert first.proc.returncode == 0
+    with sqlite3.connect(tmp_path / "state.db") as db:
+        assert db.execute("SELECT consumer, used FROM gatehouse_quota_usage").fetchall() == [("orders-team", 3)]
     second = start(tmp_path, "second", pki, quota_config(pki, state, limit=5))
     try:
         conn = h.https_connection(second)
