@@ -250,3 +250,27 @@ def test_a_reload_that_changes_the_limit_keeps_the_count(tmp_path, pki):
         assert statuses(gw, 4) == [200, 200, 200, 429]
     finally:
         gw.stop()
+
+
+def test_a_postgres_that_stops_answering_is_timed_out_and_nothing_is_lost(tmp_path, pki, postgres):
+    state = postgres.state_section(tmp_path, sync_interval_ms=50)
+    gw = start(tmp_path, "gw", pki, quota_config(pki, state, limit=1_000_000, period="MONTH"))
+    try:
+        assert statuses(gw, 5) == [200] * 5
+        time.sleep(0.3)
+        postgres.freeze()
+        try:
+            # Requests never wait on the store.
+            started = time.monotonic()
+            assert statuses(gw, 5) == [200] * 5
+            assert time.monotonic() - started < 2
+            assert wait_until(lambda: "did not answer within 5 s" in admin_get(gw, "/readyz")[1], 15)
+        finally:
+            postgres.thaw()
+        assert wait_until(lambda: admin_get(gw, "/readyz") == (200, "ready\n"), 15)
+        assert statuses(gw, 2) == [200] * 2
+    finally:
+        gw.stop()
+    assert postgres.psql_admin(
+        "SELECT used FROM gatehouse_quota_usage WHERE plan = 'daily' AND consumer = 'orders-team' "
+        "AND period = 'MONTH'") == "12"

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// The fleet store: every instance adds its deltas to the same rows with one atomic `INSERT … ON CONFLICT DO
 /// UPDATE` per batch and reads the fleet's totals back. One connection, opened on demand and dropped on any error,
@@ -61,6 +62,16 @@ public actor PostgresUsageStore: UsageStore {
         } catch {
             throw PostgresStoreError(error)
         }
+        // A server that accepted the connection but stopped answering (frozen, or a network that drops packets)
+        // would hold the operation forever: closing the connection fails it, and the caller retries.
+        let timeout = settings.operationTimeout
+        let fired = Mutex(false)
+        let watchdog = Task {
+            try await Task.sleep(for: timeout)
+            fired.withLock { $0 = true }
+            try? await db.close()
+        }
+        defer { watchdog.cancel() }
         do {
             return try await body(db)
         } catch let error as UsageStoreError {
@@ -68,6 +79,9 @@ public actor PostgresUsageStore: UsageStore {
         } catch {
             connection = nil
             try? await db.close()
+            if fired.withLock({ $0 }) {
+                throw UsageStoreError.timedOut(seconds: Int(timeout.components.seconds))
+            }
             throw PostgresStoreError(error)
         }
     }
