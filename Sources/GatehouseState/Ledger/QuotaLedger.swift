@@ -29,7 +29,7 @@ public final class QuotaLedger: QuotaAccounting {
         self.logger = logger
         let seconds = Int64(now.timeIntervalSince1970)
         self.instance = InstanceHeartbeat(
-            id: UUID().uuidString.lowercased(), hostname: ProcessInfo.processInfo.hostName,
+            id: UUID().uuidString.lowercased(), hostname: Self.hostname(),
             pid: Int64(ProcessInfo.processInfo.processIdentifier), startedAt: seconds, now: seconds,
             liveSince: seconds)
     }
@@ -148,7 +148,10 @@ public final class QuotaLedger: QuotaAccounting {
         await task?.value
         let deadline = ContinuousClock.now.advanced(by: options.flushTimeout)
         while true {
-            if await syncOnce(), !state.withLock({ $0.hasUnwritten }) { return true }
+            if await syncOnce(), !state.withLock({ $0.hasUnwritten }) {
+                try? await store.retire(instanceID: instance.id)
+                return true
+            }
             if ContinuousClock.now >= deadline { break }
             try? await Task.sleep(for: options.syncInterval)
         }
@@ -282,6 +285,14 @@ public final class QuotaLedger: QuotaAccounting {
                 metadata: ["GATEHOUSE_EVENT": "state_store_error"])
         }
         events.storeFailed(reason)
+    }
+
+    /// The kernel's host name (`gethostname`), not Foundation's `hostName`, which may wait on DNS — blocked by
+    /// `IPAddressDeny=` under systemd.
+    private static func hostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func seconds(_ date: Date) -> Int64 {

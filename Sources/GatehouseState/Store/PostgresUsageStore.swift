@@ -193,6 +193,14 @@ public actor PostgresUsageStore: UsageStore {
         }
     }
 
+    public func retire(instanceID: String) async throws {
+        let logger = self.logger
+        try await withConnection { db in
+            _ = try await db.query(
+                "DELETE FROM gatehouse_instances WHERE instance_id = \(instanceID)", logger: logger)
+        }
+    }
+
     public func read(since: Int64) async throws -> UsageSnapshot {
         let logger = self.logger
         return try await withConnection { db in try await Self.read(db: db, since: since, logger: logger) }

@@ -16,6 +16,9 @@ public protocol UsageStore: Sendable {
     /// Registers new plans and the heartbeat, and reads back the totals from `request.since` on.
     func refresh(_ request: UsageRefreshRequest) async throws -> UsageSnapshot
 
+    /// Removes an instance's heartbeat row when it stops cleanly, so the others stop counting it at once.
+    func retire(instanceID: String) async throws
+
     /// The stored counts from `since` on and the plans' first sightings, without writing anything (`usage show`).
     func read(since: Int64) async throws -> UsageSnapshot
 
