@@ -41,6 +41,7 @@ final class HTTP2ResponseWriter {
             block.add(name: name, value: value, indexing: indexing)
         }
         block.add(name: "x-amzn-requestid", value: exchange.requestID)
+        exchange.forEachUsageField { block.add(name: $0.lowercased(), value: $1) }
         write(.headers(.init(headers: block, endStream: endStream)), ends: endStream)
     }
 

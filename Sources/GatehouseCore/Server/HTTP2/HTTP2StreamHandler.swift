@@ -206,8 +206,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             admitted, method: exchange.head.method.rawValue, bodySHA256Hex: exchange.bodyDigestHex(),
             now: exchange.receivedAt)
         exchange.principal = verdict.principal
+        exchange.usage = verdict.usage
         if let error = verdict.refusal {
-            observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            if error.status == .forbidden {
+                observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            }
             answer(error)
             return
         }
@@ -297,7 +300,10 @@ extension HTTP2StreamHandler: UpstreamLegOwner {
         guard let writer else { return }
         var headers = HPACKHeaders()
         headers.reserveCapacity(head.fields.count)
-        EndToEndHeaders.forEachForwardedField(of: head, except: HTTP1ConnectionHandler.reservedResponseHeaders) {
+        let reserved =
+            exchange.reportsUsage
+            ? HTTP1ConnectionHandler.reservedUsageResponseHeaders : HTTP1ConnectionHandler.reservedResponseHeaders
+        EndToEndHeaders.forEachForwardedField(of: head, except: reserved) {
             headers.add(name: head.name($0).lowercased(), value: head.valueString($0))
         }
         writer.sendHead(status: head.statusCode, headers: headers)
