@@ -70,7 +70,7 @@ enum HTTP2ConnectionPipeline {
         try sync.addHandler(
             HTTP2FloodGuardHandler(
                 HTTP2FloodGuard(maxHeaderListSize: limits.maxHeaderBytes, maxHeaderBlockBytes: limits.maxHeaderBytes),
-                onFlood: { reportFlood($0.rawValue) }))
+                headerTimeout: limits.headerTimeout, onFlood: { reportFlood($0.rawValue) }))
         _ = try sync.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connectionConfiguration(limits),
             streamConfiguration: streamConfiguration(limits), streamDelegate: manager.http2StreamDelegate
