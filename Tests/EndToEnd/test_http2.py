@@ -5,12 +5,14 @@ floods cut off with GOAWAY ENHANCE_YOUR_CALM, drain with GOAWAY first. Real peer
 import json
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
 import urllib.parse
 
 import pytest
+import yaml
 
 import harness as h
 import http2_support as h2s
@@ -507,3 +509,46 @@ def test_metrics_count_http2_streams_and_floods(gw):
     assert scrape_until(
         gw, lambda s: s.total("gatehouse_http2_floods_total", listener="https", reason="control_frame_flood") >= 1
     ) is not None
+
+
+def test_reload_revoking_a_client_sends_goaway_after_its_answer(pki, upstream, start_gateway, tmp_path):
+    cfg = h.base_config(pki, apis=[api_config(upstream.url)])
+    g = start_gateway(cfg)
+    m = h.marker()
+    alice = h2s.H2Client(g, client="alice")
+    bob = h2s.H2Client(g, client="bob")
+    try:
+        assert alice.request("GET", f"/prod/rv/{m}/a1").status == 200
+        crl = tmp_path / "revoke-alice.crl.pem"
+        out = h.run_cli("certs", "revoke", "--ca", pki.ca.parent, "--crl", crl, pki.client("alice").cert)
+        assert out.returncode == 0, out.stderr
+        cfg["listeners"][0]["tls"]["client_crl"] = str(crl)
+        g.config_path.write_text(yaml.safe_dump(cfg, sort_keys=False))
+        reloads = g.stderr_text(10**7).count("configuration reloaded")
+        g.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while g.stderr_text(10**7).count("configuration reloaded") == reloads:
+            assert time.monotonic() < deadline, "no reload"
+            time.sleep(0.05)
+        # the revoked client's next stream is answered, then its connection gets GOAWAY and ends
+        last = alice.request("GET", f"/prod/rv/{m}/a2")
+        assert last.status == 200, last
+        deadline = time.monotonic() + 5
+        alice.sock.settimeout(0.2)
+        closed = False
+        while alice.terminated is None and time.monotonic() < deadline:
+            try:
+                alice.pump()
+            except (TimeoutError, socket.timeout):
+                continue
+            except (ConnectionError, OSError):
+                closed = True
+                break
+        assert closed or (alice.terminated is not None and alice.terminated.error_code == h2s.NO_ERROR), \
+            "the revoked client's connection stayed open"
+        # bob's connection is untouched
+        for i in range(2):
+            assert bob.request("GET", f"/prod/rv/{m}/b{i}").status == 200
+    finally:
+        alice.sock.close()
+        bob.close()
