@@ -552,3 +552,20 @@ def test_reload_revoking_a_client_sends_goaway_after_its_answer(pki, upstream, s
     finally:
         alice.sock.close()
         bob.close()
+
+
+def test_expect_100_continue_is_answered_before_the_body(gw, upstream):
+    m = h.marker()
+    data = h.pattern_bytes(20000)
+    t0 = time.monotonic()
+    status, _, _, version = h2s.curl(gw, f"/prod/expect/{m}", "-H", "Expect: 100-continue", "--expect100-timeout",
+                                     "3", data=data)
+    elapsed = time.monotonic() - t0
+    assert (status, version) == (200, "2")
+    assert elapsed < 2.0, elapsed  # without the 100, curl waits its whole --expect100-timeout
+    rec = upstream.one(m)
+    assert rec.body == data and not rec.has("Expect")
+    # a refused head gets its answer instead of 100, and the body is never sent
+    status, headers, _, _ = h2s.curl(gw, f"/prod/signed/{m}", "-H", "Expect: 100-continue", "--expect100-timeout",
+                                     "3", data=data)
+    assert status == 403 and headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"

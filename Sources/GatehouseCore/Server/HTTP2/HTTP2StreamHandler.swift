@@ -166,6 +166,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             if requestEnded {
                 endOfRequest()
             } else {
+                // The head passed every check it alone decides: a client waiting for it may send its body now.
+                if head.parsed.listContains("100-continue", inFieldsNamed: "expect") { writer?.sendContinue() }
                 timer?.set(in: limits.bodyTimeout)
             }
         }
