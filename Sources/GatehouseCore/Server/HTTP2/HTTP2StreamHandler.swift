@@ -33,7 +33,6 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     private let pools: UpstreamPools
     private let observer: GatewayObserver
     private let limits: GatewayLimits
-    private let drainSignal: DrainSignal
     private(set) var phase = Phase.awaitingHead
     private(set) var exchange: RequestExchange?
     /// The response writer of the current exchange, for whatever answers it (see `HTTP2ResponseWriter`).
@@ -48,14 +47,13 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
 
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
-        limits: GatewayLimits, drainSignal: DrainSignal
+        limits: GatewayLimits
     ) {
         self.store = store
         self.connection = connection
         self.pools = pools
         self.observer = observer
         self.limits = limits
-        self.drainSignal = drainSignal
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -168,6 +166,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             if requestEnded {
                 endOfRequest()
             } else {
+                // The head passed every check it alone decides: a client waiting for it may send its body now.
+                if head.parsed.listContains("100-continue", inFieldsNamed: "expect") { writer?.sendContinue() }
                 timer?.set(in: limits.bodyTimeout)
             }
         }
@@ -277,6 +277,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         timer?.cancel()
         if !requestEnded, context?.channel.isActive == true { writer?.reset(.noError) }
         observer.requestFinished(exchange.accessRecord(connection: connection))
+        if connection.isRevoked {
+            // A reload revoked the client (contract section 3): this answer is its connection's last. GOAWAY through
+            // the connection's management handler, as on drain: the streams already open still finish.
+            context?.channel.parent?.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
     }
 
     private func timerFired() {
