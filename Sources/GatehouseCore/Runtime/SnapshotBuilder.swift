@@ -38,7 +38,7 @@ public enum SnapshotBuilder {
             }
             apis.append(
                 APIDefinition(
-                    id: api.id, name: api.name, hosts: api.hosts, stages: stages(of: api, configuration),
+                    id: api.id, name: api.name, hosts: api.hosts, stageHosts: api.stageHosts, stages: stages(of: api, configuration),
                     policy: policy))
         }
         guard problems.isEmpty else { return .failure(ConfigurationProblems(problems)) }
