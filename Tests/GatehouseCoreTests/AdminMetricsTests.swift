@@ -19,6 +19,7 @@ import Testing
         ("gatehouse_auth_failures_total", "counter", ["api", "reason"]),
         ("gatehouse_active_connections", "gauge", ["listener"]),
         ("gatehouse_config_reloads_total", "counter", ["result"]),
+        ("gatehouse_websocket_connections", "gauge", ["api", "stage"]),
     ]
 
     /// The histogram buckets (seconds) the docs promise: 1 ms to 30 s.
@@ -78,6 +79,8 @@ import Testing
             metrics.configReloaded(success: true)
             metrics.configReloaded(success: false)
             metrics.configReloaded(success: false)
+            for _ in 0..<3 { metrics.websocketOpened(api: api, stage: "prod") }
+            metrics.websocketClosed(api: api, stage: "prod")
 
             let (_, text) = try admin.scrape()
             let routeLabels = ["api": api, "stage": "prod", "route": route]
@@ -129,6 +132,7 @@ import Testing
             #expect(text.value("gatehouse_active_connections", ["listener": "https"]) == 5)
             #expect(text.value("gatehouse_config_reloads_total", ["result": "success"]) == 1)
             #expect(text.value("gatehouse_config_reloads_total", ["result": "failure"]) == 2)
+            #expect(text.value("gatehouse_websocket_connections", ["api": api, "stage": "prod"]) == 2)
 
             // Every sample carries exactly its family's labels (plus `le` on histogram buckets).
             for family in Self.contract {

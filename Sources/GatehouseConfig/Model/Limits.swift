@@ -14,6 +14,8 @@ public struct Limits: Hashable, Sendable {
     public let idleTimeout: Duration
     /// Concurrent connections per listener; further connections wait in the backlog.
     public let maxConnections: Int
+    /// Time a WebSocket may carry no frame in either direction before Gatehouse closes it (close code 1001).
+    public let websocketIdleTimeout: Duration
 
     public init(
         maxBodyBytes: Int = 10_485_760,
@@ -21,7 +23,8 @@ public struct Limits: Hashable, Sendable {
         headerTimeout: Duration = .seconds(10),
         bodyTimeout: Duration = .seconds(30),
         idleTimeout: Duration = .seconds(60),
-        maxConnections: Int = 10000
+        maxConnections: Int = 10000,
+        websocketIdleTimeout: Duration = .seconds(300)
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxHeaderBytes = maxHeaderBytes
@@ -29,6 +32,7 @@ public struct Limits: Hashable, Sendable {
         self.bodyTimeout = bodyTimeout
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
+        self.websocketIdleTimeout = websocketIdleTimeout
     }
 
     /// The contract's defaults.

@@ -4,6 +4,7 @@ import Yams
 struct LimitsReader {
     static let knownKeys = [
         "max_body_bytes", "max_header_bytes", "header_timeout", "body_timeout", "idle_timeout", "max_connections",
+        "websocket_idle_timeout",
     ]
 
     let context: LoadContext
@@ -25,7 +26,10 @@ struct LimitsReader {
         let idleTimeout = context.integer(fields, "idle_timeout", default: 60, range: 1...86400)
         let maxConnections = context.integer(
             fields, "max_connections", default: defaults.maxConnections, range: 1...1_000_000)
-        guard let maxBody, let maxHeader, let headerTimeout, let bodyTimeout, let idleTimeout, let maxConnections else {
+        let websocketIdle = context.integer(fields, "websocket_idle_timeout", default: 300, range: 1...86400)
+        guard let maxBody, let maxHeader, let headerTimeout, let bodyTimeout, let idleTimeout, let maxConnections,
+            let websocketIdle
+        else {
             return nil
         }
         return Limits(
@@ -34,7 +38,8 @@ struct LimitsReader {
             headerTimeout: .seconds(headerTimeout),
             bodyTimeout: .seconds(bodyTimeout),
             idleTimeout: .seconds(idleTimeout),
-            maxConnections: maxConnections
+            maxConnections: maxConnections,
+            websocketIdleTimeout: .seconds(websocketIdle)
         )
     }
 }

@@ -28,16 +28,19 @@ public final class RouteDefinition: Sendable {
     public let segments: [RouteKeySegment]
     public let authorization: RouteAuthorization
     public let integration: RouteIntegration
+    /// Whether an `Upgrade: websocket` request is forwarded as one (else `Upgrade` is dropped as hop-by-hop).
+    public let websocket: Bool
 
     public init(
         key: String, method: String, segments: [RouteKeySegment], authorization: RouteAuthorization,
-        integration: RouteIntegration
+        integration: RouteIntegration, websocket: Bool = false
     ) {
         self.key = key
         self.method = method
         self.segments = segments
         self.authorization = authorization
         self.integration = integration
+        self.websocket = websocket
     }
 }
 

@@ -55,6 +55,7 @@ public enum SnapshotBuilder {
         limits.bodyTimeout = timeAmount(configuration.limits.bodyTimeout)
         limits.idleTimeout = timeAmount(configuration.limits.idleTimeout)
         limits.maxConnections = configuration.limits.maxConnections
+        limits.websocketIdleTimeout = timeAmount(configuration.limits.websocketIdleTimeout)
         return .success(
             GatewaySnapshot(
                 region: configuration.region, accountID: configuration.accountID, limits: limits,
@@ -138,7 +139,8 @@ public enum SnapshotBuilder {
                 }
                 return RouteDefinition(
                     key: route.key.description, method: route.key.method.rawValue, segments: route.key.segments,
-                    authorization: route.authorization == .awsIAM ? .awsIAM : .none, integration: integration)
+                    authorization: route.authorization == .awsIAM ? .awsIAM : .none, integration: integration,
+                    websocket: route.websocket)
             }
         }
         return stages

@@ -20,6 +20,8 @@ public final class GatewayServer: Sendable {
     private let limiters = NIOLockedValueBox<[ConnectionLimiter]>([])
     private let drainSignal = DrainSignal()
     private let revalidation = ClientRevalidation()
+    /// Open WebSockets, closed with 1001 when drain's timeout has passed.
+    private let websockets = WebSocketRegistry()
 
     public init(store: SnapshotStore, group: any EventLoopGroup, observer: GatewayObserver) {
         self.store = store
@@ -146,7 +148,7 @@ public final class GatewayServer: Sendable {
         try sync.addHandler(
             HTTP1ConnectionHandler(
                 store: store, connection: connection, pools: pools, observer: observer, limits: snapshot.limits,
-                drainSignal: drainSignal))
+                drainSignal: drainSignal, websockets: websockets))
     }
 
     /// After a reload: marks the established connections whose client certificate fails `snapshot`'s policy, so
@@ -178,6 +180,8 @@ public final class GatewayServer: Sendable {
         let timer = loop.scheduleTask(in: timeout) { deadline.succeed() }
         try? await deadline.futureResult.get()
         timer.cancel()
+        // WebSockets have no current request to finish: past the timeout, each gets a close frame (1001).
+        await websockets.closeAll()
         await pools.closeAll()
     }
 }

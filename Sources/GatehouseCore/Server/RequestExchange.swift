@@ -29,6 +29,8 @@ final class RequestExchange {
     /// Made on the first body byte, so that bodiless requests (most GETs) hash nothing.
     var hasher: SHA256?
     var principal: CallerPrincipal?
+    /// A WebSocket opening handshake on a `websocket: true` route: forwarded with its upgrade headers.
+    var upgradesToWebSocket = false
 
     var status = 0
     /// How the response's body is framed, decided with its head.

@@ -23,6 +23,7 @@ extension GatewayMetrics {
         .init(name: "gatehouse_auth_failures_total", kind: .counter, labels: ["api", "reason"]),
         .init(name: "gatehouse_active_connections", kind: .gauge, labels: ["listener"]),
         .init(name: "gatehouse_config_reloads_total", kind: .counter, labels: ["result"]),
+        .init(name: "gatehouse_websocket_connections", kind: .gauge, labels: ["api", "stage"]),
     ]
 
     /// The swift-metrics factory to build `GatewayMetrics` on when `/metrics` is served from `registry`: Timers

@@ -24,10 +24,18 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     let observer: GatewayObserver
     private let limits: GatewayLimits
     private let drainSignal: DrainSignal
+    let websockets: WebSocketRegistry
     var machine = Machine()
     private var decoder: RequestDecoder
     /// Bytes read and not yet decoded: part of a head.
     private var pendingInput: ByteBuffer?
+    /// Bytes read after a request that asked to upgrade, held undecoded until its answer is known: after a 101 they
+    /// are the first WebSocket frames, after any other answer the next request. Reading pauses meanwhile.
+    var heldInput: ByteBuffer?
+    /// Whether input is held (see `heldInput`): from the end of a request naming `Upgrade` until its record.
+    private var holdingInput = false
+    /// A read the channel asked for while input was held.
+    private var readWhileHolding = false
     private var driving = false
     /// The exchange under way, from its head until its access record.
     var exchange: RequestExchange?
@@ -41,7 +49,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// - Parameter limits: the accept-time snapshot's limits, for the decoder and the connection's timeouts.
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
-        limits: GatewayLimits, drainSignal: DrainSignal
+        limits: GatewayLimits, drainSignal: DrainSignal, websockets: WebSocketRegistry
     ) {
         self.store = store
         self.connection = connection
@@ -49,6 +57,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.observer = observer
         self.limits = limits
         self.drainSignal = drainSignal
+        self.websockets = websockets
         self.decoder = RequestDecoder(
             limits: RequestDecoder.Limits(maxHeadBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes))
     }
@@ -75,30 +84,65 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         var input = unwrapInboundIn(data)
+        if holdingInput {
+            heldInput.append(&input)
+            return
+        }
+        decode(&input)
+        drive()
+    }
+
+    /// Decodes what was read into the machine's parts. After the end of a request that names `Upgrade`, decoding
+    /// stops and the rest is held (`heldInput`): it may be WebSocket frames.
+    private func decode(_ input: inout ByteBuffer) {
         if var buffered = pendingInput {
             pendingInput = nil
             buffered.writeBuffer(&input)
             input = buffered
         }
+        var mayUpgrade = false
         do {
             while let part = try decoder.next(&input) {
                 switch part {
                 case .head(let parsed, let line, let framing):
+                    mayUpgrade = WebSocketUpgrade.mayUpgrade(parsed)
                     machine.received(.head(HTTP1RequestHead(parsed, line: line, framing: framing)))
                 case .body(let slice):
                     machine.received(.body(slice))
                 case .end:
                     machine.received(.end)
+                    if mayUpgrade {
+                        holdingInput = true
+                        if input.readableBytes > 0 { heldInput.append(&input) }
+                        return
+                    }
                 }
             }
             if input.readableBytes > 0 { pendingInput = input }
         } catch {
             machine.received(.failed(error))
         }
-        drive()
+    }
+
+    /// The request that named `Upgrade` was answered without switching: what was held is HTTP after all.
+    private func releaseHeldInput() {
+        guard holdingInput else { return }
+        holdingInput = false
+        if var held = heldInput {
+            heldInput = nil
+            decode(&held)
+        }
+        if readWhileHolding, let context {
+            readWhileHolding = false
+            if machine.readRequested() { context.read() }
+        }
     }
 
     func read(context: ChannelHandlerContext) {
+        if holdingInput {
+            readWhileHolding = true
+            return
+        }
         if machine.readRequested() { context.read() }
     }
 
@@ -178,6 +222,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             let exchange = self.exchange ?? standIn()
             writeError(exchange, error: error, keepAlive: keepAlive, context: context)
         case .emitAccessRecord:
+            releaseHeldInput()
             guard let exchange else { return }
             self.exchange = nil
             observer.requestFinished(exchange.accessRecord(connection: connection))
@@ -242,6 +287,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             machine.headRefused(rejection.error, draining: draining)
         case .success(let admitted):
             exchange.admitted = admitted
+            exchange.upgradesToWebSocket =
+                admitted.match.route.websocket && WebSocketUpgrade.isRequested(request.parsed, line: head)
             exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
             if case .success(.length(let length)) = request.framing {
                 // Grown as the bytes arrive: the declared length is reserved only once it is received.
