@@ -14,7 +14,7 @@ import NIOHTTP1
 /// The first read of the response (head and whatever body came with it) is held until that read is complete, so
 /// that a response found malformed within it is still answered 502 rather than cut off; once bytes were relayed, a
 /// failure can only end the client's connection (truncation), recorded with the status sent and the error type.
-final class ProxyLeg: UpstreamResponseReceiver {
+final class ProxyLeg: UpstreamResponseReceiver, IntegrationLeg {
     private weak var handler: HTTP1ConnectionHandler?
     private let exchange: RequestExchange
     private let integration: ProxyTarget

@@ -1,6 +1,7 @@
 import GatehouseConfig
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// How a route authenticates its callers.
 public enum RouteAuthorization: String, Sendable {
@@ -59,11 +60,14 @@ public struct ProxyTarget: Sendable {
     public let timeout: TimeAmount
     /// Which client headers the upstream may receive (`forward_underscore_headers`).
     let forwardedHeaders: ForwardedHeaderRule
+    /// For an `h2://` upstream: the client TLS context (ALPN `h2`, trust anchors from `tls_ca` or the system).
+    public let tlsContext: NIOSSLContext?
 
     public init(
         upstream: Upstream, hostHeader: String, pathTemplate: [UpstreamPathPart], timeout: TimeAmount,
-        forwardsUnderscoreHeaders: Bool = false
+        forwardsUnderscoreHeaders: Bool = false, tlsContext: NIOSSLContext? = nil
     ) {
+        self.tlsContext = tlsContext
         self.upstream = upstream
         self.hostHeader = hostHeader
         self.pathTemplate = pathTemplate

@@ -31,6 +31,8 @@ final class RequestExchange {
     var principal: CallerPrincipal?
     /// A WebSocket opening handshake on a `websocket: true` route: forwarded with its upgrade headers.
     var upgradesToWebSocket = false
+    /// A gRPC request (`content-type: application/grpc*`): Gatehouse's errors are answered as gRPC statuses.
+    var isGRPC = false
 
     var status = 0
     /// How the response's body is framed, decided with its head.

@@ -40,7 +40,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// The exchange under way, from its head until its access record.
     var exchange: RequestExchange?
     var context: ChannelHandlerContext?
-    var proxy: ProxyLeg?
+    var proxy: (any IntegrationLeg)?
     /// The connection's one timer: header, body, idle, linger, and the integration timeout of an upstream leg.
     private var timer: LazyDeadlineTimer?
 
@@ -269,6 +269,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         let head = request.line
         let exchange = RequestExchange(head: head, snapshot: store.current)
         exchange.parsed = request.parsed
+        exchange.isGRPC = GRPCStatus.isGRPC(contentType: request.parsed.firstValue("content-type"))
         self.exchange = exchange
         let draining = drainSignal.isDraining
         noteRevocation()
@@ -324,6 +325,14 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             machine.responseEnded()
         case .httpProxy(let integration):
             guard let timer else { return }
+            if case .http2 = integration.upstream {
+                let leg = HTTP2ProxyLeg(
+                    handler: self, exchange: exchange, integration: integration,
+                    connections: pools.http2(for: context.eventLoop), connection: connection, deadline: timer)
+                proxy = leg
+                leg.start()
+                return
+            }
             let leg = ProxyLeg(
                 handler: self, exchange: exchange, integration: integration,
                 pool: pools.pool(for: context.eventLoop), connection: connection, deadline: timer)
