@@ -23,7 +23,9 @@ class GrpcUpstream:
     streaming): the requests joined with `+`. `/echo.Echo/Chat` (bidirectional): echoes each request. Records the
     metadata of every call."""
 
-    def __init__(self):
+    def __init__(self, tls: tuple | None = None):
+        """`tls`: (certificate chain PEM path, key PEM path) to serve `h2://` instead of `h2c://`."""
+        self.tls = tls
         self.metadata: list[dict] = []
         self.lock = threading.Lock()
         self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
@@ -34,12 +36,17 @@ class GrpcUpstream:
             "Chat": grpc.stream_stream_rpc_method_handler(self._chat),
         }
         self.server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
-        self.port = self.server.add_insecure_port(f"{h.LOOPBACK}:0")
+        if tls:
+            cert, key = (open(p, "rb").read() for p in tls)
+            self.port = self.server.add_secure_port(
+                f"{h.LOOPBACK}:0", grpc.ssl_server_credentials([(key, cert)]))
+        else:
+            self.port = self.server.add_insecure_port(f"{h.LOOPBACK}:0")
         self.server.start()
 
     @property
     def url(self) -> str:
-        return f"h2c://{h.LOOPBACK}:{self.port}"
+        return f"{'h2' if self.tls else 'h2c'}://{h.LOOPBACK}:{self.port}"
 
     def _record(self, context):
         # grpcio keeps `grpc-timeout` for itself: the deadline it set from it is `time_remaining()`
@@ -122,9 +129,9 @@ class GrpcOverHTTP1:
 
 
 def call_over_http1(gw, path: str, messages: list[bytes], *, host: str = "localhost", headers=None, sign=True,
-                    creds=None):
+                    creds=None, conn=None):
     """One gRPC call as an HTTP/1.1 POST: framed messages as the body, the answer's trailers read from its chunked
-    body."""
+    body. On `conn` (a keep-alive `RawConn`) when given, else on a new connection."""
     body = b"".join(frame(m) for m in messages)
     extra = [("Content-Type", "application/grpc"), ("TE", "trailers")] + list(headers or [])
     if sign:
@@ -134,6 +141,9 @@ def call_over_http1(gw, path: str, messages: list[bytes], *, host: str = "localh
         pairs = [("Host", host)] + extra
     head = f"POST {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in pairs)
     head += f"Content-Length: {len(body)}\r\n\r\n"
+    if conn is not None:
+        conn.send(head.encode() + body)
+        return read_grpc_response(conn)
     with h.RawConn(gw) as conn:
         conn.send(head.encode() + body)
         return read_grpc_response(conn)

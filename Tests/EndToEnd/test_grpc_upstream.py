@@ -140,3 +140,28 @@ def test_concurrent_calls_are_multiplexed_on_one_connection_per_event_loop(gw, g
     assert took < 1.5, took
     peers = {grpcup.last_metadata("x-mark", f"{m}-{i}")["peer"] for i in range(8)}
     assert 1 <= len(peers) <= len(os.sched_getaffinity(0)), peers
+
+
+def test_h2_upstream_over_tls_is_verified_against_tls_ca(pki, start_gateway):
+    up = GrpcUpstream(tls=(pki.server, pki.server_key))
+    try:
+        route = {"route": "POST /echo.Echo/{method}"}
+        cfg = h.base_config(pki, apis=[{
+            "id": API, "hosts": [{"host": "grpc.internal", "stage": "prod"}], "authorization": "NONE",
+            "stages": {"prod": {}},
+            "routes": [
+                dict(route, integration=h.proxy(up.url + "/echo.Echo/{method}", tls_ca=str(pki.ca))),
+                {"route": "POST /other/{method}",
+                 "integration": h.proxy(up.url + "/echo.Echo/{method}", tls_ca=str(pki.other_ca))},
+            ],
+        }])
+        gw = start_gateway(cfg)
+        with h.RawConn(gw) as conn:  # one client connection, so one event loop and its one upstream pool
+            ok = call_over_http1(gw, "/echo.Echo/Say", [b"over TLS"], host="grpc.internal", sign=False, conn=conn)
+            assert (ok.status, ok.messages, ok.grpc_status) == (200, [b"over TLS"], 0)
+            # the same upstream checked against a CA that did not issue its certificate: it never shares the
+            # connection made above; no call, 502 as gRPC 14
+            bad = call_over_http1(gw, "/other/Say", [b"x"], host="grpc.internal", sign=False, conn=conn)
+        assert (bad.status, bad.grpc_status, bad.header("x-amzn-ErrorType")) == (200, 14, "BadGatewayException")
+    finally:
+        up.stop()

@@ -62,12 +62,16 @@ public struct ProxyTarget: Sendable {
     let forwardedHeaders: ForwardedHeaderRule
     /// For an `h2://` upstream: the client TLS context (ALPN `h2`, trust anchors from `tls_ca` or the system).
     public let tlsContext: NIOSSLContext?
+    /// The `tls_ca` file behind `tlsContext` (nil: the system's trust store): HTTP/2 connections are pooled per
+    /// upstream and trust, so two routes that trust different CAs never share one.
+    public let tlsCAPath: String?
 
     public init(
         upstream: Upstream, hostHeader: String, pathTemplate: [UpstreamPathPart], timeout: TimeAmount,
-        forwardsUnderscoreHeaders: Bool = false, tlsContext: NIOSSLContext? = nil
+        forwardsUnderscoreHeaders: Bool = false, tlsContext: NIOSSLContext? = nil, tlsCAPath: String? = nil
     ) {
         self.tlsContext = tlsContext
+        self.tlsCAPath = tlsCAPath
         self.upstream = upstream
         self.hostHeader = hostHeader
         self.pathTemplate = pathTemplate

@@ -170,7 +170,7 @@ public enum SnapshotBuilder {
                             upstream: target.upstream, hostHeader: hostHeader(target.upstream),
                             pathTemplate: target.pathTemplate, timeout: timeAmount(proxy.timeout),
                             forwardsUnderscoreHeaders: configuration.forwardUnderscoreHeaders,
-                            tlsContext: upstreamTLS[proxy.tlsCA?.path ?? ""]))
+                            tlsContext: upstreamTLS[proxy.tlsCA?.path ?? ""], tlsCAPath: proxy.tlsCA?.path))
                 }
                 return RouteDefinition(
                     key: route.key.description, method: route.key.method.rawValue, segments: route.key.segments,

@@ -45,7 +45,9 @@ final class HTTP2ProxyLeg: HTTP2UpstreamReceiver, IntegrationLeg {
     func start() {
         exchange.integrationStarted = .now()
         deadline.set(in: timeout)
-        connections.openStream(to: integration.upstream, tls: integration.tlsContext, timeout: timeout) { result in
+        connections.openStream(
+            to: integration.upstream, tls: integration.tlsContext, caPath: integration.tlsCAPath, timeout: timeout
+        ) { result in
             guard !self.finished else {
                 if case .success(let stream) = result { stream.close(promise: nil) }
                 return

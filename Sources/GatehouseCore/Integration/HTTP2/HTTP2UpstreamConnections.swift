@@ -10,8 +10,14 @@ import NIOSSL
 /// for it; dropped when it closes (or refuses a new stream, e.g. after GOAWAY), and made again on the next call.
 final class HTTP2UpstreamConnections: @unchecked Sendable {  // confined to `eventLoop`, checked by preconditions
     let eventLoop: any EventLoop
-    private var ready: [Upstream: Channel] = [:]
-    private var waiting: [Upstream: [(Result<Channel, any Error>) -> Void]] = [:]
+    /// An upstream as reached: its address and the CA file its certificate is checked against.
+    private struct Key: Hashable {
+        let upstream: Upstream
+        let caPath: String?
+    }
+
+    private var ready: [Key: Channel] = [:]
+    private var waiting: [Key: [(Result<Channel, any Error>) -> Void]] = [:]
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
@@ -20,10 +26,11 @@ final class HTTP2UpstreamConnections: @unchecked Sendable {  // confined to `eve
     /// A new stream to `upstream` (its channel carries `HTTP2Frame.FramePayload`), on the pooled connection or on a
     /// new one. A pooled connection that refuses the stream is dropped and one new connection is tried.
     func openStream(
-        to upstream: Upstream, tls: NIOSSLContext?, timeout: TimeAmount,
+        to upstream: Upstream, tls: NIOSSLContext?, caPath: String?, timeout: TimeAmount,
         _ done: @escaping (Result<Channel, any Error>) -> Void
     ) {
         eventLoop.preconditionInEventLoop()
+        let upstream = Key(upstream: upstream, caPath: caPath)
         if let connection = ready[upstream], connection.isActive {
             stream(on: connection) { result in
                 if case .failure = result {
@@ -60,7 +67,7 @@ final class HTTP2UpstreamConnections: @unchecked Sendable {  // confined to `eve
     }
 
     private func connection(
-        to upstream: Upstream, tls: NIOSSLContext?, timeout: TimeAmount,
+        to upstream: Key, tls: NIOSSLContext?, timeout: TimeAmount,
         _ done: @escaping (Result<Channel, any Error>) -> Void
     ) {
         if waiting[upstream] != nil {
@@ -68,7 +75,7 @@ final class HTTP2UpstreamConnections: @unchecked Sendable {  // confined to `eve
             return
         }
         waiting[upstream] = [done]
-        connect(upstream, tls: tls, timeout: timeout).assumeIsolated().whenComplete { result in
+        connect(upstream.upstream, tls: tls, timeout: timeout).assumeIsolated().whenComplete { result in
             let waiters = self.waiting.removeValue(forKey: upstream) ?? []
             if case .success(let channel) = result {
                 self.ready[upstream] = channel
