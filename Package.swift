@@ -90,6 +90,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -181,6 +182,9 @@ let package = Package(
         .testTarget(name: "GatehousePKITests", dependencies: ["GatehouseBytes", "GatehousePKI"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"]),
-        .testTarget(name: "GatehouseStateTests", dependencies: ["GatehouseState"]),
+        .testTarget(
+            name: "GatehouseStateTests",
+            dependencies: ["GatehouseState", "GatehouseBytes", .product(name: "SQLiteNIO", package: "sqlite-nio")]
+        ),
     ]
 )

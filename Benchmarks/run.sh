@@ -43,6 +43,10 @@ api_id=benchapi01
 request_path=/prod/bench
 bench_akid=AKIDBENCH000000000001
 bench_secret=benchSecretKey0000000000000000000000000
+# The usage-plan row: stage `metered` of the same API, covered by a plan (throttle and quota far above what the run
+# can reach) whose consumer is this API key.
+metered_path=/metered/bench
+bench_api_key=benchApiKey0000000000000000000000
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "run.sh: $*"; exit 1; }
@@ -115,6 +119,8 @@ cat "$client_cert" "$client_key" >"$work/ab-client.pem"
 tls_args=(--cert "$client_cert" --key "$client_key" --cacert "$pki/ca.pem")
 printf '%s' "$bench_secret" >"$work/bench.secret"
 chmod 600 "$work/bench.secret"
+printf '%s' "$bench_api_key" >"$work/bench.key"
+chmod 600 "$work/bench.key"
 
 # --- helpers --------------------------------------------------------------------------------------------------
 wait_port() {  # port: waits until something accepts on 127.0.0.1:port
@@ -161,6 +167,8 @@ account_id: "123456789012"
 log_target: stderr
 limits:
   max_connections: 20000
+# The gateway-wide bucket defaults to API Gateway's 10000/s, below what these runs reach.
+throttle: {rate: 1000000000, burst: 1000000000}
 listeners:
   - name: https
     bind: 127.0.0.1:$port
@@ -181,6 +189,19 @@ identities:
     principal: arn:aws:iam::123456789012:user/bench
 YAML
         fi
+        if [ "$auth" = NONE ]; then
+            cat <<YAML
+api_keys:
+  - id: bench
+    value_file: $work/bench.key
+usage_plans:
+  - id: bench
+    throttle: {rate: 1000000000, burst: 1000000000}
+    quota: {limit: 1000000000000, period: DAY}
+    api_stages: [{api: $api_id, stage: metered}]
+    consumers: {api_keys: [bench]}
+YAML
+        fi
         cat <<YAML
 apis:
   - id: $api_id
@@ -188,6 +209,8 @@ apis:
     authorization: $auth
     stages:
       prod:
+        variables: {}
+      metered:
         variables: {}
     routes:
       - route: "ANY /{proxy+}"
@@ -212,7 +235,7 @@ start_gatehouse() {  # $1 = target name, $2 = NONE | AWS_IAM, $3 = port, $4 = ad
 # The process whose memory is measured: the one holding the connections.
 proxy_pid() {
     case $1 in
-    gatehouse-signed) echo "${gatehouse_pids[gatehouse]:-}" ;;  # the NONE Gatehouse, fed signed requests
+    gatehouse-signed | gatehouse-plan) echo "${gatehouse_pids[gatehouse]:-}" ;;  # the NONE Gatehouse
     gatehouse*) echo "${gatehouse_pids[$1]:-}" ;;
     nginx) pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -1 ;;  # the worker, not the master
     haproxy) cat "$work/haproxy/haproxy.pid" ;;
@@ -276,7 +299,8 @@ measure() {
     local extra=("$@") out=$work/$name
     mkdir -p "$out"
 
-    if [[ $url == https://* ]] && [[ $name != gatehouse-sigv4 && $name != gatehouse-signed ]]; then
+    if [[ $url == https://* ]] && [[ $name != gatehouse-sigv4 && $name != gatehouse-signed && $name != gatehouse-plan ]]
+    then
         log "$name: new mTLS connection per request, $HANDSHAKE_CONNECTIONS connections, ${DURATION}s"
         taskset -c "$LOAD_CPU" "$load" --new-connection -c "$HANDSHAKE_CONNECTIONS" -d "$DURATION" --json \
             "${extra[@]}" "$url" >"$out/handshake.json" || log "$name: handshake run reported no success"
@@ -291,7 +315,8 @@ measure() {
         result[$name.first]=$(json_field "$out/first-answer.json" 'round(r["first_answer_ms"]["median"], 1)')
     fi
 
-    if [ "${SKIP_AB:-0}" != 1 ] && [[ $name != gatehouse-sigv4 && $name != gatehouse-signed ]]; then
+    if [ "${SKIP_AB:-0}" != 1 ] && [[ $name != gatehouse-sigv4 && $name != gatehouse-signed && $name != gatehouse-plan ]]
+    then
         log "$name: ab -k -c $CONNECTIONS -n $AB_REQUESTS"
         local ab_tls=() pid before
         [[ $url == https://* ]] && ab_tls=(-E "$work/ab-client.pem")
@@ -397,6 +422,9 @@ if wants gatehouse; then
     # client sends) equal, so that the comparison with the AWS_IAM route isolates what verifying costs.
     add_target gatehouse-signed "$(url_for https "$gatehouse_port")" "${tls_args[@]}" \
         --sigv4 "$bench_akid:$bench_secret" --region us-east-1
+    # The same route in a stage a usage plan covers: API key, plan throttle, stage and gateway buckets, quota.
+    add_target gatehouse-plan "https://127.0.0.1:$gatehouse_port$metered_path" "${tls_args[@]}" \
+        -H "x-api-key:$bench_api_key"  # no space: the stored arguments are split on whitespace
     log "starting Gatehouse (AWS_IAM, every request SigV4-signed) on core $PROXY_CPU"
     start_gatehouse gatehouse-sigv4 AWS_IAM "$gatehouse_sigv4_port" "$sigv4_admin_port"
     add_target gatehouse-sigv4 "$(url_for https "$gatehouse_sigv4_port")" "${tls_args[@]}" \
@@ -473,6 +501,7 @@ row() {  # name label
     if wants gatehouse; then
         row gatehouse "Gatehouse (NONE)"
         row gatehouse-signed "Gatehouse, signed requests, SigV4 off (NONE)"
+        row gatehouse-plan "Gatehouse, API key + usage plan (throttle, quota) (NONE)"
         row gatehouse-sigv4 "Gatehouse, signed requests, SigV4 on (AWS_IAM)"
         echo
         echo "Keep-alive req/s in each round, in the order run:"
@@ -495,6 +524,8 @@ row() {  # name label
         onoff gatehouse-signed gatehouse-sigv4 "SigV4 verification on/off, the same signed requests"
         echo
         onoff gatehouse gatehouse-sigv4 "Signed and verified against unsigned requests"
+        echo
+        onoff gatehouse gatehouse-plan "Usage plan (API key, throttles, quota) against the same route without one"
         cpuonoff() {  # off-key on-key text: the same ratio from CPU per request (steadier on a shared machine)
             [[ ${result[$1.cpu]:-} =~ ^[0-9.]+$ && ${result[$2.cpu]:-} =~ ^[0-9.]+$ ]] || return 0
             python3 -c "import sys; a,b=map(float,sys.argv[1:3]); print(f'{sys.argv[3]}: {a/b:.2f} ({b} vs {a} CPU µs per request).')" \
@@ -502,6 +533,8 @@ row() {  # name label
         }
         echo
         cpuonoff gatehouse-signed gatehouse-sigv4 "SigV4 on/off by CPU per request, off ÷ on"
+        echo
+        cpuonoff gatehouse gatehouse-plan "Usage plan on/off by CPU per request, off ÷ on"
         true
     fi
 } | tee "$work/results.md"

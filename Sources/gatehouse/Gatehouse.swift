@@ -8,6 +8,7 @@ struct Gatehouse: AsyncParsableCommand {
         abstract: "Private API gateway and mutual-TLS sidecar.",
         subcommands: [
             ServeCommand.self, ValidateCommand.self, CertsCommand.self, PolicyCommand.self, VersionCommand.self,
+            StateCommand.self, UsageCommand.self,
         ]
     )
 }

@@ -15,7 +15,8 @@ import Testing
         clientCertSubject: "CN=orders,OU=svc", clientCertURI: "spiffe://corp.internal/ns/prod/orders",
         principal: "arn:aws:iam::123456789012:user/alice", apiID: "a1b2c3d4e5", stage: "prod",
         routeKey: "GET /users/{id}", method: "GET", path: "/prod/users/42", status: 200, errorType: nil,
-        latencyMilliseconds: 1.25, integrationLatencyMilliseconds: 0.875, responseBytes: 1234)
+        latencyMilliseconds: 1.25, integrationLatencyMilliseconds: 0.875, responseBytes: 1234, apiKeyID: "orders-team",
+        usagePlan: "gold", consumer: "orders-team")
 
     private static let rejected = AccessRecord(
         requestID: "0e6b2d5a-1111-4222-8333-444455556666", sourceIP: "::1", sourceVpce: nil,
@@ -43,11 +44,11 @@ import Testing
             "HTTP_METHOD=GET", "INTEGRATION_LATENCY_MS=0.875", "LATENCY_MS=1.25", "PATH=/prod/users/42",
             "PRINCIPAL=arn:aws:iam::123456789012:user/alice", "REQUEST_ID=6f1c2b1e-6a43-4c53-9a57-1d2f8b0c9e11",
             "RESPONSE_BYTES=1234", "ROUTE_KEY=\"GET /users/{id}\"", "SOURCE_IP=127.0.0.1", "SOURCE_VPCE=vpce-dev",
-            "STAGE=prod", "STATUS=200",
+            "STAGE=prod", "STATUS=200", "API_KEY_ID=orders-team", "USAGE_PLAN=gold", "CONSUMER=orders-team",
         ] {
             #expect(line.contains(" " + field), "missing \(field) in \(line)")
         }
-        #expect(Set(Self.full.metadata.keys).count == 17)
+        #expect(Set(Self.full.metadata.keys).count == 20)
     }
     /// A path is client input: it must not plant `KEY=value` pairs, close a quote or break the line for a logfmt
     /// reader (quotes honoured, the first occurrence of a key wins). The readable message shows it percent-encoded,

@@ -19,6 +19,9 @@ import Testing
         ("gatehouse_auth_failures_total", "counter", ["api", "reason"]),
         ("gatehouse_active_connections", "gauge", ["listener"]),
         ("gatehouse_config_reloads_total", "counter", ["result"]),
+        // Section 7.
+        ("gatehouse_throttled_requests_total", "counter", ["api", "stage", "limit"]),
+        ("gatehouse_quota_remaining", "gauge", ["plan", "consumer"]),
         ("gatehouse_websocket_connections", "gauge", ["api", "stage"]),
     ]
 
@@ -79,6 +82,9 @@ import Testing
             metrics.configReloaded(success: true)
             metrics.configReloaded(success: false)
             metrics.configReloaded(success: false)
+            let throttled = [("api", api), ("stage", "prod"), ("limit", "plan")]
+            for _ in 0..<2 { metrics.counter("gatehouse_throttled_requests_total", throttled).increment() }
+            metrics.gauge("gatehouse_quota_remaining", [("plan", "gold"), ("consumer", "orders-team")]).record(41)
             for _ in 0..<3 { metrics.websocketOpened(api: api, stage: "prod") }
             metrics.websocketClosed(api: api, stage: "prod")
 
@@ -132,6 +138,9 @@ import Testing
             #expect(text.value("gatehouse_active_connections", ["listener": "https"]) == 5)
             #expect(text.value("gatehouse_config_reloads_total", ["result": "success"]) == 1)
             #expect(text.value("gatehouse_config_reloads_total", ["result": "failure"]) == 2)
+            #expect(
+                text.value("gatehouse_throttled_requests_total", ["api": api, "stage": "prod", "limit": "plan"]) == 2)
+            #expect(text.value("gatehouse_quota_remaining", ["plan": "gold", "consumer": "orders-team"]) == 41)
             #expect(text.value("gatehouse_websocket_connections", ["api": api, "stage": "prod"]) == 2)
 
             // Every sample carries exactly its family's labels (plus `le` on histogram buckets).

@@ -57,4 +57,12 @@ import Testing
         )
         #expect(try values("Sockets", in: "gatehouse.service") == ["gatehouse.socket gatehouse-admin.socket"])
     }
+
+    /// The default SQLite state file is `${STATE_DIRECTORY}/state.db`: systemd must create the folder, writable by
+    /// the dynamic user under `ProtectSystem=strict`.
+    @Test func servicesHaveAStateDirectory() throws {
+        #expect(try values("StateDirectory", in: "gatehouse.service") == ["gatehouse"])
+        #expect(try values("StateDirectory", in: "gatehouse-sidecar@.service") == ["gatehouse-sidecar/%i"])
+        #expect(try values("StateDirectoryMode", in: "gatehouse.service") == ["0700"])
+    }
 }

@@ -19,6 +19,8 @@ public struct APIConfiguration: Hashable, Sendable {
     public let routes: [RouteConfiguration]
     /// Position of the API's mapping.
     public let location: SourceLocation
+    /// Default `api_key_required` of the API's routes (false).
+    public let apiKeyRequired: Bool
 
     public init(
         id: String,
@@ -29,8 +31,10 @@ public struct APIConfiguration: Hashable, Sendable {
         policy: PolicyDocumentSource?,
         stages: [StageConfiguration],
         routes: [RouteConfiguration],
-        location: SourceLocation
+        location: SourceLocation,
+        apiKeyRequired: Bool = false
     ) {
+        self.apiKeyRequired = apiKeyRequired
         self.id = id
         self.name = name
         self.hosts = hosts

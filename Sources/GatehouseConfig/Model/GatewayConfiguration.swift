@@ -1,3 +1,4 @@
+import Foundation
 import IPNetwork
 /// A loaded and validated configuration: an immutable snapshot the gateway holds and swaps atomically on reload.
 public struct GatewayConfiguration: Hashable, Sendable {
@@ -20,6 +21,14 @@ public struct GatewayConfiguration: Hashable, Sendable {
     /// Whether client headers whose names hold `_` reach upstreams (`forward_underscore_headers`, default false,
     /// as nginx's `underscores_in_headers off`). Look-alikes of Gatehouse's own headers never do.
     public let forwardUnderscoreHeaders: Bool
+    /// Where quota counts are kept (`state:`); SQLite in the default place when absent.
+    public let state: StateConfiguration
+    /// The gateway-wide token bucket (`throttle`, default 10000 per second, bursts of 5000).
+    public let throttle: ThrottleConfiguration
+    /// `api_keys`, in file order.
+    public let apiKeys: [APIKeyConfiguration]
+    /// `usage_plans`, in file order (consumer resolution takes the first plan that matches).
+    public let usagePlans: [UsagePlanConfiguration]
 
     public init(
         file: String,
@@ -33,8 +42,15 @@ public struct GatewayConfiguration: Hashable, Sendable {
         networks: [SourceNetwork],
         identities: [IdentityConfiguration],
         apis: [APIConfiguration],
-        forwardUnderscoreHeaders: Bool = false
+        forwardUnderscoreHeaders: Bool = false,
+        throttle: ThrottleConfiguration? = nil,
+        apiKeys: [APIKeyConfiguration] = [],
+        usagePlans: [UsagePlanConfiguration] = [],
+        state: StateConfiguration? = nil
     ) {
+        self.throttle = throttle ?? .gatewayDefault(file: file)
+        self.apiKeys = apiKeys
+        self.usagePlans = usagePlans
         self.file = file
         self.region = region
         self.accountID = accountID
@@ -47,5 +63,12 @@ public struct GatewayConfiguration: Hashable, Sendable {
         self.identities = identities
         self.apis = apis
         self.forwardUnderscoreHeaders = forwardUnderscoreHeaders
+        self.state =
+            state
+            ?? StateConfiguration(
+                store: .sqlite(
+                    path: StateConfiguration.defaultSQLitePath(
+                        configurationFolder: (file as NSString).deletingLastPathComponent, environment: [:])),
+                isExplicit: false)
     }
 }

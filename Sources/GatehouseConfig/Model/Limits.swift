@@ -16,6 +16,9 @@ public struct Limits: Hashable, Sendable {
     public let maxConnections: Int
     /// Time a WebSocket may carry no frame in either direction before Gatehouse closes it (close code 1001).
     public let websocketIdleTimeout: Duration
+    /// Streams an HTTP/2 client may have open at once on one connection (`SETTINGS_MAX_CONCURRENT_STREAMS`); also
+    /// the number of stream resets per second past which a connection is cut off as a rapid-reset flood.
+    public let maxConcurrentStreams: Int
 
     public init(
         maxBodyBytes: Int = 10_485_760,
@@ -24,7 +27,8 @@ public struct Limits: Hashable, Sendable {
         bodyTimeout: Duration = .seconds(30),
         idleTimeout: Duration = .seconds(60),
         maxConnections: Int = 10000,
-        websocketIdleTimeout: Duration = .seconds(300)
+        websocketIdleTimeout: Duration = .seconds(300),
+        maxConcurrentStreams: Int = 100
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxHeaderBytes = maxHeaderBytes
@@ -33,6 +37,7 @@ public struct Limits: Hashable, Sendable {
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
         self.websocketIdleTimeout = websocketIdleTimeout
+        self.maxConcurrentStreams = maxConcurrentStreams
     }
 
     /// The contract's defaults.

@@ -22,6 +22,8 @@ public struct ListenerConfiguration: Hashable, Sendable {
     public let allowPublicBind: Bool
     /// Position of the listener's mapping.
     public let location: SourceLocation
+    /// Whether TLS offers `h2` next to `http/1.1` by ALPN (contract section 9); false offers only `http/1.1`.
+    public let http2: Bool
 
     public init(
         name: String,
@@ -33,7 +35,8 @@ public struct ListenerConfiguration: Hashable, Sendable {
         proxyProtocol: Bool,
         trustedProxies: [CIDR],
         allowPublicBind: Bool,
-        location: SourceLocation
+        location: SourceLocation,
+        http2: Bool = true
     ) {
         self.name = name
         self.bind = bind
@@ -45,6 +48,7 @@ public struct ListenerConfiguration: Hashable, Sendable {
         self.trustedProxies = trustedProxies
         self.allowPublicBind = allowPublicBind
         self.location = location
+        self.http2 = http2
     }
 
     /// Whether a connection from the address passes `allow_sources`.

@@ -9,15 +9,18 @@ public struct RouteConfiguration: Hashable, Sendable {
     public let websocket: Bool
     /// Position of the route's mapping.
     public let location: SourceLocation
+    /// The route's own `api_key_required`, or the API's when the route has none (default false).
+    public let apiKeyRequired: Bool
 
     public init(
         key: RouteKey, authorization: AuthorizationType, integration: IntegrationConfiguration,
-        websocket: Bool = false, location: SourceLocation
+        websocket: Bool = false, location: SourceLocation, apiKeyRequired: Bool = false
     ) {
         self.key = key
         self.authorization = authorization
         self.integration = integration
         self.websocket = websocket
         self.location = location
+        self.apiKeyRequired = apiKeyRequired
     }
 }

@@ -2,7 +2,9 @@ import Yams
 
 /// Reads `apis`: id, hosts, default authorization, resource policy, stages and routes.
 struct APIReader {
-    static let knownKeys = ["id", "name", "hosts", "authorization", "policy", "stages", "routes"]
+    static let knownKeys = [
+        "id", "name", "hosts", "authorization", "policy", "stages", "routes", "api_key_required",
+    ]
 
     let context: LoadContext
 
@@ -51,10 +53,21 @@ struct APIReader {
         let authorization = context.choice(fields, "authorization", default: AuthorizationType.awsIAM)
         let policy = PolicyReader(context: context)
             .read(fields.present("policy"), key: fields.keyNode("policy"), owner: owner)
-        let stages = StageReader(context: context).readAll(fields, apiOwner: owner)
-        let stageHosts = checkHostStages(hostEntries, stages: stages, owner: owner)
-        let routes = RouteReader(context: context, stages: stages, defaultAuthorization: authorization ?? .awsIAM)
-            .readAll(context.list(fields, "routes"), apiOwner: owner)
+        let apiKeyRequired = context.bool(fields, "api_key_required", default: false)
+        let (readStages, pendingThrottles) = StageReader(context: context).readAllWithThrottles(
+            fields, apiOwner: owner)
+        let stageHosts = checkHostStages(hostEntries, stages: readStages, owner: owner)
+        let routes = RouteReader(
+            context: context, stages: readStages, defaultAuthorization: authorization ?? .awsIAM,
+            defaultAPIKeyRequired: apiKeyRequired
+        )
+        .readAll(context.list(fields, "routes"), apiOwner: owner)
+        let throttles = ThrottleReader(context: context)
+        let stages = readStages.map { stage in
+            StageConfiguration(
+                name: stage.name, variables: stage.variables, location: stage.location, throttle: stage.throttle,
+                routeThrottles: throttles.resolve(pendingThrottles[stage.name] ?? [], routes: routes, apiID: id ?? ""))
+        }
         guard context.problems.count == problemsBefore, let id, let authorization else {
             return nil
         }
@@ -67,7 +80,8 @@ struct APIReader {
             policy: policy,
             stages: stages,
             routes: routes,
-            location: context.location(of: node)
+            location: context.location(of: node),
+            apiKeyRequired: apiKeyRequired
         )
     }
 

@@ -4,7 +4,7 @@ import Yams
 struct GatewayConfigurationReader {
     static let knownKeys = [
         "region", "account_id", "log_target", "max_clock_skew", "drain_timeout", "limits", "listeners", "networks",
-        "identities", "apis", "forward_underscore_headers",
+        "identities", "apis", "forward_underscore_headers", "throttle", "api_keys", "usage_plans", "state",
     ]
 
     let context: LoadContext
@@ -29,9 +29,17 @@ struct GatewayConfigurationReader {
             .readAll(context.list(fields, "listeners", required: true), at: fields.present("listeners"))
         let identities = IdentityReader(context: context).readAll(context.list(fields, "identities"))
         let apis = APIReader(context: context).readAll(context.list(fields, "apis"))
+        let state = StateReader(context: context).read(fields.present("state"))
+        let throttle = ThrottleReader(context: context).read(fields, "throttle")
+        let apiKeyNodes = context.list(fields, "api_keys")
+        let apiKeys = APIKeyReader(context: context).readAll(apiKeyNodes)
+        // Plans name keys that exist in the file even when the key itself has a problem (reported there).
+        let apiKeyIDs = Set(apiKeyNodes.compactMap { $0.peekText("id") })
+        let usagePlans = UsagePlanReader(context: context, apis: apis, apiKeyIDs: apiKeyIDs)
+            .readAll(context.list(fields, "usage_plans"))
 
         guard context.problems.isEmpty, let region, let accountID, let logTarget, let maxClockSkew, let drainTimeout,
-            let limits
+            let limits, let state
         else {
             return nil
         }
@@ -47,7 +55,11 @@ struct GatewayConfigurationReader {
             networks: networks,
             identities: identities,
             apis: apis,
-            forwardUnderscoreHeaders: forwardUnderscoreHeaders
+            forwardUnderscoreHeaders: forwardUnderscoreHeaders,
+            throttle: throttle,
+            apiKeys: apiKeys,
+            usagePlans: usagePlans,
+            state: state
         )
     }
 

@@ -4,7 +4,7 @@ import Yams
 struct LimitsReader {
     static let knownKeys = [
         "max_body_bytes", "max_header_bytes", "header_timeout", "body_timeout", "idle_timeout", "max_connections",
-        "websocket_idle_timeout",
+        "websocket_idle_timeout", "max_concurrent_streams",
     ]
 
     let context: LoadContext
@@ -27,8 +27,10 @@ struct LimitsReader {
         let maxConnections = context.integer(
             fields, "max_connections", default: defaults.maxConnections, range: 1...1_000_000)
         let websocketIdle = context.integer(fields, "websocket_idle_timeout", default: 300, range: 1...86400)
+        let maxStreams = context.integer(
+            fields, "max_concurrent_streams", default: defaults.maxConcurrentStreams, range: 1...10000)
         guard let maxBody, let maxHeader, let headerTimeout, let bodyTimeout, let idleTimeout, let maxConnections,
-            let websocketIdle
+            let websocketIdle, let maxStreams
         else {
             return nil
         }
@@ -39,7 +41,8 @@ struct LimitsReader {
             bodyTimeout: .seconds(bodyTimeout),
             idleTimeout: .seconds(idleTimeout),
             maxConnections: maxConnections,
-            websocketIdleTimeout: .seconds(websocketIdle)
+            websocketIdleTimeout: .seconds(websocketIdle),
+            maxConcurrentStreams: maxStreams
         )
     }
 }

@@ -6,6 +6,7 @@ import Yams
 struct ListenerReader {
     static let knownKeys = [
         "name", "bind", "tls", "allow_sources", "proxy_protocol", "trusted_proxies", "allow_public_bind", "admin",
+        "http2",
     ]
 
     let context: LoadContext
@@ -90,6 +91,10 @@ struct ListenerReader {
         }
         let allowSources = readAllowSources(fields)
         let proxyProtocol = context.bool(fields, "proxy_protocol", default: false)
+        let http2 = context.bool(fields, "http2", default: true)
+        if isAdmin, fields.present("http2") != nil {
+            context.report("the admin listener serves HTTP/1.1 only; remove \"http2\" \(owner)", at: fields["http2"])
+        }
         let trustedProxies = readCIDRs(fields, "trusted_proxies")
         if proxyProtocol, trustedProxies.isEmpty, fields.present("trusted_proxies") == nil {
             context.report(
@@ -109,7 +114,8 @@ struct ListenerReader {
             proxyProtocol: proxyProtocol,
             trustedProxies: trustedProxies,
             allowPublicBind: allowPublicBind,
-            location: context.location(of: node)
+            location: context.location(of: node),
+            http2: http2
         )
     }
 

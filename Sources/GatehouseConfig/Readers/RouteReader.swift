@@ -2,11 +2,13 @@ import Yams
 
 /// Reads an API's `routes`: route key, authorization override and integration.
 struct RouteReader {
-    static let knownKeys = ["route", "authorization", "integration", "websocket"]
+    static let knownKeys = ["route", "authorization", "integration", "api_key_required", "websocket"]
 
     let context: LoadContext
     let stages: [StageConfiguration]
     let defaultAuthorization: AuthorizationType
+    /// The API's `api_key_required`.
+    var defaultAPIKeyRequired = false
 
     func readAll(_ nodes: [Node], apiOwner: String) -> [RouteConfiguration] {
         var routes: [RouteConfiguration] = []
@@ -46,6 +48,7 @@ struct RouteReader {
             }
         }
         let authorization = context.choice(fields, "authorization", default: defaultAuthorization)
+        let apiKeyRequired = context.bool(fields, "api_key_required", default: defaultAPIKeyRequired)
         var integration: IntegrationConfiguration?
         if let key {
             if let integrationNode = fields.present("integration") {
@@ -67,7 +70,8 @@ struct RouteReader {
             authorization: authorization,
             integration: integration,
             websocket: websocket,
-            location: context.location(of: node)
+            location: context.location(of: node),
+            apiKeyRequired: apiKeyRequired
         )
     }
 

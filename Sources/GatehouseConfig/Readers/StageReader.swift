@@ -1,12 +1,28 @@
 import Yams
 
-/// Reads an API's `stages`: `{NAME: {variables: {...}}}`.
+/// Reads an API's `stages`: `{NAME: {variables: {...}, throttle: {...}, route_throttles: {...}}}`. Route throttles
+/// are returned pending: the API's routes are read after its stages (`APIReader` resolves them).
 struct StageReader {
-    static let knownKeys = ["variables"]
+    static let knownKeys = ["variables", "throttle", "route_throttles"]
 
     let context: LoadContext
 
     func readAll(_ apiFields: MappingFields, apiOwner: String) -> [StageConfiguration] {
+        readAllWithThrottles(apiFields, apiOwner: apiOwner).stages
+    }
+
+    /// The stages, and each stage's `route_throttles` (by stage name) still to be checked against the routes.
+    func readAllWithThrottles(_ apiFields: MappingFields, apiOwner: String) -> (
+        stages: [StageConfiguration], pending: [String: [ThrottleReader.PendingRouteThrottle]]
+    ) {
+        var pending: [String: [ThrottleReader.PendingRouteThrottle]] = [:]
+        let stages = readStages(apiFields, apiOwner: apiOwner, pending: &pending)
+        return (stages, pending)
+    }
+
+    private func readStages(
+        _ apiFields: MappingFields, apiOwner: String, pending: inout [String: [ThrottleReader.PendingRouteThrottle]]
+    ) -> [StageConfiguration] {
         guard let node = apiFields.present("stages") else {
             context.report(
                 "missing required field \"stages\" \(apiOwner) (requests name a stage as the first path segment)",
@@ -42,6 +58,7 @@ struct StageReader {
             }
             let owner = "in stage \"\(name)\" of " + apiOwner.dropFirst("in ".count)
             var variables: [String: String] = [:]
+            var throttle: ThrottleConfiguration?
             if !valueNode.isNullScalar {
                 guard let fields = context.fields(of: valueNode, owner: owner, known: Self.knownKeys) else {
                     continue
@@ -55,8 +72,13 @@ struct StageReader {
                     }
                     variables[variable.key] = variable.value
                 }
+                let throttles = ThrottleReader(context: context)
+                throttle = throttles.read(fields, "throttle")
+                pending[name] = throttles.readRouteThrottles(fields)
             }
-            stages.append(StageConfiguration(name: name, variables: variables, location: context.location(of: keyNode)))
+            stages.append(
+                StageConfiguration(
+                    name: name, variables: variables, location: context.location(of: keyNode), throttle: throttle))
         }
         return stages
     }

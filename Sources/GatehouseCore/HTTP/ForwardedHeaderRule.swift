@@ -40,11 +40,13 @@ struct ForwardedHeaderRule: Sendable, Equatable {
         "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-client-cert",
         "x-gatehouse-principal", "x-gatehouse-source-vpce", "x-request-id", "forwarded", "x-real-ip",
     ]
+    /// The API key: never forwarded, nor its `x_api_key` look-alike when underscore names are.
+    static let credentialNames = ["x-api-key"]
     static let overrideNames = [
         "x-http-method-override", "x-http-method", "x-method-override", "x-original-url", "x-rewrite-url",
     ]
 
-    private static let dropped = HeaderNameSet(ownedNames + overrideNames)
+    private static let dropped = HeaderNameSet(ownedNames + overrideNames + credentialNames)
     private static let gatehousePrefix = Array("x-gatehouse-".utf8)
     private static let underscore = UInt8(ascii: "_")
     private static let dash = UInt8(ascii: "-")

@@ -46,6 +46,21 @@ public struct GatewayError: Error, Sendable, Equatable {
         GatewayError(status: .forbidden, errorType: "AccessDeniedException", message: message)
     }
 
+    /// Gate 7: the route requires an API key and `x-api-key` is missing, unknown, disabled or in no plan of the stage.
+    public static let forbidden = GatewayError(status: .forbidden, errorType: "ForbiddenException", message: "Forbidden")
+
+    /// Gate 8: a throttle has no token left.
+    public static let tooManyRequests = GatewayError(
+        status: .tooManyRequests, errorType: "TooManyRequestsException", message: "Too Many Requests")
+
+    /// Gate 8: the consumer's quota for this period is used up.
+    public static let limitExceeded = GatewayError(
+        status: .tooManyRequests, errorType: "LimitExceededException", message: "Limit Exceeded")
+
+    /// Gate 8: the state store is unreachable and `on_store_failure: closed` (contract section 8).
+    public static let serviceUnavailable = GatewayError(
+        status: .serviceUnavailable, errorType: "ServiceUnavailableException", message: "Service Unavailable")
+
     public static let requestTooLong = GatewayError(
         status: .payloadTooLarge, errorType: "RequestEntityTooLargeException", message: "Request Too Long",
         closesConnection: true)

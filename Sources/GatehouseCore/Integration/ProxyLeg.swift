@@ -15,7 +15,7 @@ import NIOHTTP1
 /// that a response found malformed within it is still answered 502 rather than cut off; once bytes were relayed, a
 /// failure can only end the client's connection (truncation), recorded with the status sent and the error type.
 final class ProxyLeg: UpstreamResponseReceiver, IntegrationLeg {
-    private weak var handler: HTTP1ConnectionHandler?
+    private weak var handler: (any UpstreamLegOwner)?
     private let exchange: RequestExchange
     private let integration: ProxyTarget
     private let pool: UpstreamConnectionPool
@@ -37,7 +37,7 @@ final class ProxyLeg: UpstreamResponseReceiver, IntegrationLeg {
     private var heldBody: [ByteBuffer] = []
 
     init(
-        handler: HTTP1ConnectionHandler, exchange: RequestExchange, integration: ProxyTarget,
+        handler: any UpstreamLegOwner, exchange: RequestExchange, integration: ProxyTarget,
         pool: UpstreamConnectionPool, connection: ConnectionState, deadline: LazyDeadlineTimer
     ) {
         self.deadline = deadline

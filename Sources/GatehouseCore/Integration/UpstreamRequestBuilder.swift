@@ -9,10 +9,11 @@ struct UpstreamRequestBuilder {
     /// Headers only Gatehouse may set; a client's copies never reach the upstream.
     static let identityHeaders = Set(ForwardedHeaderRule.ownedNames)
 
-    /// Credentials that authenticated the client to Gatehouse, not to the upstream; `host` and `expect` are
+    /// Credentials that authenticated the client to Gatehouse, not to the upstream (`x-api-key` too: contract
+    /// section 4); `host` and `expect` are
     /// Gatehouse's to set; `content-length` is set from the body actually buffered.
     static let consumed: Set<String> = [
-        "authorization", "x-amz-security-token", "host", "expect", "content-length", "x-apigw-api-id",
+        "authorization", "x-amz-security-token", "host", "expect", "content-length", "x-apigw-api-id", "x-api-key",
     ]
 
     /// Computed once: every client header Gatehouse drops or replaces itself.

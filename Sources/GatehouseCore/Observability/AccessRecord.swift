@@ -26,14 +26,21 @@ public struct AccessRecord: Sendable {
     public var latencyMilliseconds: Double
     public var integrationLatencyMilliseconds: Double?
     public var responseBytes: Int
+    /// The id of the API key the request sent (never its value), when it named a configured key.
+    public var apiKeyID: String? = nil
+    /// The usage plan that counted the request, and the consumer it was counted as.
+    public var usagePlan: String? = nil
+    public var consumer: String? = nil
 
     /// Hands `sink` each contract field (section 6) in key order: the one list both the journal entry (`metadata`)
     /// and the stderr line (`line`) are made from. Numbers are passed as numbers, so the line writes their digits
     /// without making strings of them.
     func forEachField<Sink: AccessFieldSink>(into sink: inout Sink) {
         sink.field("API_ID", apiID ?? "")
+        sink.field("API_KEY_ID", apiKeyID ?? "")
         sink.field("CLIENT_CERT_SUBJECT", clientCertSubject ?? "")
         sink.field("CLIENT_CERT_URI", clientCertURI ?? "")
+        sink.field("CONSUMER", consumer ?? "")
         sink.field("ERROR_TYPE", errorType ?? "")
         sink.field("GATEHOUSE_EVENT", "access")
         sink.field("HTTP_METHOD", method)
@@ -52,6 +59,7 @@ public struct AccessRecord: Sendable {
         sink.field("SOURCE_VPCE", sourceVpce ?? "")
         sink.field("STAGE", stage ?? "")
         sink.field("STATUS", integer: status)
+        sink.field("USAGE_PLAN", usagePlan ?? "")
     }
 
     /// Calls `body` with the parts of the readable summary, in order:

@@ -72,6 +72,10 @@ public final class GatewayMetrics: Sendable {
         counter("gatehouse_tls_handshake_failures_total", [("listener", listener), ("reason", reason)]).increment()
     }
 
+    func http2Flood(listener: String, reason: String) {
+        counter("gatehouse_http2_floods_total", [("listener", listener), ("reason", reason)]).increment()
+    }
+
     func authFailed(apiID: String, reason: String) {
         counter("gatehouse_auth_failures_total", [("api", apiID), ("reason", reason)]).increment()
     }

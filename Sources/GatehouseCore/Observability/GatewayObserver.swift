@@ -39,6 +39,17 @@ public final class GatewayObserver: Sendable {
         metrics.handshakeFailed(listener: listener, reason: reason)
     }
 
+    /// An HTTP/2 connection cut off with GOAWAY ENHANCE_YOUR_CALM (`reason`: which flood).
+    func http2Flood(listener: String, sourceIP: String, reason: String) {
+        logger.notice(
+            "HTTP/2 connection from \(sourceIP) on \(listener) closed: \(reason)",
+            metadata: [
+                "GATEHOUSE_EVENT": "http2_flood", "SOURCE_IP": .string(sourceIP), "REASON": .string(reason),
+                "LISTENER": .string(listener),
+            ])
+        metrics.http2Flood(listener: listener, reason: reason)
+    }
+
     func authenticationFailed(apiID: String, reason: String) {
         metrics.authFailed(apiID: apiID, reason: reason)
     }

@@ -31,6 +31,9 @@ public final class RouteDefinition: Sendable {
     public let integration: RouteIntegration
     /// Whether an `Upgrade: websocket` request is forwarded as one (else `Upgrade` is dropped as hop-by-hop).
     public let websocket: Bool
+    /// Gates 7 and 8 of this route in this stage (API key, plans, throttles); nil only for routes built without a
+    /// configuration (tests), which pass both gates.
+    let usage: RouteUsage?
 
     public init(
         key: String, method: String, segments: [RouteKeySegment], authorization: RouteAuthorization,
@@ -41,6 +44,20 @@ public final class RouteDefinition: Sendable {
         self.segments = segments
         self.authorization = authorization
         self.integration = integration
+        self.websocket = websocket
+        self.usage = nil
+    }
+
+    init(
+        key: String, method: String, segments: [RouteKeySegment], authorization: RouteAuthorization,
+        integration: RouteIntegration, usage: RouteUsage?, websocket: Bool = false
+    ) {
+        self.key = key
+        self.method = method
+        self.segments = segments
+        self.authorization = authorization
+        self.integration = integration
+        self.usage = usage
         self.websocket = websocket
     }
 }

@@ -9,6 +9,9 @@ public struct GatewayLimits: Sendable {
     public var bodyTimeout: TimeAmount = .seconds(30)
     public var idleTimeout: TimeAmount = .seconds(60)
     public var maxConnections: Int = 10_000
+    /// HTTP/2: streams open at once per connection, and resets per second past which a connection is a rapid-reset
+    /// flood.
+    public var maxConcurrentStreams: Int = 100
     /// How long a connection answered with an early error keeps draining what the client still sends, so the
     /// answer is not lost to a TCP reset (nginx's lingering close).
     public var lingerTimeout: TimeAmount = .seconds(2)

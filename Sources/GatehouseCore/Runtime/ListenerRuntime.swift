@@ -12,6 +12,8 @@ public struct ListenerRuntime: Sendable {
     public let allowedSources: [AllowedSource]
     /// Set when the listener sits behind a proxy speaking the PROXY protocol.
     public let proxyProtocol: ProxyProtocolSettings?
+    /// Whether the TLS context offers `h2` by ALPN; the connection's pipeline follows what the handshake chose.
+    public let http2: Bool
 
     /// Which peers may send a PROXY header; the client address it carries becomes the source.
     public struct ProxyProtocolSettings: Sendable {
@@ -20,13 +22,14 @@ public struct ListenerRuntime: Sendable {
 
     public init(
         name: String, sslContext: NIOSSLContext, clientPolicy: ClientCertificatePolicy, allowedSources: [AllowedSource],
-        proxyProtocol: ProxyProtocolSettings?
+        http2: Bool = true, proxyProtocol: ProxyProtocolSettings?
     ) {
         self.name = name
         self.sslContext = sslContext
         self.clientPolicy = clientPolicy
         self.allowedSources = allowedSources
         self.proxyProtocol = proxyProtocol
+        self.http2 = http2
     }
 
     /// Admission: empty or absent `allow_sources` admits nobody.

@@ -11,8 +11,13 @@ import SigV4
 /// here — at start, on `validate` and on reload — as a `ConfigurationProblem` naming the file and field, never
 /// later on a request.
 public enum SnapshotBuilder {
-    public static func build(_ configuration: GatewayConfiguration) -> Result<GatewaySnapshot, ConfigurationProblems> {
+    /// - Parameter usage: the buckets, plan state and quota ledger shared by every snapshot of this process (a reload
+    ///   keeps their counts); a fresh one for `validate` and tests.
+    public static func build(_ configuration: GatewayConfiguration, usage: UsageState = UsageState())
+        -> Result<GatewaySnapshot, ConfigurationProblems>
+    {
         var problems: [ConfigurationProblem] = []
+        let usageBuilder = UsageRuntimeBuilder(configuration: configuration, state: usage, problems: &problems)
         var listeners: [ListenerRuntime] = []
         for listener in configuration.listeners where !listener.isAdmin {
             guard let tls = listener.tls else { continue }
@@ -60,7 +65,7 @@ public enum SnapshotBuilder {
             apis.append(
                 APIDefinition(
                     id: api.id, name: api.name, hosts: api.hosts, stageHosts: api.stageHosts,
-                    stages: stages(of: api, configuration, upstreamTLS: upstreamTLS),
+                    stages: stages(of: api, configuration, usage: usageBuilder, upstreamTLS: upstreamTLS),
                     policy: policy))
         }
         guard problems.isEmpty else { return .failure(ConfigurationProblems(problems)) }
@@ -78,6 +83,7 @@ public enum SnapshotBuilder {
         limits.idleTimeout = timeAmount(configuration.limits.idleTimeout)
         limits.maxConnections = configuration.limits.maxConnections
         limits.websocketIdleTimeout = timeAmount(configuration.limits.websocketIdleTimeout)
+        limits.maxConcurrentStreams = configuration.limits.maxConcurrentStreams
         return .success(
             GatewaySnapshot(
                 region: configuration.region, accountID: configuration.accountID, limits: limits,
@@ -97,7 +103,7 @@ public enum SnapshotBuilder {
         do {
             context = try TLSContextFactory.makeServerContext(
                 certificateChainPEM: certificate, privateKeyPEM: key, clientCAPEM: clientCA,
-                minimumVersion: tls.minimumVersion == .tls13 ? .tlsv13 : .tlsv12)
+                minimumVersion: tls.minimumVersion == .tls13 ? .tlsv13 : .tlsv12, offersHTTP2: listener.http2)
         } catch {
             throw ConfigurationProblem(
                 location: tls.location,
@@ -116,6 +122,7 @@ public enum SnapshotBuilder {
         }
         return ListenerRuntime(
             name: listener.name, sslContext: context, clientPolicy: policy, allowedSources: listener.allowSources,
+            http2: listener.http2,
             proxyProtocol: listener.proxyProtocol
                 ? ListenerRuntime.ProxyProtocolSettings(trustedProxies: listener.trustedProxies) : nil)
     }
@@ -152,7 +159,8 @@ public enum SnapshotBuilder {
     }
 
     private static func stages(
-        of api: APIConfiguration, _ configuration: GatewayConfiguration, upstreamTLS: [String: NIOSSLContext]
+        of api: APIConfiguration, _ configuration: GatewayConfiguration, usage: UsageRuntimeBuilder,
+        upstreamTLS: [String: NIOSSLContext]
     ) -> [String: [RouteDefinition]] {
         var stages: [String: [RouteDefinition]] = [:]
         for stage in api.stages {
@@ -175,7 +183,7 @@ public enum SnapshotBuilder {
                 return RouteDefinition(
                     key: route.key.description, method: route.key.method.rawValue, segments: route.key.segments,
                     authorization: route.authorization == .awsIAM ? .awsIAM : .none, integration: integration,
-                    websocket: route.websocket)
+                    usage: usage.routeUsage(api: api, stage: stage, route: route), websocket: route.websocket)
             }
         }
         return stages

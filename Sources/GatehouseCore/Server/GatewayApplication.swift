@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseConfig
+import GatehouseState
 import Logging
 import Metrics
 import NIOCore
@@ -41,8 +42,20 @@ public struct GatewayApplication {
         if resolution.destination == .journal {
             logger.debug("logging to the journal")
         }
+        let registry = PrometheusCollectorRegistry()
+        let metrics = GatewayMetrics(factory: GatewayMetrics.prometheusFactory(registry: registry))
+        let health = AdminHealth()
+        let state: GatewayStateRuntime
+        do {
+            state = try GatewayStateRuntime(
+                configuration: configuration, metrics: metrics, health: health, logger: logger)
+        } catch {
+            Self.printError("\(error)")
+            return 1
+        }
+        let usage = makeUsageState(quotas: state.quotas, metrics: metrics)
         let snapshot: GatewaySnapshot
-        switch SnapshotBuilder.build(configuration) {
+        switch SnapshotBuilder.build(configuration, usage: usage) {
         case .success(let built): snapshot = built
         case .failure(let problems):
             Self.printError(problems.description)
@@ -56,8 +69,6 @@ public struct GatewayApplication {
             return 1
         }
 
-        let registry = PrometheusCollectorRegistry()
-        let metrics = GatewayMetrics(factory: GatewayMetrics.prometheusFactory(registry: registry))
         metrics.registerBaseline(listeners: configuration.listeners.filter { !$0.isAdmin }.map(\.name))
         let observer = GatewayObserver(
             logger: logger, metrics: metrics,
@@ -67,8 +78,8 @@ public struct GatewayApplication {
         let group = MultiThreadedEventLoopGroup(
             numberOfThreads: CPUAffinity.usableCoreCount(fallback: System.coreCount))
         let server = GatewayServer(store: store, group: group, observer: observer)
-        let health = AdminHealth()
-        let admin = AdminServer(group: group, registry: registry, health: health)
+        await state.startIfNeeded(configuration)
+        let admin = AdminServer(group: group, registry: registry, health: health, usage: { state.usageJSON() })
         let notifier = SystemdNotifier()
 
         var channels: [Channel] = []
@@ -98,7 +109,8 @@ public struct GatewayApplication {
         for await signal in signals {
             if signal == .sighup {
                 await reload(
-                    store: store, server: server, notifier: notifier, observer: observer, running: configuration)
+                    store: store, server: server, notifier: notifier, observer: observer, state: state, usage: usage,
+                    running: configuration)
                 continue
             }
             logger.info("draining after \(signal)", metadata: ["GATEHOUSE_EVENT": "stopping"])
@@ -108,6 +120,8 @@ public struct GatewayApplication {
             break
         }
         watchdog?.cancel()
+        // Every count taken is written before exit (contract section 8).
+        await state.stop()
         observer.accessLog.flush()
         // Data listeners were closed by the drain; the admin listener answers (503 on /readyz) until here.
         await admin.close()
@@ -121,14 +135,17 @@ public struct GatewayApplication {
     /// state and say why.
     private func reload(
         store: SnapshotStore, server: GatewayServer, notifier: SystemdNotifier, observer: GatewayObserver,
-        running: GatewayConfiguration
+        state: GatewayStateRuntime, usage: UsageState, running: GatewayConfiguration
     ) async {
         _ = try? notifier.reloading(status: "reloading")
         let result = ConfigurationLoader.load(path: configPath, environment: environment)
-            .flatMap { configuration in SnapshotBuilder.build(configuration).map { (configuration, $0) } }
+            .flatMap { configuration in
+                SnapshotBuilder.build(configuration, usage: usage).map { (configuration, $0) }
+            }
         switch result {
         case .success(let (configuration, snapshot)):
             store.replace(with: snapshot)
+            await state.startIfNeeded(configuration)
             let revoked = await server.revalidateClients(against: snapshot)
             if revoked > 0 {
                 observer.logger.info(
@@ -153,6 +170,12 @@ public struct GatewayApplication {
                 metadata: ["GATEHOUSE_EVENT": "reload", "RESULT": "failure"])
             _ = try? notifier.ready(status: "reload failed; running the previous configuration")
         }
+    }
+
+    /// The one place gates 7 and 8 get their state: token buckets and plan state kept across reloads, and the quota
+    /// ledger (`QuotaAccounting`) every snapshot's routes ask. Made once per process.
+    private func makeUsageState(quotas: any QuotaAccounting, metrics: GatewayMetrics) -> UsageState {
+        UsageState(accounting: quotas, metrics: metrics)
     }
 
     private func startWatchdog(_ notifier: SystemdNotifier) -> Task<Void, Never>? {

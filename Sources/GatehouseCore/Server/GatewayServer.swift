@@ -143,12 +143,26 @@ public final class GatewayServer: Sendable {
                 }))
         try sync.addHandler(
             ClientIdentityGate(connection: connection, snapshot: snapshot, store: store, observer: observer))
-        // One handler decodes requests (Gatehouse's own strict decoder), runs the connection's state machine and its
-        // timers, and writes responses as bytes (`ResponseHeadWriter`): no HTTP codec handlers.
-        try sync.addHandler(
+        // After the handshake, ALPN decides. HTTP/1.1: one handler decodes requests (Gatehouse's own strict decoder),
+        // runs the connection's state machine and its timers, and writes responses as bytes (`ResponseHeadWriter`):
+        // no HTTP codec handlers. HTTP/2: NIOHTTP2 with one `HTTP2StreamHandler` per stream.
+        let http2 = HTTP2ConnectionPipeline.Dependencies(
+            store: store, connection: connection, pools: pools, observer: observer, limits: snapshot.limits,
+            drainSignal: drainSignal, drainTimeout: .seconds(Int64(snapshot.drainTimeout)))
+        // `header_timeout` counts from the accept: the handshake and the first head share it.
+        let firstHeadDeadline = NIODeadline.now() + snapshot.limits.headerTimeout
+        let http1 = { [store, pools, drainSignal, websockets] in
             HTTP1ConnectionHandler(
                 store: store, connection: connection, pools: pools, observer: observer, limits: snapshot.limits,
-                drainSignal: drainSignal, websockets: websockets))
+                drainSignal: drainSignal, websockets: websockets, firstHeadDeadline: firstHeadDeadline)
+        }
+        try sync.addHandler(
+            ProtocolSelectionHandler(handshakeTimeout: snapshot.limits.headerTimeout) { selected, channel in
+                switch selected {
+                case .http1: try channel.pipeline.syncOperations.addHandler(http1())
+                case .http2: try HTTP2ConnectionPipeline.install(on: channel, http2)
+                }
+            })
     }
 
     /// After a reload: marks the established connections whose client certificate fails `snapshot`'s policy, so

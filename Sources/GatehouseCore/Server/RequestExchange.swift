@@ -33,6 +33,8 @@ final class RequestExchange {
     var upgradesToWebSocket = false
     /// A gRPC request (`content-type: application/grpc*`): Gatehouse's errors are answered as gRPC statuses.
     var isGRPC = false
+    /// What gates 7 and 8 decided: the record's key, plan and consumer, the answer's `RateLimit` and `Retry-After`.
+    var usage: UsageOutcome?
 
     var status = 0
     /// How the response's body is framed, decided with its head.
@@ -88,6 +90,9 @@ final class RequestExchange {
             errorType: errorType,
             latencyMilliseconds: Double((now - started).nanoseconds) / 1_000_000,
             integrationLatencyMilliseconds: integration,
-            responseBytes: responseBytes)
+            responseBytes: responseBytes,
+            apiKeyID: usage?.apiKeyID,
+            usagePlan: usage?.planID,
+            consumer: usage?.consumer)
     }
 }

@@ -25,6 +25,9 @@ struct RequestPipeline {
         let pendingSignature: PendingVerification?
         /// The `User-Agent` for the policy's `aws:UserAgent`, read with the head when the API has a policy.
         let userAgent: String?
+        /// The `x-api-key` value for gate 7, read with the head on routes where plans or keys apply. Never logged or
+        /// forwarded.
+        var apiKey: String? = nil
     }
 
     /// A head refused by gate 3, 4 or 5a; the route, when one matched, is kept for the access record and metrics.
@@ -74,13 +77,17 @@ struct RequestPipeline {
             return .failure(Rejection(error: .notFound, api: api, path: path))
         }
         let userAgent = match.api.policy == nil ? nil : head.firstValue("user-agent")
+        let usage = match.route.usage
+        let apiKey = usage.map { $0.apiKeyRequired || $0.planApplies } == true ? head.firstValue("x-api-key") : nil
         guard match.route.authorization == .awsIAM else {
-            return .success(Admitted(match: match, path: path, pendingSignature: nil, userAgent: userAgent))
+            return .success(
+                Admitted(match: match, path: path, pendingSignature: nil, userAgent: userAgent, apiKey: apiKey))
         }
         let request = head.sigV4Request(method: method, path: String(pathPart), query: query.map(String.init))
         switch snapshot.verifier.begin(request, now: Int(now.timeIntervalSince1970)) {
         case .success(let pending):
-            return .success(Admitted(match: match, path: path, pendingSignature: pending, userAgent: userAgent))
+            return .success(
+                Admitted(match: match, path: path, pendingSignature: pending, userAgent: userAgent, apiKey: apiKey))
         case .failure(let error):
             return .failure(Rejection(error: GatewayError(error), api: api, match: match, path: path))
         }
@@ -93,11 +100,17 @@ struct RequestPipeline {
     struct Verdict {
         let principal: CallerPrincipal?
         let refusal: GatewayError?
+        /// What gates 7 and 8 counted the request as (nil when it did not reach them, or the route has no usage).
+        var usage: UsageOutcome? = nil
     }
 
     /// Gates 5b (the signature over the body as received), 6 (the resource policy) and the usage phase (7–8), once
     /// the body is complete.
-    func finish(_ admitted: Admitted, method: String, bodySHA256Hex: String?, now: Date) -> Verdict {
+    /// `clock` is the monotonic time (nanoseconds) the token buckets count with.
+    func finish(
+        _ admitted: Admitted, method: String, bodySHA256Hex: String?, now: Date,
+        clock: UInt64 = UInt64(DispatchTime.now().uptimeNanoseconds)
+    ) -> Verdict {
         var principal: CallerPrincipal?
         if let pending = admitted.pendingSignature {
             switch verifySignature(pending, bodySHA256Hex: bodySHA256Hex) {
@@ -108,7 +121,10 @@ struct RequestPipeline {
         if let error = authorize(admitted, method: method, principal: principal, now: now) {
             return Verdict(principal: principal, refusal: error)
         }
-        return Verdict(principal: principal, refusal: admitUsage(admitted, principal: principal))
+        guard let usage = admitUsage(admitted, principal: principal, now: now, clock: clock) else {
+            return Verdict(principal: principal, refusal: nil)
+        }
+        return Verdict(principal: principal, refusal: usage.refusal, usage: usage.outcome)
     }
 
     /// Gate 5b: the signature over the body as received.
@@ -139,10 +155,14 @@ struct RequestPipeline {
         return GatewayError(outcome)
     }
 
-    /// Gates 7 (the route's API key) and 8 (throttling, then quota; contract section 7) belong here, after the policy
-    /// and before the integration: they count only requests that are otherwise allowed. None is configured yet, so
-    /// every request passes.
-    func admitUsage(_ admitted: Admitted, principal: CallerPrincipal?) -> GatewayError? {
-        nil
+    /// Gates 7 (the route's API key) and 8 (throttling, then quota; contract section 7), after the policy and before
+    /// the integration: they count only requests that are otherwise allowed.
+    func admitUsage(_ admitted: Admitted, principal: CallerPrincipal?, now: Date, clock: UInt64)
+        -> UsageGate.Verdict?
+    {
+        guard let usage = admitted.match.route.usage else { return nil }
+        return UsageGate(route: usage).admit(
+            apiKey: admitted.apiKey, principal: principal?.arn, client: connection.clientIdentity, now: now,
+            clock: clock)
     }
 }

@@ -14,7 +14,8 @@ public enum TLSContextFactory {
     ///   - clientCAPEM: trust anchors; sent as the acceptable CA list so clients pick the right certificate.
     ///     Verification itself happens in the custom callback (`ClientCertificatePolicy`).
     public static func makeServerContext(
-        certificateChainPEM: [UInt8], privateKeyPEM: [UInt8], clientCAPEM: [UInt8], minimumVersion: TLSVersion
+        certificateChainPEM: [UInt8], privateKeyPEM: [UInt8], clientCAPEM: [UInt8], minimumVersion: TLSVersion,
+        offersHTTP2: Bool = true
     ) throws -> NIOSSLContext {
         let chain = try NIOSSLCertificate.fromPEMBytes(certificateChainPEM)
         let key = try NIOSSLPrivateKey(bytes: privateKeyPEM, format: .pem)
@@ -28,7 +29,8 @@ public enum TLSContextFactory {
         configuration.certificateVerification = .noHostnameVerification
         configuration.trustRoots = .certificates(anchors)
         configuration.sendCANameList = true
-        configuration.applicationProtocols = ["http/1.1"]
+        // ALPN: `h2` first, so a client offering both speaks HTTP/2 (contract section 9); without it, HTTP/1.1 only.
+        configuration.applicationProtocols = offersHTTP2 ? ["h2", "http/1.1"] : ["http/1.1"]
         return try NIOSSLContext(configuration: configuration)
     }
 }

@@ -49,6 +49,11 @@ public struct AllowedClientPattern: Sendable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// Whether a verified client identity matches the pattern (the same rule as at the handshake).
+    public func matches(_ identity: ClientIdentity) -> Bool {
+        matches(subject: identity.subjectName, uris: identity.uris, dnsNames: identity.dnsNames)
+    }
+
     /// Whether a leaf with this subject and these SANs matches the pattern.
     func matches(subject: DistinguishedName, uris: [String], dnsNames: [String]) -> Bool {
         switch self.kind {

@@ -20,6 +20,9 @@ public final class ClientIdentity: Sendable, Hashable {
     /// The identity as Envoy's `X-Forwarded-Client-Cert` element, made once per handshake (see
     /// ``formatXForwardedClientCert(sha256Hex:subject:uris:dnsNames:)``): every request on the connection carries it upstream.
     public let xForwardedClientCert: String
+    /// The leaf's subject as parsed, for `allowed_clients`-style DN patterns matched after the handshake (usage plan
+    /// consumers).
+    public let subjectName: DistinguishedName
 
     /// Computes the identity of a leaf certificate without any trust decision.
     ///
@@ -66,6 +69,7 @@ public final class ClientIdentity: Sendable, Hashable {
             )
         }
         self.subject = DistinguishedNameFormatter.format(certificate.subject)
+        self.subjectName = certificate.subject
         self.uris = uris
         self.dnsNames = dnsNames
         self.sha256Hex = Hex.string(SHA256.hash(data: derBytes))

@@ -11,7 +11,7 @@ import NIOHTTP1
 /// to the response head and then each pause between response frames, as for HTTP/1.1 upstreams, and the upstream
 /// is told it in `grpc-timeout`.
 final class HTTP2ProxyLeg: HTTP2UpstreamReceiver, IntegrationLeg {
-    private weak var handler: HTTP1ConnectionHandler?
+    private weak var handler: (any UpstreamLegOwner)?
     private let exchange: RequestExchange
     private let integration: ProxyTarget
     private let connections: HTTP2UpstreamConnections
@@ -24,7 +24,7 @@ final class HTTP2ProxyLeg: HTTP2UpstreamReceiver, IntegrationLeg {
     private var pausedReading = false
 
     init(
-        handler: HTTP1ConnectionHandler, exchange: RequestExchange, integration: ProxyTarget,
+        handler: any UpstreamLegOwner, exchange: RequestExchange, integration: ProxyTarget,
         connections: HTTP2UpstreamConnections, connection: ConnectionState, deadline: LazyDeadlineTimer
     ) {
         self.handler = handler

@@ -16,6 +16,7 @@ public final class AdminHealth: Sendable {
     }
 
     private let state = Mutex(Phase.starting)
+    private let stateStore = Mutex<String?>(nil)
 
     public init() {}
 
@@ -34,6 +35,17 @@ public final class AdminHealth: Sendable {
     /// The current phase.
     public var phase: Phase {
         state.withLock { $0 }
+    }
+
+    /// Why the quota state store cannot be reached right now (nil while it can): `/readyz` names it in its body,
+    /// without changing its status, since the gateway itself still serves (contract section 8).
+    public var stateStoreProblem: String? {
+        stateStore.withLock { $0 }
+    }
+
+    /// Records the state store's health; `nil` once it answers again.
+    public func setStateStoreProblem(_ problem: String?) {
+        stateStore.withLock { $0 = problem }
     }
 
     /// Whether `/readyz` answers 200.

@@ -22,14 +22,17 @@ public final class AdminServer: Sendable {
     ///   - registry: the registry `GatewayMetrics` writes into (through `GatewayMetrics.prometheusFactory`).
     ///   - health: the lifecycle state `/readyz` reports.
     ///   - declaredFamilies: families announced on `/metrics` before their first sample.
+    ///   - usage: the body of `GET /usage` (quota use as JSON), made per request.
     public init(
         group: any EventLoopGroup, registry: PrometheusCollectorRegistry, health: AdminHealth,
         limits: AdminLimits = AdminLimits(),
-        declaredFamilies: [MetricFamilyDeclaration] = GatewayMetrics.contractFamilies
+        declaredFamilies: [MetricFamilyDeclaration] = GatewayMetrics.contractFamilies,
+        usage: (@Sendable () -> [UInt8])? = nil
     ) {
         self.group = group
         self.responder = AdminResponder(
-            health: health, exposition: MetricsExposition(registry: registry, declaredFamilies: declaredFamilies))
+            health: health, exposition: MetricsExposition(registry: registry, declaredFamilies: declaredFamilies),
+            usage: usage)
         self.limits = limits
         self.connections = AdminConnections(limit: limits.maxConnections)
     }

@@ -23,6 +23,9 @@ extension GatewayMetrics {
         .init(name: "gatehouse_auth_failures_total", kind: .counter, labels: ["api", "reason"]),
         .init(name: "gatehouse_active_connections", kind: .gauge, labels: ["listener"]),
         .init(name: "gatehouse_config_reloads_total", kind: .counter, labels: ["result"]),
+        // Section 7: usage plans.
+        .init(name: "gatehouse_throttled_requests_total", kind: .counter, labels: ["api", "stage", "limit"]),
+        .init(name: "gatehouse_quota_remaining", kind: .gauge, labels: ["plan", "consumer"]),
         .init(name: "gatehouse_websocket_connections", kind: .gauge, labels: ["api", "stage"]),
     ]
 

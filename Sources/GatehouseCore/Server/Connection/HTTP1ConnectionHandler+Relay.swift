@@ -3,11 +3,13 @@ import NIOHPACK
 import NIOHTTP1
 
 /// Responses relayed from an `HTTP_PROXY` upstream, called by `ProxyLeg` on the connection's event loop.
-extension HTTP1ConnectionHandler {
+extension HTTP1ConnectionHandler: UpstreamLegOwner {
     // MARK: Answers relayed from the upstream
 
     /// The upstream's own request id never replaces Gatehouse's.
     static let reservedResponseHeaders = HeaderNameSet(["x-amzn-requestid"])
+    /// On a route where a plan applies, Gatehouse's `RateLimit` fields replace the upstream's.
+    static let reservedUsageResponseHeaders = HeaderNameSet(["x-amzn-requestid", "ratelimit", "ratelimit-policy"])
 
     /// The client's status line (the upstream's code, NIO's reason phrase for it), then the upstream's end-to-end
     /// fields copied byte for byte from its parsed head, then Gatehouse's framing, request id and connection fields
@@ -15,7 +17,10 @@ extension HTTP1ConnectionHandler {
     func relayHead(_ head: ParsedResponseHead, exchange: RequestExchange) {
         guard let context else { return }
         var writer = beginHead(exchange, status: HTTPResponseStatus(statusCode: head.statusCode), context: context)
-        EndToEndHeaders.forEachForwardedField(of: head, except: Self.reservedResponseHeaders) {
+        let reserved =
+            exchange.usage?.rateLimit != nil || (exchange.admitted?.match.route.usage?.planApplies ?? false)
+            ? Self.reservedUsageResponseHeaders : Self.reservedResponseHeaders
+        EndToEndHeaders.forEachForwardedField(of: head, except: reserved) {
             writer.add(fieldAt: $0, of: head)
         }
         context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange, keepAlive: nil))), promise: nil)
@@ -50,7 +55,11 @@ extension HTTP1ConnectionHandler {
         context?.flush()
     }
 
-    func relayEnd(exchange: RequestExchange, trailers: HPACKHeaders? = nil) {
+    func relayEnd(exchange: RequestExchange) {
+        relayEnd(exchange: exchange, trailers: nil)
+    }
+
+    func relayEnd(exchange: RequestExchange, trailers: HPACKHeaders?) {
         guard let context else { return }
         proxy = nil
         if let trailers, exchange.framing == .chunked {

@@ -43,14 +43,19 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     var proxy: (any IntegrationLeg)?
     /// The connection's one timer: header, body, idle, linger, and the integration timeout of an upstream leg.
     private var timer: LazyDeadlineTimer?
+    /// When the first head is due: `header_timeout` counts from the accept, and this handler is added only once the
+    /// TLS handshake (and ALPN) are done. Used once, for the first `header` deadline.
+    private var firstHeadDeadline: NIODeadline?
 
     static let continueHead = ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")
 
     /// - Parameter limits: the accept-time snapshot's limits, for the decoder and the connection's timeouts.
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
-        limits: GatewayLimits, drainSignal: DrainSignal, websockets: WebSocketRegistry
+        limits: GatewayLimits, drainSignal: DrainSignal, websockets: WebSocketRegistry,
+        firstHeadDeadline: NIODeadline? = nil
     ) {
+        self.firstHeadDeadline = firstHeadDeadline
         self.store = store
         self.connection = connection
         self.pools = pools
@@ -226,7 +231,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             guard let exchange else { return }
             self.exchange = nil
             observer.requestFinished(exchange.accessRecord(connection: connection))
+        case .armTimer(.header) where firstHeadDeadline != nil:
+            timer?.set(in: firstHeadDeadline! - .now())
+            firstHeadDeadline = nil
         case .armTimer(let which):
+            firstHeadDeadline = nil
             timer?.set(in: duration(of: which))
         case .clearTimer:
             timer?.clear()
@@ -307,9 +316,12 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             admitted, method: exchange.head.method.rawValue, bodySHA256Hex: exchange.bodyDigestHex(),
             now: exchange.receivedAt)
         exchange.principal = verdict.principal
+        exchange.usage = verdict.usage
         noteRevocation()
         if let error = verdict.refusal {
-            observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            if error.status == .forbidden {
+                observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            }
             machine.bodyPhaseRefused(error)
         } else {
             machine.bodyPhaseAdmitted()

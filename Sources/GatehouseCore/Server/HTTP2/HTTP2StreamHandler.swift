@@ -1,0 +1,380 @@
+import Crypto
+import Foundation
+import NIOCore
+import NIOHPACK
+import NIOHTTP2
+
+/// The one handler of an HTTP/2 stream's channel: one request, one answer. The stream's HEADERS run the same
+/// `RequestPipeline` as an HTTP/1.1 head (`HTTP2RequestHead` reads the header list), DATA frames are the body (under
+/// `max_body_bytes`, hashed as they arrive when the signature covers it), and the answer — the contract's error,
+/// a MOCK, or an `HTTP_PROXY` upstream's response relayed by `ProxyLeg` — leaves through `HTTP2ResponseWriter`.
+///
+/// Phases: `awaitingHead` → `receiving` (body) → `responding` (gates 5b–8 decided, the integration runs) →
+/// `finished` (access record written). An answer can come early (a refused head, a body past the limit): the request's
+/// remaining DATA is then refused with RST_STREAM(NO_ERROR) after the complete answer (RFC 9113 §8.1). Deadlines:
+/// `body_timeout` between DATA frames (408), the integration timeout (504), through one timer per stream.
+///
+/// Flow control is NIOHTTP2's: DATA is consumed as it is read, so the client's window only reopens as fast as this
+/// stream takes it, and a response relayed from the upstream pauses the upstream read while the stream is not
+/// writable.
+final class HTTP2StreamHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTP2Frame.FramePayload
+    typealias OutboundOut = HTTP2Frame.FramePayload
+
+    enum Phase {
+        case awaitingHead
+        case receiving
+        case responding
+        case finished
+    }
+
+    private let store: SnapshotStore
+    let connection: ConnectionState
+    private let pools: UpstreamPools
+    private let observer: GatewayObserver
+    private let limits: GatewayLimits
+    private let drainSignal: DrainSignal
+    private(set) var phase = Phase.awaitingHead
+    private(set) var exchange: RequestExchange?
+    /// The response writer of the current exchange, for whatever answers it (see `HTTP2ResponseWriter`).
+    private(set) var writer: HTTP2ResponseWriter?
+    /// The request's trailers, when the client sent any (kept for integrations that forward them).
+    private(set) var requestTrailers: HPACKHeaders?
+    private var requestEnded = false
+    private var bodyBytes = 0
+    private var proxy: (any IntegrationLeg)?
+    private var timer: LazyDeadlineTimer?
+    private var context: ChannelHandlerContext?
+
+    init(
+        store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
+        limits: GatewayLimits, drainSignal: DrainSignal
+    ) {
+        self.store = store
+        self.connection = connection
+        self.pools = pools
+        self.observer = observer
+        self.limits = limits
+        self.drainSignal = drainSignal
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        timer = LazyDeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.timerFired() }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        timer?.cancel()
+    }
+
+    // MARK: Frames in
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .headers(let headers):
+            switch phase {
+            case .awaitingHead:
+                startRequest(headers.headers, endStream: headers.endStream, context: context)
+            case .receiving:
+                requestTrailers = headers.headers
+                endOfRequest()
+            case .responding, .finished:
+                if headers.endStream { requestEnded = true }
+            }
+        case .data(let data):
+            guard case .byteBuffer(let buffer) = data.data else { return }
+            receiveBody(buffer, endStream: data.endStream)
+        default:
+            return
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { proxy?.resumeReading() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// The stream closed: answered (the close can come while the answer's last frame is flushed, before `finish`),
+    /// reset by the client, or the connection went away. An upstream call still running is abandoned and the exchange
+    /// is not recorded, as when an HTTP/1.1 client disconnects mid-request.
+    func channelInactive(context: ChannelHandlerContext) {
+        if writer?.ended == true {
+            finish()
+        } else {
+            proxy?.abandon()
+            proxy = nil
+            phase = .finished
+            exchange = nil
+        }
+        timer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Stream errors (a malformed header block, a content-length mismatch) are answered by NIOHTTP2 with
+        // RST_STREAM; the stream then closes.
+        context.close(promise: nil)
+    }
+
+    // MARK: The request
+
+    /// Gates 3 to 5a on the header list.
+    private func startRequest(_ headers: HPACKHeaders, endStream: Bool, context: ChannelHandlerContext) {
+        requestEnded = endStream
+        let snapshot = store.current
+        switch HTTP2RequestHead.make(
+            headers, endStream: endStream, maxHeadBytes: snapshot.limits.maxHeaderBytes,
+            maxBodyBytes: snapshot.limits.maxBodyBytes)
+        {
+        case .failure(let error):
+            let exchange = RequestExchange(head: .unparsed, snapshot: snapshot)
+            begin(exchange, context: context)
+            answer(GatewayError(error))
+        case .success(let head):
+            let exchange = RequestExchange(head: head.line, snapshot: snapshot)
+            exchange.parsed = head.parsed
+            exchange.isGRPC = GRPCStatus.isGRPC(contentType: head.parsed.firstValue("content-type"))
+            begin(exchange, context: context)
+            admit(head, exchange: exchange, context: context)
+        }
+    }
+
+    private func begin(_ exchange: RequestExchange, context: ChannelHandlerContext) {
+        self.exchange = exchange
+        writer = HTTP2ResponseWriter(context: context, exchange: exchange)
+        phase = .receiving
+    }
+
+    private func admit(_ head: HTTP2RequestHead, exchange: RequestExchange, context: ChannelHandlerContext) {
+        let pipeline = RequestPipeline(snapshot: exchange.snapshot, connection: connection)
+        switch pipeline.admitHead(
+            head, method: head.line.method.rawValue, target: head.line.uri, framing: head.framing,
+            now: exchange.receivedAt)
+        {
+        case .failure(let rejection):
+            exchange.rejectedMatch = rejection.match
+            exchange.rejectedAPI = rejection.api
+            exchange.normalizedPath = rejection.path
+            if let match = rejection.match, rejection.error.status == .forbidden {
+                observer.authenticationFailed(apiID: match.api.id, reason: rejection.error.errorType)
+            }
+            answer(rejection.error)
+        case .success(let admitted):
+            exchange.admitted = admitted
+            exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
+            if case .success(.length(let length)) = head.framing {
+                exchange.body = .requestBody(declared: length, allocator: context.channel.allocator)
+            }
+            if requestEnded {
+                endOfRequest()
+            } else {
+                timer?.set(in: limits.bodyTimeout)
+            }
+        }
+    }
+
+    private func receiveBody(_ buffer: ByteBuffer, endStream: Bool) {
+        if endStream { requestEnded = true }
+        guard phase == .receiving, let exchange else { return }
+        bodyBytes += buffer.readableBytes
+        if bodyBytes > exchange.snapshot.limits.maxBodyBytes {
+            answer(.requestTooLong)
+            return
+        }
+        if buffer.readableBytes > 0 {
+            if exchange.hashesBody {
+                if exchange.hasher == nil { exchange.hasher = SHA256() }
+                buffer.withUnsafeReadableBytes { exchange.hasher!.update(bufferPointer: $0) }
+            }
+            exchange.appendBody(buffer)
+        }
+        if endStream {
+            endOfRequest()
+        } else {
+            timer?.set(in: limits.bodyTimeout)
+        }
+    }
+
+    /// Gates 5b, 6 (and 7–8) once the whole body is in, then the integration.
+    private func endOfRequest() {
+        requestEnded = true
+        guard phase == .receiving, let exchange, let admitted = exchange.admitted else { return }
+        phase = .responding
+        timer?.clear()
+        let pipeline = RequestPipeline(snapshot: exchange.snapshot, connection: connection)
+        let verdict = pipeline.finish(
+            admitted, method: exchange.head.method.rawValue, bodySHA256Hex: exchange.bodyDigestHex(),
+            now: exchange.receivedAt)
+        exchange.principal = verdict.principal
+        if let error = verdict.refusal {
+            observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            answer(error)
+            return
+        }
+        startIntegration(exchange, admitted: admitted)
+    }
+
+    private func startIntegration(_ exchange: RequestExchange, admitted: RequestPipeline.Admitted) {
+        guard let context, let timer else { return }
+        switch admitted.match.route.integration {
+        case .mock(let mock):
+            var headers = HPACKHeaders()
+            for (name, value) in mock.headers where !HTTP1ConnectionHandler.gatewayResponseHeaders.contains(name) {
+                headers.add(name: name.lowercased(), value: value)
+            }
+            headers.replaceOrAdd(name: "content-length", value: String(mock.body.readableBytes))
+            writeWhole(status: Int(mock.status.code), headers: headers, body: mock.body)
+            finish()
+        case .httpProxy(let integration):
+            if case .http2 = integration.upstream {
+                let leg = HTTP2ProxyLeg(
+                    handler: self, exchange: exchange, integration: integration,
+                    connections: pools.http2(for: context.eventLoop), connection: connection, deadline: timer)
+                proxy = leg
+                leg.start()
+                return
+            }
+            let leg = ProxyLeg(
+                handler: self, exchange: exchange, integration: integration,
+                pool: pools.pool(for: context.eventLoop), connection: connection, deadline: timer)
+            proxy = leg
+            leg.start()
+        }
+    }
+
+    // MARK: Answers
+
+    /// The contract's error as the whole answer; a request still sending its body is then told to stop
+    /// (RST_STREAM NO_ERROR after the complete response, RFC 9113 §8.1).
+    func answer(_ error: GatewayError) {
+        guard let exchange, phase != .finished else { return }
+        exchange.errorType = error.errorType
+        guard let writer, !writer.headSent else {
+            // A head was already relayed: the response can only be cut off.
+            self.writer?.reset(.internalError)
+            finish()
+            return
+        }
+        if exchange.isGRPC {
+            // A gRPC client reads `grpc-status`: a trailers-only answer (HEADERS with END_STREAM), HTTP 200.
+            let status = GRPCStatus(error)
+            let headers: HPACKHeaders = [
+                "content-type": "application/grpc", "grpc-status": String(status.code),
+                "grpc-message": status.encodedMessage, "x-amzn-errortype": error.errorType,
+            ]
+            writeWhole(status: 200, headers: headers, body: ByteBuffer())
+            finish()
+            return
+        }
+        let body = ByteBuffer(string: error.jsonBody)
+        let headers: HPACKHeaders = [
+            "content-type": "application/json", "x-amzn-errortype": error.errorType,
+            "content-length": String(body.readableBytes),
+        ]
+        writeWhole(status: Int(error.status.code), headers: headers, body: body)
+        finish()
+    }
+
+    private func writeWhole(status: Int, headers: HPACKHeaders, body: ByteBuffer) {
+        guard let writer else { return }
+        if body.readableBytes == 0 {
+            writer.sendHead(status: status, headers: headers, endStream: true)
+        } else {
+            writer.sendHead(status: status, headers: headers)
+            writer.sendData(body, endStream: true)
+        }
+        writer.flush()
+    }
+
+    /// The exchange is answered: its access record, and the end of a request body nobody will read.
+    func finish() {
+        guard phase != .finished, let exchange else { return }
+        phase = .finished
+        timer?.cancel()
+        if !requestEnded, context?.channel.isActive == true { writer?.reset(.noError) }
+        observer.requestFinished(exchange.accessRecord(connection: connection))
+    }
+
+    private func timerFired() {
+        switch phase {
+        case .receiving:
+            answer(.requestTimeout)
+        case .responding:
+            proxy?.timedOut()
+        case .awaitingHead, .finished:
+            return
+        }
+    }
+}
+
+// MARK: Answers relayed from the upstream
+
+extension HTTP2StreamHandler: UpstreamLegOwner {
+    /// The upstream's status and end-to-end fields, names lowercased (HTTP/2 requires it); hop-by-hop and
+    /// connection-specific fields stop here (RFC 9113 §8.2.2).
+    func relayHead(_ head: ParsedResponseHead, exchange: RequestExchange) {
+        guard let writer else { return }
+        var headers = HPACKHeaders()
+        headers.reserveCapacity(head.fields.count)
+        EndToEndHeaders.forEachForwardedField(of: head, except: HTTP1ConnectionHandler.reservedResponseHeaders) {
+            headers.add(name: head.name($0).lowercased(), value: head.valueString($0))
+        }
+        writer.sendHead(status: head.statusCode, headers: headers)
+    }
+
+    func relayBody(_ buffer: ByteBuffer, exchange: RequestExchange) -> Bool {
+        guard let writer else { return false }
+        writer.sendData(buffer)
+        return writer.isWritable
+    }
+
+    func relayFlush() {
+        writer?.flush()
+    }
+
+    func relayEnd(exchange: RequestExchange) {
+        proxy = nil
+        writer?.end()
+        writer?.flush()
+        finish()
+    }
+
+    /// An HTTP/2 upstream's head: its fields minus pseudo-headers and connection-specific ones.
+    func relayHead(status: Int, fields: HPACKHeaders, exchange: RequestExchange) {
+        guard let writer else { return }
+        var headers = HPACKHeaders()
+        headers.reserveCapacity(fields.count)
+        for (name, value, _) in fields where HTTP1ConnectionHandler.relaysHTTP2Field(name: name, value: value) {
+            headers.add(name: name.lowercased(), value: value)
+        }
+        writer.sendHead(status: status, headers: headers)
+    }
+
+    /// The end of an HTTP/2 upstream's response: its trailers (gRPC's `grpc-status`, `grpc-message`) as the
+    /// stream's trailing HEADERS, or an empty DATA with END_STREAM.
+    func relayEnd(exchange: RequestExchange, trailers: HPACKHeaders?) {
+        proxy = nil
+        if let trailers {
+            var relayed = HPACKHeaders()
+            for (name, value, _) in trailers where HTTP1ConnectionHandler.relaysHTTP2Field(name: name, value: value) {
+                relayed.add(name: name.lowercased(), value: value)
+            }
+            writer?.sendTrailers(relayed)
+        } else {
+            writer?.end()
+        }
+        writer?.flush()
+        finish()
+    }
+
+    func relayFailure(_ error: GatewayError, exchange: RequestExchange) {
+        proxy = nil
+        answer(error)
+    }
+
+    func relayAbort(_ error: GatewayError, exchange: RequestExchange) {
+        proxy = nil
+        answer(error)
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The quota counts of this instance, answered from memory under one lock and merged into a ``UsageStore`` in the
+/// background every `sync_interval_ms`: the request path never waits on a database (contract section 8).
+///
+/// A count moves from `pending` (taken by `admit`) to `inFlight` (being written by a sync) to `stored` (read back
+/// from the store, with the fleet's counts in it). A sync that fails puts its `inFlight` back into `pending`, so a
+/// count taken is retried until it is written, never dropped. Built once per process and kept across reloads.
+public final class QuotaLedger: QuotaAccounting {
+    private let store: any UsageStore
+    private let options: QuotaLedgerOptions
+    private let events: QuotaLedgerEvents
+    private let logger: Logger
+    private let instance: InstanceHeartbeat
+    private let state = Mutex(QuotaLedgerState())
+    private let syncTask = Mutex<Task<Void, Never>?>(nil)
+
+    public init(
+        store: any UsageStore, options: QuotaLedgerOptions = QuotaLedgerOptions(),
+        events: QuotaLedgerEvents = QuotaLedgerEvents(), logger: Logger = Logger(label: "gatehouse.state"),
+        now: Date = Date()
+    ) {
+        self.store = store
+        self.options = options
+        self.events = events
+        self.logger = logger
+        let seconds = Int64(now.timeIntervalSince1970)
+        self.instance = InstanceHeartbeat(
+            id: UUID().uuidString.lowercased(), hostname: ProcessInfo.processInfo.hostName,
+            pid: Int64(ProcessInfo.processInfo.processIdentifier), startedAt: seconds, now: seconds,
+            liveSince: seconds)
+    }
+
+    public var storeDescription: String { store.description }
+
+    // MARK: The request path
+
+    public func admit(plan: String, consumer: String, rule: QuotaRule, now: Date) -> QuotaDecision {
+        decide(plan: plan, consumer: consumer, rule: rule, now: now, count: true)
+    }
+
+    public func peek(plan: String, consumer: String, rule: QuotaRule, now: Date) -> QuotaDecision {
+        decide(plan: plan, consumer: consumer, rule: rule, now: now, count: false)
+    }
+
+    public var liveInstances: Int {
+        state.withLock { $0.liveInstances }
+    }
+
+    /// Whether the last attempt to reach the store succeeded (for `/readyz` and tests).
+    public var storeAvailable: Bool {
+        state.withLock { $0.storeAvailable }
+    }
+
+    /// Counts taken here and not yet written to the store.
+    public var unwrittenCount: Int64 {
+        state.withLock { $0.unwrittenCount }
+    }
+
+    /// Every count of the current periods this instance knows (the store's totals plus what is not written yet), for
+    /// `GET /usage` and `gatehouse_quota_remaining`.
+    public func usage(now: Date) -> [UsageKey: Int64] {
+        let seconds = Self.seconds(now)
+        return state.withLock { state in
+            var result: [UsageKey: Int64] = [:]
+            for (key, entry) in state.entries
+            where key.periodStart == QuotaCalendar.periodStart(key.period, containing: seconds) {
+                result[key] = entry.total
+            }
+            return result
+        }
+    }
+
+    /// When the store first saw `plan` (or this instance did, before the store answered); nil if never seen.
+    public func firstSeen(plan: String) -> Int64? {
+        state.withLock { $0.planFirstSeen[plan] }
+    }
+
+    private func decide(plan: String, consumer: String, rule: QuotaRule, now: Date, count: Bool) -> QuotaDecision {
+        let seconds = Self.seconds(now)
+        let start = QuotaCalendar.periodStart(rule.period, containing: seconds)
+        let resetsAt = QuotaCalendar.nextPeriodStart(rule.period, after: seconds)
+        let key = UsageKey(plan: plan, consumer: consumer, period: rule.period, periodStart: start)
+        let failureMode = options.failureMode
+        return state.withLock { state in
+            let firstSeen: Int64
+            if let known = state.planFirstSeen[plan] {
+                firstSeen = known
+            } else {
+                firstSeen = seconds
+                if count {
+                    state.planFirstSeen[plan] = seconds
+                    state.newPlans[plan] = seconds
+                }
+            }
+            let inFirstPeriod = QuotaCalendar.periodStart(rule.period, containing: firstSeen) == start
+            let limit = max(0, rule.limit - (inFirstPeriod ? rule.offset : 0))
+            let used = state.entries[key]?.total ?? 0
+            let left = max(0, limit - used)
+            if failureMode == .closed && !state.storeAvailable {
+                return QuotaDecision(outcome: .storeUnavailable, remaining: left, limit: limit, resetsAt: resetsAt)
+            }
+            guard count else {
+                return QuotaDecision(outcome: .admitted, remaining: left, limit: limit, resetsAt: resetsAt)
+            }
+            guard used < limit else {
+                return QuotaDecision(outcome: .exhausted, remaining: 0, limit: limit, resetsAt: resetsAt)
+            }
+            state.entries[key, default: QuotaLedgerState.Entry()].pending += 1
+            return QuotaDecision(outcome: .admitted, remaining: left - 1, limit: limit, resetsAt: resetsAt)
+        }
+    }
+
+    // MARK: Syncing
+
+    /// Migrates the schema and loads the store's counts before serving (so a restart keeps them), then syncs every
+    /// `sync_interval_ms` until `flush()`. A store that cannot be reached now is logged and retried by the sync.
+    @discardableResult
+    public func start() async -> Bool {
+        let loaded = await syncOnce()
+        let interval = options.syncInterval
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
+                guard let self else { return }
+                // An unstructured task: cancelling the loop never interrupts a write half-way (whose count would
+                // then be put back and written twice).
+                _ = await Task { await self.syncOnce() }.value
+            }
+        }
+        syncTask.withLock { $0 = task }
+        return loaded
+    }
+
+    /// Stops the periodic sync and writes what is left, retrying until everything is written or `flushTimeout`
+    /// passes (SIGTERM). Returns whether nothing is left unwritten.
+    @discardableResult
+    public func flush() async -> Bool {
+        let task = syncTask.withLock { task -> Task<Void, Never>? in
+            defer { task = nil }
+            return task
+        }
+        task?.cancel()
+        await task?.value
+        let deadline = ContinuousClock.now.advanced(by: options.flushTimeout)
+        while true {
+            if await syncOnce(), !state.withLock({ $0.hasUnwritten }) { return true }
+            if ContinuousClock.now >= deadline { break }
+            try? await Task.sleep(for: options.syncInterval)
+        }
+        let lost = unwrittenCount
+        logger.error(
+            "stopping with \(lost) quota count(s) not written to the state store (\(store.description))",
+            metadata: ["GATEHOUSE_EVENT": "state_store_error"])
+        return false
+    }
+
+    /// Closes the store's connection after `flush()`; the ledger is not synced afterwards.
+    public func close() async {
+        await store.close()
+    }
+
+    /// One sync: merges the pending counts into the store and reads the totals back. Returns whether the store
+    /// answered. Not to be run concurrently with itself (the sync loop and `flush()` take turns).
+    @discardableResult
+    public func syncOnce(now: Date = Date()) async -> Bool {
+        let seconds = Self.seconds(now)
+        if !state.withLock({ $0.migrated }) {
+            do {
+                try await store.migrate()
+                state.withLock { $0.migrated = true }
+            } catch {
+                failed(error)
+                return false
+            }
+        }
+        var heartbeat = instance
+        heartbeat.now = seconds
+        heartbeat.liveSince = seconds - options.liveWindowSeconds
+        let request = state.withLock { state -> UsageSyncRequest in
+            var deltas: [UsageKey: Int64] = [:]
+            for (key, entry) in state.entries where entry.pending > 0 {
+                deltas[key] = entry.pending
+                state.entries[key]?.inFlight += entry.pending
+                state.entries[key]?.pending = 0
+            }
+            let since = min(
+                QuotaCalendar.earliestCurrentStart(at: seconds), deltas.keys.map(\.periodStart).min() ?? .max)
+            return UsageSyncRequest(deltas: deltas, newPlans: state.newPlans, since: since, instance: heartbeat)
+        }
+        let snapshot: UsageSnapshot
+        do {
+            snapshot = try await store.sync(request)
+        } catch {
+            state.withLock { state in
+                for (key, delta) in request.deltas {
+                    state.entries[key, default: QuotaLedgerState.Entry()].inFlight -= delta
+                    state.entries[key, default: QuotaLedgerState.Entry()].pending += delta
+                }
+            }
+            failed(error)
+            return false
+        }
+        let recovered = state.withLock { state -> Bool in
+            for (key, delta) in request.deltas {
+                state.entries[key]?.inFlight -= delta
+                if snapshot.counts[key] == nil {
+                    state.entries[key]?.stored += delta
+                }
+            }
+            for (key, used) in snapshot.counts {
+                state.entries[key, default: QuotaLedgerState.Entry()].stored = used
+            }
+            // Counts of periods that are over are dropped once nothing of theirs is left to write.
+            state.entries = state.entries.filter { key, entry in
+                entry.pending > 0 || entry.inFlight > 0
+                    || key.periodStart >= QuotaCalendar.periodStart(key.period, containing: seconds)
+            }
+            for (plan, firstSeen) in snapshot.planFirstSeen {
+                state.planFirstSeen[plan] = firstSeen
+            }
+            for (plan, firstSeen) in request.newPlans where state.newPlans[plan] == firstSeen {
+                state.newPlans[plan] = nil
+            }
+            state.liveInstances = max(1, snapshot.liveInstances)
+            defer { state.storeAvailable = true }
+            return !state.storeAvailable
+        }
+        if recovered {
+            logger.info(
+                "state store reachable: \(store.description)", metadata: ["GATEHOUSE_EVENT": "state_store_ok"])
+            events.storeRecovered()
+        }
+        return true
+    }
+
+    private func failed(_ error: any Error) {
+        let unwritten = state.withLock { state -> Int64 in
+            state.storeAvailable = false
+            return state.unwrittenCount
+        }
+        let reason = "\(error)"
+        logger.error(
+            "state store \(store.description) failed: \(reason); \(unwritten) count(s) kept for the next sync",
+            metadata: ["GATEHOUSE_EVENT": "state_store_error"])
+        events.storeFailed(reason)
+    }
+
+    private static func seconds(_ date: Date) -> Int64 {
+        Int64(date.timeIntervalSince1970.rounded(.down))
+    }
+}

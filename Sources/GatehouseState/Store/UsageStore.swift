@@ -1,0 +1,25 @@
+/// Where quota counts live between restarts and, with PostgreSQL, across a fleet. Only the ledger's background
+/// sync and the CLI call it — never the request path. Implementations create and migrate their own schema
+/// (``migrate()``), so an operator never runs SQL by hand.
+public protocol UsageStore: Sendable {
+    /// A short description for logs and errors: the SQLite path or the PostgreSQL host, never a password.
+    var description: String { get }
+
+    /// Creates the tables or brings them to the current schema version. Idempotent; safe to run from several
+    /// instances at once.
+    func migrate() async throws
+
+    /// Adds the request's deltas to the stored counts in one atomic statement, registers new plans and the
+    /// heartbeat, and reads back the totals from `request.since` on.
+    func sync(_ request: UsageSyncRequest) async throws -> UsageSnapshot
+
+    /// The stored counts from `since` on and the plans' first sightings, without writing anything (`usage show`).
+    func read(since: Int64) async throws -> UsageSnapshot
+
+    /// Sets one count to zero (`usage reset`). Creates the row when absent, so a count an instance merges later
+    /// starts from zero.
+    func reset(_ key: UsageKey) async throws
+
+    /// Closes connections. The store is not used afterwards.
+    func close() async
+}
