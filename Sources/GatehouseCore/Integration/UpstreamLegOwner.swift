@@ -15,8 +15,10 @@ protocol UpstreamLegOwner: AnyObject {
     func relayFailure(_ error: GatewayError, exchange: RequestExchange)
     func relayAbort(_ error: GatewayError, exchange: RequestExchange)
 
-    /// An HTTP/2 upstream's head (`HTTP2ProxyLeg`): the status and its header list.
-    func relayHead(status: Int, fields: HPACKHeaders, exchange: RequestExchange)
+    /// An HTTP/2 upstream's head (`HTTP2ProxyLeg`): the status and its header list. `endsResponse` when the head
+    /// is the whole response (gRPC's "trailers-only" answer: `grpc-status` in the one HEADERS frame); `relayEnd`
+    /// follows either way.
+    func relayHead(status: Int, fields: HPACKHeaders, endsResponse: Bool, exchange: RequestExchange)
     /// The end of an HTTP/2 upstream's response, with its trailers when it sent any (gRPC's `grpc-status`).
     func relayEnd(exchange: RequestExchange, trailers: HPACKHeaders?)
     /// The upstream answered 101 to a WebSocket opening handshake: the owner takes the upstream connection over.

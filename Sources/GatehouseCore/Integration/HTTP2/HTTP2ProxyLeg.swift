@@ -83,10 +83,10 @@ final class HTTP2ProxyLeg: HTTP2UpstreamReceiver, IntegrationLeg {
 
     // MARK: The response
 
-    func http2ResponseHead(status: Int, fields: HPACKHeaders) {
+    func http2ResponseHead(status: Int, fields: HPACKHeaders, endStream: Bool) {
         guard !finished else { return }
         deadline.set(in: timeout)
-        handler?.relayHead(status: status, fields: fields, exchange: exchange)
+        handler?.relayHead(status: status, fields: fields, endsResponse: endStream, exchange: exchange)
     }
 
     func http2ResponseBody(_ buffer: ByteBuffer) {

@@ -43,7 +43,7 @@ final class HTTP2UpstreamStreamHandler: ChannelInboundHandler, RemovableChannelH
                 }
                 if (100..<200).contains(status) { return }  // interim: not the answer
                 headSeen = true
-                receiver.http2ResponseHead(status: status, fields: frame.headers)
+                receiver.http2ResponseHead(status: status, fields: frame.headers, endStream: frame.endStream)
                 if frame.endStream { end(trailers: nil) }
             } else {
                 end(trailers: frame.headers)

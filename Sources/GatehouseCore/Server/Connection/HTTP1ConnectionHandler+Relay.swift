@@ -28,7 +28,7 @@ extension HTTP1ConnectionHandler: UpstreamLegOwner {
 
     /// The same for an HTTP/2 upstream's head: its fields (pseudo-headers, HTTP/2's connection-specific fields and any
     /// value with CR, LF or NUL dropped) written as HTTP/1.1 fields.
-    func relayHead(status: Int, fields: HPACKHeaders, exchange: RequestExchange) {
+    func relayHead(status: Int, fields: HPACKHeaders, endsResponse: Bool, exchange: RequestExchange) {
         guard let context else { return }
         var writer = beginHead(exchange, status: HTTPResponseStatus(statusCode: status), context: context)
         for (name, value, _) in fields where Self.relaysHTTP2Field(name: name, value: value) {

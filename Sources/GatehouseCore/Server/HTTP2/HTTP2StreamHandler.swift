@@ -341,14 +341,15 @@ extension HTTP2StreamHandler: UpstreamLegOwner {
     }
 
     /// An HTTP/2 upstream's head: its fields minus pseudo-headers and connection-specific ones.
-    func relayHead(status: Int, fields: HPACKHeaders, exchange: RequestExchange) {
+    func relayHead(status: Int, fields: HPACKHeaders, endsResponse: Bool, exchange: RequestExchange) {
         guard let writer else { return }
         var headers = HPACKHeaders()
         headers.reserveCapacity(fields.count)
         for (name, value, _) in fields where HTTP1ConnectionHandler.relaysHTTP2Field(name: name, value: value) {
             headers.add(name: name.lowercased(), value: value)
         }
-        writer.sendHead(status: status, headers: headers)
+        // A trailers-only answer stays one HEADERS frame with END_STREAM: gRPC clients read its grpc-status there.
+        writer.sendHead(status: status, headers: headers, endStream: endsResponse)
     }
 
     /// The end of an HTTP/2 upstream's response: its trailers (gRPC's `grpc-status`, `grpc-message`) as the
