@@ -1,4 +1,3 @@
-import Dispatch
 import NIOCore
 import NIOHTTP1
 
@@ -11,12 +10,33 @@ extension HTTP1ConnectionHandler {
         _ exchange: RequestExchange, error: GatewayError, keepAlive: Bool, context: ChannelHandlerContext
     ) {
         exchange.errorType = error.errorType
+        if exchange.isGRPC {
+            writeGRPCError(
+                exchange, status: GRPCStatus(error), errorType: error.errorType, keepAlive: keepAlive,
+                context: context)
+            return
+        }
         let body = context.channel.allocator.buffer(string: error.jsonBody)
         let headers: HTTPHeaders = [
             "content-type": "application/json", "x-amzn-ErrorType": error.errorType,
             "content-length": String(body.readableBytes),
         ]
         write(exchange, status: error.status, headers: headers, body: body, keepAlive: keepAlive, context: context)
+    }
+
+    /// A gRPC client's answer to a refusal: HTTP 200, `content-type: application/grpc`, `grpc-status` and
+    /// `grpc-message` in the head (a "trailers-only" response), no body; `x-amzn-ErrorType` stays for operators.
+    func writeGRPCError(
+        _ exchange: RequestExchange, status: GRPCStatus, errorType: String, keepAlive: Bool,
+        context: ChannelHandlerContext
+    ) {
+        let headers: HTTPHeaders = [
+            "content-type": "application/grpc", "grpc-status": String(status.code),
+            "grpc-message": status.encodedMessage, "x-amzn-ErrorType": errorType, "content-length": "0",
+        ]
+        write(
+            exchange, status: .ok, headers: headers, body: context.channel.allocator.buffer(capacity: 0),
+            keepAlive: keepAlive, context: context)
     }
 
     func answerMock(_ exchange: RequestExchange, mock: MockResponse, context: ChannelHandlerContext) {
@@ -75,34 +95,13 @@ extension HTTP1ConnectionHandler {
             keepAlive = machine.responseHeadSent(untilClose: exchange.framing == .untilClose)
         }
         writer.add("x-amzn-RequestId", exchange.requestID)
-        addUsageHeaders(&writer, exchange)
+        exchange.forEachUsageField { writer.add($0, $1) }
         if !keepAlive {
             writer.add("connection", "close")
         } else if version == .http1_0 {
             writer.add("connection", "keep-alive")
         }
         return writer.finish(framing: exchange.framing)
-    }
-
-    /// `RateLimit-Policy` and `RateLimit` for the tightest limit on every answer of a route where a plan applies —
-    /// counted by gate 8, or looked at without counting for answers refused before it — and `Retry-After` on every
-    /// 429 from gate 8 (contract section 7).
-    func addUsageHeaders(_ writer: inout ResponseHeadWriter, _ exchange: RequestExchange) {
-        if let report = usageReport(exchange) {
-            writer.add("RateLimit-Policy", report.policy)
-            writer.add("RateLimit", report.value)
-        }
-        if exchange.status == 429, let retryAfter = exchange.usage?.retryAfter {
-            writer.add("Retry-After", String(retryAfter))
-        }
-    }
-
-    func usageReport(_ exchange: RequestExchange) -> RateLimitReport? {
-        if let report = exchange.usage?.rateLimit { return report }
-        guard let route = (exchange.admitted?.match ?? exchange.rejectedMatch)?.route.usage, route.planApplies else {
-            return nil
-        }
-        return UsageGate(route: route).peek(clock: UInt64(DispatchTime.now().uptimeNanoseconds))
     }
 
     /// Chunks up to this size are sent with their framing in one buffer (one TLS record); larger ones as three

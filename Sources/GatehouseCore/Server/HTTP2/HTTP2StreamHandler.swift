@@ -33,7 +33,6 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     private let pools: UpstreamPools
     private let observer: GatewayObserver
     private let limits: GatewayLimits
-    private let drainSignal: DrainSignal
     private(set) var phase = Phase.awaitingHead
     private(set) var exchange: RequestExchange?
     /// The response writer of the current exchange, for whatever answers it (see `HTTP2ResponseWriter`).
@@ -42,20 +41,19 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     private(set) var requestTrailers: HPACKHeaders?
     private var requestEnded = false
     private var bodyBytes = 0
-    private var proxy: ProxyLeg?
+    private var proxy: (any IntegrationLeg)?
     private var timer: LazyDeadlineTimer?
     private var context: ChannelHandlerContext?
 
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
-        limits: GatewayLimits, drainSignal: DrainSignal
+        limits: GatewayLimits
     ) {
         self.store = store
         self.connection = connection
         self.pools = pools
         self.observer = observer
         self.limits = limits
-        self.drainSignal = drainSignal
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -134,6 +132,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         case .success(let head):
             let exchange = RequestExchange(head: head.line, snapshot: snapshot)
             exchange.parsed = head.parsed
+            exchange.isGRPC = GRPCStatus.isGRPC(contentType: head.parsed.firstValue("content-type"))
             begin(exchange, context: context)
             admit(head, exchange: exchange, context: context)
         }
@@ -168,6 +167,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             if requestEnded {
                 endOfRequest()
             } else {
+                // The head passed every check it alone decides: a client waiting for it may send its body now.
+                if head.parsed.listContains("100-continue", inFieldsNamed: "expect") { writer?.sendContinue() }
                 timer?.set(in: limits.bodyTimeout)
             }
         }
@@ -206,8 +207,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             admitted, method: exchange.head.method.rawValue, bodySHA256Hex: exchange.bodyDigestHex(),
             now: exchange.receivedAt)
         exchange.principal = verdict.principal
+        exchange.usage = verdict.usage
         if let error = verdict.refusal {
-            observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            if error.status == .forbidden {
+                observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            }
             answer(error)
             return
         }
@@ -226,6 +230,14 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             writeWhole(status: Int(mock.status.code), headers: headers, body: mock.body)
             finish()
         case .httpProxy(let integration):
+            if case .http2 = integration.upstream {
+                let leg = HTTP2ProxyLeg(
+                    handler: self, exchange: exchange, integration: integration,
+                    connections: pools.http2(for: context.eventLoop), connection: connection, deadline: timer)
+                proxy = leg
+                leg.start()
+                return
+            }
             let leg = ProxyLeg(
                 handler: self, exchange: exchange, integration: integration,
                 pool: pools.pool(for: context.eventLoop), connection: connection, deadline: timer)
@@ -244,6 +256,17 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         guard let writer, !writer.headSent else {
             // A head was already relayed: the response can only be cut off.
             self.writer?.reset(.internalError)
+            finish()
+            return
+        }
+        if exchange.isGRPC {
+            // A gRPC client reads `grpc-status`: a trailers-only answer (HEADERS with END_STREAM), HTTP 200.
+            let status = GRPCStatus(error)
+            let headers: HPACKHeaders = [
+                "content-type": "application/grpc", "grpc-status": String(status.code),
+                "grpc-message": status.encodedMessage, "x-amzn-errortype": error.errorType,
+            ]
+            writeWhole(status: 200, headers: headers, body: ByteBuffer())
             finish()
             return
         }
@@ -274,6 +297,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         timer?.cancel()
         if !requestEnded, context?.channel.isActive == true { writer?.reset(.noError) }
         observer.requestFinished(exchange.accessRecord(connection: connection))
+        if connection.isRevoked {
+            // A reload revoked the client (contract section 3): this answer is its connection's last. GOAWAY through
+            // the connection's management handler, as on drain: the streams already open still finish.
+            context?.channel.parent?.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
     }
 
     private func timerFired() {
@@ -297,7 +325,10 @@ extension HTTP2StreamHandler: UpstreamLegOwner {
         guard let writer else { return }
         var headers = HPACKHeaders()
         headers.reserveCapacity(head.fields.count)
-        EndToEndHeaders.forEachForwardedField(of: head, except: HTTP1ConnectionHandler.reservedResponseHeaders) {
+        let reserved =
+            exchange.reportsUsage
+            ? HTTP1ConnectionHandler.reservedUsageResponseHeaders : HTTP1ConnectionHandler.reservedResponseHeaders
+        EndToEndHeaders.forEachForwardedField(of: head, except: reserved) {
             headers.add(name: head.name($0).lowercased(), value: head.valueString($0))
         }
         writer.sendHead(status: head.statusCode, headers: headers)
@@ -316,6 +347,35 @@ extension HTTP2StreamHandler: UpstreamLegOwner {
     func relayEnd(exchange: RequestExchange) {
         proxy = nil
         writer?.end()
+        writer?.flush()
+        finish()
+    }
+
+    /// An HTTP/2 upstream's head: its fields minus pseudo-headers and connection-specific ones.
+    func relayHead(status: Int, fields: HPACKHeaders, endsResponse: Bool, exchange: RequestExchange) {
+        guard let writer else { return }
+        var headers = HPACKHeaders()
+        headers.reserveCapacity(fields.count)
+        for (name, value, _) in fields where HTTP1ConnectionHandler.relaysHTTP2Field(name: name, value: value) {
+            headers.add(name: name.lowercased(), value: value)
+        }
+        // A trailers-only answer stays one HEADERS frame with END_STREAM: gRPC clients read its grpc-status there.
+        writer.sendHead(status: status, headers: headers, endStream: endsResponse)
+    }
+
+    /// The end of an HTTP/2 upstream's response: its trailers (gRPC's `grpc-status`, `grpc-message`) as the
+    /// stream's trailing HEADERS, or an empty DATA with END_STREAM.
+    func relayEnd(exchange: RequestExchange, trailers: HPACKHeaders?) {
+        proxy = nil
+        if let trailers {
+            var relayed = HPACKHeaders()
+            for (name, value, _) in trailers where HTTP1ConnectionHandler.relaysHTTP2Field(name: name, value: value) {
+                relayed.add(name: name.lowercased(), value: value)
+            }
+            writer?.sendTrailers(relayed)
+        } else {
+            writer?.end()
+        }
         writer?.flush()
         finish()
     }

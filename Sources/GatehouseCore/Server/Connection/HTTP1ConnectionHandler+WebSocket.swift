@@ -1,0 +1,75 @@
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+
+/// The switch to WebSocket: after every gate passed and the upstream answered 101, the client's connection stops
+/// being HTTP/1.1. Its answer is the 101, which is also its access record; then this handler leaves the pipeline and
+/// a `WebSocketTunnel` joins the two connections.
+extension HTTP1ConnectionHandler {
+    /// Writes the 101 (the upstream's end-to-end fields, e.g. `Sec-WebSocket-Accept` and `-Protocol`, plus
+    /// `Upgrade`/`Connection` and the request id), records the exchange, and puts the tunnel in place on both
+    /// connections; `rest` is what the upstream sent after its head, `heldInput` what the client sent after its
+    /// request. Both are the first frames.
+    func switchToWebSocket(
+        _ head: ParsedResponseHead, upstream: Channel, rest: ByteBuffer, exchange: RequestExchange
+    ) {
+        guard let context, let admitted = exchange.admitted, self.exchange === exchange else {
+            upstream.close(promise: nil)
+            return
+        }
+        proxy = nil
+        var writer = beginHead(exchange, status: .switchingProtocols, context: context)
+        EndToEndHeaders.forEachForwardedField(of: head, except: Self.reservedResponseHeaders) {
+            writer.add(fieldAt: $0, of: head)
+        }
+        writer.add("upgrade", "websocket")
+        writer.add("connection", "upgrade")
+        writer.add("x-amzn-RequestId", exchange.requestID)
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(writer.finish(framing: .none))), promise: nil)
+        self.exchange = nil
+        observer.requestFinished(exchange.accessRecord(connection: connection))
+
+        let snapshot = exchange.snapshot
+        let tunnel = WebSocketTunnel(
+            owner: WebSocketTunnel.Owner(
+                requestID: exchange.requestID, apiID: admitted.match.api.id, stage: admitted.match.stage),
+            client: context.channel, upstream: upstream, connection: connection, observer: observer,
+            registry: websockets, idleTimeout: snapshot.limits.websocketIdleTimeout)
+        let legs = tunnel.makeLegs()
+        // A frame may be as large as a request body may be: the decoder holds a whole frame.
+        let maxFrameSize = min(max(snapshot.limits.maxBodyBytes, 125), Int(UInt32.max))
+        do {
+            let upstreamSync = upstream.pipeline.syncOperations
+            let upstreamContext = try upstreamSync.context(handlerType: UpstreamHandler.self)
+            try upstreamSync.addHandlers(
+                [
+                    ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize)), WebSocketFrameEncoder(),
+                    legs.upstream,
+                ], position: .after(upstreamContext.handler))
+            let clientSync = context.pipeline.syncOperations
+            try clientSync.addHandlers(
+                [
+                    ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize)), WebSocketFrameEncoder(),
+                    legs.client,
+                ], position: .after(self))
+            tunnel.start()
+            if rest.readableBytes > 0 {
+                upstreamContext.fireChannelRead(NIOAny(rest))
+                upstreamContext.fireChannelReadComplete()
+            }
+            if let held = heldInput, held.readableBytes > 0 {
+                heldInput = nil
+                context.fireChannelRead(NIOAny(held))
+                context.fireChannelReadComplete()
+            }
+            upstreamSync.removeHandler(context: upstreamContext, promise: nil)
+            clientSync.removeHandler(context: context, promise: nil)
+            // Reading was paused while the answer was awaited: the tunnel's legs decide from here on.
+            context.channel.read()
+            upstream.read()
+        } catch {
+            upstream.close(promise: nil)
+            context.close(promise: nil)
+        }
+    }
+}
