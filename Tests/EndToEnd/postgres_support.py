@@ -42,15 +42,19 @@ class Postgres:
         self.log = self.root / "server.log"
         self.port = h.free_port()
         self.database = "gatehouse"
-        pwfile = self.root / "superuser.pw"
-        pwfile.write_text("postgres-superuser\n")
-        os.chown(pwfile, self.user.pw_uid, self.user.pw_gid)
-        self._as_postgres(
-            str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth-local=trust",
-            "--auth-host=scram-sha-256", f"--pwfile={pwfile}", "--no-sync", "-E", "UTF8")
-        self.start()
-        self.psql_admin(f"CREATE ROLE gatehouse LOGIN PASSWORD '{PASSWORD}'", database="postgres")
-        self.psql_admin("CREATE DATABASE gatehouse OWNER gatehouse", database="postgres")
+        try:
+            pwfile = self.root / "superuser.pw"
+            pwfile.write_text("postgres-superuser\n")
+            os.chown(pwfile, self.user.pw_uid, self.user.pw_gid)
+            self._as_postgres(
+                str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth-local=trust",
+                "--auth-host=scram-sha-256", f"--pwfile={pwfile}", "--no-sync", "-E", "UTF8")
+            self.start()
+            self.psql_admin(f"CREATE ROLE gatehouse LOGIN PASSWORD '{PASSWORD}'", database="postgres")
+            self.psql_admin("CREATE DATABASE gatehouse OWNER gatehouse", database="postgres")
+        except BaseException:
+            self.destroy()  # nothing may outlive a cluster that failed to come up
+            raise
 
     def _as_postgres(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
         out = subprocess.run(["runuser", "-u", "postgres", "--", *args], capture_output=True, text=True,
@@ -100,10 +104,12 @@ class Postgres:
         return {"postgres": {"url": self.url(), "password_file": str(secret)}, **extra}
 
     def destroy(self) -> None:
-        try:
-            self.stop("immediate")
-        except Exception:
-            pass
+        if (self.data / "postmaster.pid").exists():
+            try:
+                self.thaw()  # a test that failed while the cluster was frozen
+                self.stop("immediate")
+            except Exception:
+                pass
         shutil.rmtree(self.root, ignore_errors=True)
 
 
