@@ -15,7 +15,7 @@ import harness as h
 
 class WebSocketUpstream:
     """Echoes every message. Text commands: `close:CODE` closes with CODE, `send:N` sends N bytes, `silent` keeps
-    quiet. Records each handshake's request (path, headers) and each connection's close code as it saw it."""
+    quiet, `flood:COUNT:SIZE` sends COUNT messages of SIZE bytes as fast as the connection takes them. Records each handshake's request (path, headers) and each connection's close code as it saw it."""
 
     def __init__(self):
         self.requests: list = []
@@ -38,6 +38,12 @@ class WebSocketUpstream:
                 if isinstance(message, str) and message.startswith("close:"):
                     ws.close(int(message.split(":")[1]), "upstream closes")
                     break
+                if isinstance(message, str) and message.startswith("flood:"):
+                    _, count, size = message.split(":")
+                    chunk = h.pattern_bytes(int(size))
+                    for _ in range(int(count)):
+                        ws.send(chunk)
+                    continue
                 if isinstance(message, str) and message.startswith("send:"):
                     ws.send(h.pattern_bytes(int(message.split(":")[1])))
                     continue
