@@ -31,6 +31,8 @@ enum HTTP2ConnectionPipeline {
         let drainSignal: DrainSignal
         /// How long streams in flight get once a drain sent GOAWAY.
         let drainTimeout: TimeAmount
+        /// Open WebSockets (RFC 8441 streams among them), for drain.
+        var websockets = WebSocketRegistry()
     }
 
     static func connectionConfiguration(_ limits: GatewayLimits) -> NIOHTTP2Handler.ConnectionConfiguration {
@@ -39,6 +41,8 @@ enum HTTP2ConnectionPipeline {
             HTTP2Setting(parameter: .maxConcurrentStreams, value: limits.maxConcurrentStreams),
             HTTP2Setting(parameter: .maxHeaderListSize, value: limits.maxHeaderBytes),
             HTTP2Setting(parameter: .initialWindowSize, value: streamWindow),
+            // RFC 8441: WebSocket over HTTP/2 by extended CONNECT (on `websocket: true` routes).
+            HTTP2Setting(parameter: .enableConnectProtocol, value: 1),
         ]
         configuration.targetWindowSize = connectionWindow
         configuration.controlFrameRateLimit.maximumCount = controlFrameLimit
@@ -79,7 +83,8 @@ enum HTTP2ConnectionPipeline {
                 try stream.pipeline.syncOperations.addHandler(
                     HTTP2StreamHandler(
                         store: dependencies.store, connection: dependencies.connection, pools: dependencies.pools,
-                        observer: dependencies.observer, limits: limits, drainSignal: dependencies.drainSignal))
+                        observer: dependencies.observer, limits: limits, drainSignal: dependencies.drainSignal,
+                        websockets: dependencies.websockets))
             }
         }
         try sync.addHandler(manager)
