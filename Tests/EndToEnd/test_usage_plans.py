@@ -161,6 +161,70 @@ def test_no_ratelimit_fields_where_no_plan_applies(gw):
     assert us.access_fields(gw, resp.request_id)["API_KEY_ID"] == ""
 
 
+def test_http2_streams_pass_the_same_gates_with_the_same_fields(gw, upstream):
+    import http2_support as h2
+
+    m = h.marker()
+    with h2.H2Client(gw) as client:
+        refused = client.request("GET", f"/prod/keyed/{m}")
+        assert refused.status == 403 and refused.error_type == "ForbiddenException", refused
+        assert refused.header("ratelimit-policy") == '"gateway";q=5000;w=1', refused
+        ok = client.request("GET", f"/prod/keyed/{m}", headers=[("x-api-key", KEYS["k-h2"])])
+        assert ok.status == 200, ok
+        assert ok.header("ratelimit-policy") == '"plan";q=5;w=500', ok
+        assert not upstream.one(m).has("x-api-key")
+        for _ in range(4):
+            assert client.request("GET", "/prod/open", headers=[("x-api-key", KEYS["k-h2"])]).status == 200
+        throttled_answer = client.request("GET", "/prod/open", headers=[("x-api-key", KEYS["k-h2"])])
+    assert throttled_answer.status == 429 and throttled_answer.error_type == "TooManyRequestsException"
+    assert throttled_answer.header("ratelimit").startswith('"plan";r=0;'), throttled_answer
+    assert throttled_answer.header("retry-after").isdigit(), throttled_answer
+    record = us.access_fields(gw, ok.request_id)
+    assert (record["API_KEY_ID"], record["USAGE_PLAN"], record["CONSUMER"]) == ("k-h2", "gold", "k-h2")
+
+
+# ------------------------------------------------------------------------------------------------ quota
+
+
+def seconds_to_utc_midnight() -> float:
+    import datetime as dt
+
+    now = dt.datetime.now(dt.timezone.utc)
+    midnight = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (midnight - now).total_seconds()
+
+
+def test_quota_admits_its_limit_then_limit_exceeded_and_survives_reload_and_restart(gw):
+    before = throttled(gw, "quota")
+    conn = h.https_connection(gw)
+    try:
+        for left in (2, 1, 0):
+            resp = us.get(conn, "/prod/open", KEYS["k-quota"])
+            assert resp.status == 200, resp
+            # The quota is the tightest limit (the plan's bucket has 1000).
+            assert resp.header("RateLimit-Policy") == '"quota";q=3;w=86400', resp
+            assert resp.header("RateLimit").startswith(f'"quota";r={left};t='), resp
+        resp = us.get(conn, "/prod/open", KEYS["k-quota"])
+    finally:
+        conn.close()
+    h.assert_error(resp, 429, "LimitExceededException", "Limit Exceeded")
+    assert resp.header("RateLimit").startswith('"quota";r=0;t='), resp
+    assert abs(int(resp.header("Retry-After")) - seconds_to_utc_midnight()) <= 5, resp
+    assert throttled(gw, "quota") == before + 1
+    assert us.metric(gw, "gatehouse_quota_remaining", plan="platinum", consumer="k-quota") == 0
+    record = us.access_fields(gw, resp.request_id)
+    assert (record["ERROR_TYPE"], record["USAGE_PLAN"], record["CONSUMER"]) == (
+        "LimitExceededException", "platinum", "k-quota")
+
+    us.reload(gw, gw.config)
+    h.assert_error(h.request(gw, "GET", "/prod/open", headers=[("x-api-key", KEYS["k-quota"])]), 429,
+                   "LimitExceededException", "Limit Exceeded")
+    gw.stop()
+    gw.start()
+    h.assert_error(h.request(gw, "GET", "/prod/open", headers=[("x-api-key", KEYS["k-quota"])]), 429,
+                   "LimitExceededException", "Limit Exceeded")
+
+
 # ------------------------------------------------------------------------------------------------ consumers
 
 

@@ -26,6 +26,8 @@ KEYS = {
     "k-off": "disabled-0123456789abcdefg",
     "k-beta": "beta-only-0123456789abcdef",
     "k-stray": "stray-0123456789abcdefghij",
+    "k-h2": "http2-0123456789abcdefghij",
+    "k-quota": "quota-0123456789abcdefghij",
 }
 
 
@@ -51,7 +53,7 @@ def usage_config(pki: h.PKI, upstream_url: str, *, gateway_throttle: dict | None
     - stage `beta`, covered by plan `silver` only (key `k-beta`);
     - stage `solo`, covered by no plan."""
     slow = 0.01
-    gold_keys = ["k-burst", "k-order", "k-stage", "k-headers", "k-forward", "k-reload", "k-off", *extra_keys]
+    gold_keys = ["k-burst", "k-order", "k-stage", "k-headers", "k-forward", "k-reload", "k-off", "k-h2", *extra_keys]
     cfg = h.base_config(
         pki,
         listeners=[h.https_listener(pki), h.admin_listener()],
@@ -99,6 +101,13 @@ def usage_config(pki: h.PKI, upstream_url: str, *, gateway_throttle: dict | None
             "throttle": {"rate": 1000, "burst": 1000},
             "api_stages": [{"api": API, "stage": "prod"}],
             "consumers": {"clients": ["spiffe://demo.internal/bob"]},
+        },
+        {
+            "id": "platinum",
+            "throttle": {"rate": 1000, "burst": 1000},
+            "quota": {"limit": 3, "period": "DAY"},
+            "api_stages": [{"api": API, "stage": "prod"}],
+            "consumers": {"api_keys": ["k-quota"]},
         },
     ]
     if gateway_throttle:

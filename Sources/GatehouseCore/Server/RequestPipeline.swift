@@ -162,7 +162,7 @@ struct RequestPipeline {
     {
         guard let usage = admitted.match.route.usage else { return nil }
         return UsageGate(route: usage).admit(
-            apiKey: admitted.apiKey, principal: principal?.arn, client: connection.clientIdentity, now: now,
+            apiKey: admitted.apiKey, principal: principal?.arn, client: { connection.clientIdentity }, now: now,
             clock: clock)
     }
 }

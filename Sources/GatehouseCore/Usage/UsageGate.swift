@@ -27,7 +27,10 @@ struct UsageGate {
         let outcome: UsageOutcome
     }
 
-    func admit(apiKey: String?, principal: String?, client: ClientIdentity?, now: Date, clock: UInt64) -> Verdict {
+    /// `client` is read only when a plan could count the certificate (it takes the connection's lock).
+    func admit(
+        apiKey: String?, principal: String?, client: () -> ClientIdentity?, now: Date, clock: UInt64
+    ) -> Verdict {
         var outcome = UsageOutcome()
         let key = apiKey.flatMap { route.apiKeys.key(for: $0) }
         outcome.apiKeyID = key?.id
@@ -38,7 +41,9 @@ struct UsageGate {
         if route.apiKeyRequired, keyPlan == nil {
             return Verdict(refusal: .forbidden, outcome: outcome)
         }
-        let consumer = resolveConsumer(keyPlan: keyPlan, keyID: key?.id, principal: principal, client: client)
+        let consumer =
+            route.plans.isEmpty
+            ? nil : resolveConsumer(keyPlan: keyPlan, keyID: key?.id, principal: principal, client: client())
         outcome.planID = consumer?.plan.plan.id
         outcome.consumer = consumer?.name
         if let refusal = takeTokens(consumer, clock: clock, outcome: &outcome) {
@@ -64,56 +69,56 @@ struct UsageGate {
         return nil
     }
 
-    /// The buckets of this request, in the contract's order.
-    private func buckets(for consumer: Consumer?) -> [(level: ThrottleLevel, limit: ThrottleLimit, bucket: TokenBucket)]
-    {
-        var list: [(level: ThrottleLevel, limit: ThrottleLimit, bucket: TokenBucket)] = []
-        list.reserveCapacity(5)
+    /// Calls `body` with each bucket of this request in the contract's order, until it returns false. No array is
+    /// made: this runs under the lock on every request.
+    private func forEachBucket(
+        _ consumer: Consumer?, _ body: (ThrottleLevel, ThrottleLimit, TokenBucket) -> Bool
+    ) {
         if let consumer {
             let state = consumer.plan.plan.state.consumer(consumer.name)
             if let limit = consumer.plan.routeThrottle {
-                list.append((.planRoute, limit, state.routeBucket(route.routeKey)))
+                guard body(.planRoute, limit, state.routeBucket(route.routeKey)) else { return }
             }
             if let limit = consumer.plan.plan.throttle {
-                list.append((.plan, limit, state.planBucket))
+                guard body(.plan, limit, state.planBucket) else { return }
             }
         }
         for throttle in route.shared {
-            list.append((throttle.level, throttle.limit, throttle.bucket))
+            guard body(throttle.level, throttle.limit, throttle.bucket) else { return }
         }
-        return list
     }
 
     /// Checks every bucket, then takes a token from each, or from none; reports the tightest (or the refusing) one.
     private func takeTokens(_ consumer: Consumer?, clock: UInt64, outcome: inout UsageOutcome) -> GatewayError? {
         let instances = route.hasFleetScope ? route.state.liveInstances : 1
+        let reports = route.planApplies
         return route.state.lock.withLock {
-            let list = buckets(for: consumer)
+            var refusal: GatewayError?
+            forEachBucket(consumer) { level, limit, bucket in
+                let (rate, burst) = limit.share(of: instances)
+                let available = bucket.refill(rate: rate, burst: burst, now: clock)
+                guard available < 1 else { return true }
+                route.throttledCounters[level]?.increment()
+                outcome.retryAfter = Self.seconds((1 - available) / rate)
+                if reports {
+                    outcome.rateLimit = Self.report(level, rate: rate, burst: burst, tokens: available)
+                }
+                refusal = .tooManyRequests
+                return false
+            }
+            if let refusal { return refusal }
+            // Every bucket has a token (counted at this same clock, so a second refill adds nothing): take them.
             var tightest: (level: ThrottleLevel, rate: Double, burst: Double, tokens: Double)?
-            var tokens: [Double] = []
-            tokens.reserveCapacity(list.count)
-            for entry in list {
-                let (rate, burst) = entry.limit.share(of: instances)
-                let available = entry.bucket.refill(rate: rate, burst: burst, now: clock)
-                if available < 1 {
-                    route.throttledCounters[entry.level]?.increment()
-                    outcome.retryAfter = Self.seconds((1 - available) / rate)
-                    if route.planApplies {
-                        outcome.rateLimit = Self.report(entry.level, rate: rate, burst: burst, tokens: available)
-                    }
-                    return .tooManyRequests
+            forEachBucket(consumer) { level, limit, bucket in
+                let (rate, burst) = limit.share(of: instances)
+                let left = bucket.refill(rate: rate, burst: burst, now: clock) - 1
+                bucket.take()
+                if reports, tightest == nil || left.rounded(.down) < tightest!.tokens.rounded(.down) {
+                    tightest = (level, rate, burst, left)
                 }
-                tokens.append(available)
+                return true
             }
-            for (index, entry) in list.enumerated() {
-                entry.bucket.take()
-                let left = tokens[index] - 1
-                if tightest == nil || left.rounded(.down) < tightest!.tokens.rounded(.down) {
-                    let (rate, burst) = entry.limit.share(of: instances)
-                    tightest = (entry.level, rate, burst, left)
-                }
-            }
-            if route.planApplies, let tightest {
+            if let tightest {
                 outcome.rateLimit = Self.report(
                     tightest.level, rate: tightest.rate, burst: tightest.burst, tokens: tightest.tokens)
             }

@@ -13,6 +13,7 @@ public actor PostgresUsageStore: UsageStore {
     private let eventLoopGroup: any EventLoopGroup
     private var connection: PostgresConnection?
     private var nextConnectionID = 1
+    private var syncsSincePrune = 0
     /// Statements that wrote quota counts (one per sync with deltas).
     public private(set) var countWriteStatements = 0
 
@@ -106,27 +107,48 @@ public actor PostgresUsageStore: UsageStore {
         }
     }
 
-    public func sync(_ request: UsageSyncRequest) async throws -> UsageSnapshot {
+    /// One statement: the batch id is recorded in `gatehouse_batches` by a data-modifying CTE, and the counts are
+    /// added only if that insert happened — so a batch retried after a lost answer adds nothing the second time.
+    public func add(_ batch: UsageBatch) async throws {
+        guard !batch.deltas.isEmpty else { return }
         let logger = self.logger
-        let snapshot = try await withConnection { db -> UsageSnapshot in
-            if !request.deltas.isEmpty {
-                let keys = request.deltas.keys.sorted()  // one lock order across instances: no deadlocks
-                let plans = keys.map(\.plan)
-                let consumers = keys.map(\.consumer)
-                let periods = keys.map(\.period.rawValue)
-                let starts = keys.map(\.periodStart)
-                let deltas = keys.map { request.deltas[$0] ?? 0 }
-                let now = request.instance.now
-                _ = try await db.query(
-                    """
-                    INSERT INTO gatehouse_quota_usage (plan, consumer, period, period_start, used, updated_at)
-                    SELECT p, c, k, s, n, \(now)
-                    FROM unnest(\(plans)::text[], \(consumers)::text[], \(periods)::text[], \(starts)::bigint[],
-                                \(deltas)::bigint[]) AS batch(p, c, k, s, n)
-                    ON CONFLICT (plan, consumer, period, period_start)
-                    DO UPDATE SET used = gatehouse_quota_usage.used + EXCLUDED.used, updated_at = EXCLUDED.updated_at
-                    """,
-                    logger: logger)
+        try await withConnection { db in
+            let keys = batch.deltas.keys.sorted()  // one lock order across instances: no deadlocks
+            let plans = keys.map(\.plan)
+            let consumers = keys.map(\.consumer)
+            let periods = keys.map(\.period.rawValue)
+            let starts = keys.map(\.periodStart)
+            let deltas = keys.map { batch.deltas[$0] ?? 0 }
+            let now = batch.createdAt
+            _ = try await db.query(
+                """
+                WITH applied AS (
+                    INSERT INTO gatehouse_batches (batch_id, instance_id, written_at)
+                    VALUES (\(batch.id), \(batch.instanceID), \(now))
+                    ON CONFLICT (batch_id) DO NOTHING
+                    RETURNING batch_id
+                )
+                INSERT INTO gatehouse_quota_usage (plan, consumer, period, period_start, used, updated_at)
+                SELECT p, c, k, s, n, \(now)
+                FROM unnest(\(plans)::text[], \(consumers)::text[], \(periods)::text[], \(starts)::bigint[],
+                            \(deltas)::bigint[]) AS batch(p, c, k, s, n)
+                WHERE EXISTS (SELECT 1 FROM applied)
+                ON CONFLICT (plan, consumer, period, period_start)
+                DO UPDATE SET used = gatehouse_quota_usage.used + EXCLUDED.used, updated_at = EXCLUDED.updated_at
+                """,
+                logger: logger)
+        }
+        countWriteStatements += 1
+    }
+
+    public func refresh(_ request: UsageRefreshRequest) async throws -> UsageSnapshot {
+        let logger = self.logger
+        let prune = syncsSincePrune >= 300
+        syncsSincePrune = prune ? 0 : syncsSincePrune + 1
+        return try await withConnection { db -> UsageSnapshot in
+            if prune {
+                let before = request.instance.now - UsageSchema.batchMemorySeconds
+                _ = try await db.query("DELETE FROM gatehouse_batches WHERE written_at < \(before)", logger: logger)
             }
             if !request.newPlans.isEmpty {
                 let names = request.newPlans.keys.sorted()
@@ -155,8 +177,6 @@ public actor PostgresUsageStore: UsageStore {
             }
             return snapshot
         }
-        if !request.deltas.isEmpty { countWriteStatements += 1 }
-        return snapshot
     }
 
     public func read(since: Int64) async throws -> UsageSnapshot {

@@ -1,4 +1,3 @@
-import Dispatch
 import NIOCore
 import NIOHTTP1
 
@@ -96,34 +95,13 @@ extension HTTP1ConnectionHandler {
             keepAlive = machine.responseHeadSent(untilClose: exchange.framing == .untilClose)
         }
         writer.add("x-amzn-RequestId", exchange.requestID)
-        addUsageHeaders(&writer, exchange)
+        exchange.forEachUsageField { writer.add($0, $1) }
         if !keepAlive {
             writer.add("connection", "close")
         } else if version == .http1_0 {
             writer.add("connection", "keep-alive")
         }
         return writer.finish(framing: exchange.framing)
-    }
-
-    /// `RateLimit-Policy` and `RateLimit` for the tightest limit on every answer of a route where a plan applies —
-    /// counted by gate 8, or looked at without counting for answers refused before it — and `Retry-After` on every
-    /// 429 from gate 8 (contract section 7).
-    func addUsageHeaders(_ writer: inout ResponseHeadWriter, _ exchange: RequestExchange) {
-        if let report = usageReport(exchange) {
-            writer.add("RateLimit-Policy", report.policy)
-            writer.add("RateLimit", report.value)
-        }
-        if exchange.status == 429, let retryAfter = exchange.usage?.retryAfter {
-            writer.add("Retry-After", String(retryAfter))
-        }
-    }
-
-    func usageReport(_ exchange: RequestExchange) -> RateLimitReport? {
-        if let report = exchange.usage?.rateLimit { return report }
-        guard let route = (exchange.admitted?.match ?? exchange.rejectedMatch)?.route.usage, route.planApplies else {
-            return nil
-        }
-        return UsageGate(route: route).peek(clock: UInt64(DispatchTime.now().uptimeNanoseconds))
     }
 
     /// Chunks up to this size are sent with their framing in one buffer (one TLS record); larger ones as three

@@ -17,9 +17,7 @@ extension HTTP1ConnectionHandler: UpstreamLegOwner {
     func relayHead(_ head: ParsedResponseHead, exchange: RequestExchange) {
         guard let context else { return }
         var writer = beginHead(exchange, status: HTTPResponseStatus(statusCode: head.statusCode), context: context)
-        let reserved =
-            exchange.usage?.rateLimit != nil || (exchange.admitted?.match.route.usage?.planApplies ?? false)
-            ? Self.reservedUsageResponseHeaders : Self.reservedResponseHeaders
+        let reserved = exchange.reportsUsage ? Self.reservedUsageResponseHeaders : Self.reservedResponseHeaders
         EndToEndHeaders.forEachForwardedField(of: head, except: reserved) {
             writer.add(fieldAt: $0, of: head)
         }

@@ -28,7 +28,6 @@ enum HTTP2ConnectionPipeline {
         let pools: UpstreamPools
         let observer: GatewayObserver
         let limits: GatewayLimits
-        let drainSignal: DrainSignal
         /// How long streams in flight get once a drain sent GOAWAY.
         let drainTimeout: TimeAmount
         /// Open WebSockets (RFC 8441 streams among them), for drain.
@@ -74,7 +73,7 @@ enum HTTP2ConnectionPipeline {
         try sync.addHandler(
             HTTP2FloodGuardHandler(
                 HTTP2FloodGuard(maxHeaderListSize: limits.maxHeaderBytes, maxHeaderBlockBytes: limits.maxHeaderBytes),
-                onFlood: { reportFlood($0.rawValue) }))
+                headerTimeout: limits.headerTimeout, onFlood: { reportFlood($0.rawValue) }))
         _ = try sync.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connectionConfiguration(limits),
             streamConfiguration: streamConfiguration(limits), streamDelegate: manager.http2StreamDelegate
@@ -83,8 +82,7 @@ enum HTTP2ConnectionPipeline {
                 try stream.pipeline.syncOperations.addHandler(
                     HTTP2StreamHandler(
                         store: dependencies.store, connection: dependencies.connection, pools: dependencies.pools,
-                        observer: dependencies.observer, limits: limits, drainSignal: dependencies.drainSignal,
-                        websockets: dependencies.websockets))
+                        observer: dependencies.observer, limits: limits, websockets: dependencies.websockets))
             }
         }
         try sync.addHandler(manager)

@@ -41,7 +41,15 @@ final class HTTP2ResponseWriter {
             block.add(name: name, value: value, indexing: indexing)
         }
         block.add(name: "x-amzn-requestid", value: exchange.requestID)
+        exchange.forEachUsageField { block.add(name: $0.lowercased(), value: $1) }
         write(.headers(.init(headers: block, endStream: endStream)), ends: endStream)
+    }
+
+    /// `100 Continue`: an informational head, before the final one, for a client that waits for it before sending
+    /// its body (`expect: 100-continue`).
+    func sendContinue() {
+        guard !headSent, !ended else { return }
+        context.writeAndFlush(NIOAny(HTTP2Frame.FramePayload.headers(.init(headers: [":status": "100"]))), promise: nil)
     }
 
     /// Sends body bytes; `endStream` ends the response without trailers.

@@ -33,7 +33,6 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let pools: UpstreamPools
     private let observer: GatewayObserver
     private let limits: GatewayLimits
-    private let drainSignal: DrainSignal
     private let websockets: WebSocketRegistry
     private(set) var phase = Phase.awaitingHead
     private(set) var exchange: RequestExchange?
@@ -49,7 +48,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
-        limits: GatewayLimits, drainSignal: DrainSignal, websockets: WebSocketRegistry = WebSocketRegistry()
+        limits: GatewayLimits, websockets: WebSocketRegistry = WebSocketRegistry()
     ) {
         self.websockets = websockets
         self.store = store
@@ -57,7 +56,6 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.pools = pools
         self.observer = observer
         self.limits = limits
-        self.drainSignal = drainSignal
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -184,6 +182,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             if requestEnded {
                 endOfRequest()
             } else {
+                // The head passed every check it alone decides: a client waiting for it may send its body now.
+                if head.parsed.listContains("100-continue", inFieldsNamed: "expect") { writer?.sendContinue() }
                 timer?.set(in: limits.bodyTimeout)
             }
         }
@@ -222,8 +222,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             admitted, method: exchange.head.method.rawValue, bodySHA256Hex: exchange.bodyDigestHex(),
             now: exchange.receivedAt)
         exchange.principal = verdict.principal
+        exchange.usage = verdict.usage
         if let error = verdict.refusal {
-            observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            if error.status == .forbidden {
+                observer.authenticationFailed(apiID: admitted.match.api.id, reason: error.errorType)
+            }
             answer(error)
             return
         }
@@ -309,6 +312,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         timer?.cancel()
         if !requestEnded, context?.channel.isActive == true { writer?.reset(.noError) }
         observer.requestFinished(exchange.accessRecord(connection: connection))
+        if connection.isRevoked {
+            // A reload revoked the client (contract section 3): this answer is its connection's last. GOAWAY through
+            // the connection's management handler, as on drain: the streams already open still finish.
+            context?.channel.parent?.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
     }
 
     private func timerFired() {
@@ -332,7 +340,10 @@ extension HTTP2StreamHandler: UpstreamLegOwner {
         guard let writer else { return }
         var headers = HPACKHeaders()
         headers.reserveCapacity(head.fields.count)
-        EndToEndHeaders.forEachForwardedField(of: head, except: HTTP1ConnectionHandler.reservedResponseHeaders) {
+        let reserved =
+            exchange.reportsUsage
+            ? HTTP1ConnectionHandler.reservedUsageResponseHeaders : HTTP1ConnectionHandler.reservedResponseHeaders
+        EndToEndHeaders.forEachForwardedField(of: head, except: reserved) {
             headers.add(name: head.name($0).lowercased(), value: head.valueString($0))
         }
         writer.sendHead(status: head.statusCode, headers: headers)
