@@ -7,6 +7,7 @@ written by hand; the upstream is the `websockets` package."""
 from __future__ import annotations
 
 import os
+import signal
 import struct
 import time
 
@@ -16,7 +17,7 @@ import pytest
 
 import harness as h
 from harness import ALICE
-from http2_support import H2Client
+from http2_support import H2Client, RawH2, frame
 from test_hostile_upstream import access_record
 from websocket_support import WebSocketUpstream
 
@@ -162,3 +163,48 @@ def test_connect_to_a_plain_route_is_not_found(gw, upstream):
         client.wait(ws.sid)
         assert ws.response.status == 404 and ws.response.error_type == "NotFoundException", ws.response
     upstream.assert_not_called(m)
+
+
+def raw_ws_payload(raw: RawH2, sid: int) -> bytes:
+    """Every DATA payload the gateway sent on `sid` so far."""
+    return b"".join(p for t, _, s, p in raw.frames if t == 0x0 and s == sid)
+
+
+def test_drain_closes_an_http2_websocket_with_1001(pki, wsup, upstream, start_gateway):
+    # a raw frame client: Python's h2 takes the drain's first GOAWAY for the end of the connection, but the
+    # WebSocket's stream is older than the GOAWAY and runs on until drain_timeout
+    gw = start_gateway(h.base_config(pki, drain_timeout=1, apis=[{
+        "id": API, "authorization": "AWS_IAM", "stages": {"prod": {}},
+        "routes": [{"route": "GET /ws/{proxy+}", "websocket": True, "integration": h.proxy(wsup.url + "/up/{proxy}")}],
+    }]))
+    m = h.marker()
+    path = f"/prod/ws/{m}"
+    raw = RawH2(gw)
+    try:
+        raw.ack_settings()
+        block = raw.encoder.encode(
+            [(":method", "CONNECT"), (":protocol", "websocket"), (":scheme", "https"), (":authority", "localhost"),
+             (":path", path), ("sec-websocket-version", "13")] + [(k.lower(), v) for k, v in signed(path)])
+        raw.send(frame(0x1, 0x4, 1, block))  # HEADERS, END_HEADERS, stream 1 open
+        deadline = time.monotonic() + 5
+        while not any(t == 0x1 and s == 1 for t, _, s, _ in raw.frames):
+            assert time.monotonic() < deadline, raw.frames
+            raw.read_frames(0.1)
+        raw.send(frame(0x0, 0, 1, ws_frame(0x1, b"x")))
+        while parse_frames(raw_ws_payload(raw, 1))[0] != [(0x1, b"x")]:
+            assert time.monotonic() < deadline, raw.frames
+            raw.read_frames(0.1)
+        started = time.monotonic()
+        gw.proc.send_signal(signal.SIGTERM)
+        while len(parse_frames(raw_ws_payload(raw, 1))[0]) < 2:
+            assert time.monotonic() < started + 6, raw.frames
+            if not raw.read_frames(0.1):
+                break
+        waited = time.monotonic() - started
+        frames = parse_frames(raw_ws_payload(raw, 1))[0]
+        assert len(frames) == 2 and frames[1][0] == 0x8, frames
+        assert struct.unpack(">H", frames[1][1][:2])[0] == 1001
+        assert 0.9 <= waited <= 4.0, waited
+    finally:
+        raw.close()
+    assert gw.proc.wait(timeout=10) == 0

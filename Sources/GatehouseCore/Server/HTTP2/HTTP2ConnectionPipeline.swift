@@ -63,7 +63,10 @@ enum HTTP2ConnectionPipeline {
         let manager = NIOHTTP2ServerConnectionManagementHandler(
             eventLoop: channel.eventLoop,
             configuration: .init(
-                maxIdleTime: limits.idleTimeout, maxAge: nil, maxGraceTime: dependencies.drainTimeout, keepalive: nil))
+                maxIdleTime: limits.idleTimeout, maxAge: nil,
+                // A WebSocket stream (RFC 8441) gets its close frame (1001) when `drain_timeout` has passed and then
+                // `closeGrace` to answer it; the connection must outlive that, not race it.
+                maxGraceTime: dependencies.drainTimeout + WebSocketTunnel.closeGrace, keepalive: nil))
         let sync = channel.pipeline.syncOperations
         let observer = dependencies.observer
         let connection = dependencies.connection
