@@ -144,7 +144,7 @@ def test_extended_connect_carries_a_websocket(gw, wsup):
     assert seen.headers["X-Gatehouse-Principal"] == ALICE.principal
     _, record = access_record(gw, rid)
     assert (record["STATUS"], record["HTTP_METHOD"], record["ROUTE_KEY"]) == ("200", "GET", "GET /ws/{proxy+}")
-    assert wsup.wait_closes(1)[-1] == 1000
+    assert wsup.close_code_for(m) == 1000
 
 
 def test_unsigned_connect_gets_the_normal_403(gw):

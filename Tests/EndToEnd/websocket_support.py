@@ -51,7 +51,7 @@ class WebSocketUpstream:
         except ConnectionClosed:
             pass
         with self.lock:
-            self.closes.append(ws.close_code)
+            self.closes.append((ws.request.path, ws.close_code))
 
     def request_for(self, needle: str):
         deadline = time.monotonic() + 5
@@ -63,15 +63,16 @@ class WebSocketUpstream:
             time.sleep(0.02)
         raise AssertionError(f"the upstream saw no handshake for {needle}")
 
-    def wait_closes(self, count: int, timeout: float = 5.0) -> list:
+    def close_code_for(self, needle: str, timeout: float = 5.0) -> int | None:
+        """The close code the upstream saw on the WebSocket whose path contains `needle`, once it closed."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:
-                if len(self.closes) >= count:
-                    return list(self.closes)
+                found = [code for path, code in self.closes if needle in path]
+            if found:
+                return found[-1]
             time.sleep(0.02)
-        with self.lock:
-            return list(self.closes)
+        raise AssertionError(f"the upstream's WebSocket for {needle} did not close")
 
     def stop(self):
         self.server.shutdown()
