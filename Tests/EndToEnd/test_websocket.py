@@ -116,14 +116,13 @@ def test_ping_is_answered_by_the_upstream(gw):
 
 
 def test_close_from_the_client_reaches_the_upstream(gw, wsup):
-    before = len(wsup.wait_closes(0))
-    with ws_connect(gw, f"/prod/ws/{h.marker()}") as ws:
+    m = h.marker()
+    with ws_connect(gw, f"/prod/ws/{m}") as ws:
         ws.send("x")
         ws.recv(timeout=5)
         ws.close(4000, "client is done")
         assert ws.close_code == 4000
-    closes = wsup.wait_closes(before + 1)
-    assert closes[-1] == 4000
+    assert wsup.close_code_for(m) == 4000
 
 
 def test_close_from_the_upstream_reaches_the_client(gw):
@@ -200,6 +199,30 @@ def test_upstream_that_does_not_switch_is_relayed_as_a_normal_answer(gw, upstrea
     assert rec.header("Upgrade") == "websocket"  # asked to switch, and declined
 
 
+def rss_kib(pid: int) -> int:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_a_slow_client_holds_the_upstream_back(gw):
+    # the upstream sends 64 MiB as fast as it can while the client reads nothing: the gateway reads the upstream
+    # only while the client's connection takes writes, so what it holds stays far below what was sent
+    count, size = 64, 1024 * 1024
+    with ws_connect(gw, f"/prod/ws/{h.marker()}", max_queue=1) as ws:
+        ws.send("x")
+        assert ws.recv(timeout=5) == "x"
+        before = rss_kib(gw.proc.pid)
+        ws.send(f"flood:{count}:{size}")
+        time.sleep(2.0)
+        grown = rss_kib(gw.proc.pid) - before
+        assert grown < 24 * 1024, f"the gateway grew by {grown} KiB while its client read nothing"
+        chunk = h.pattern_bytes(size)
+        for i in range(count):
+            assert ws.recv(timeout=10) == chunk, i
+
+
 def test_gauge_counts_open_websockets(gw):
     scrape_until(gw, lambda s: (s.value(GAUGE, api=API, stage="prod") or 0) == 0)
     with ws_connect(gw, f"/prod/ws/{h.marker()}") as one, ws_connect(gw, f"/prod/ws/{h.marker()}") as two:
@@ -231,8 +254,8 @@ def test_idle_websocket_is_closed_with_1001(pki, wsup, upstream, start_gateway):
 
 def test_drain_closes_open_websockets_with_1001_after_drain_timeout(pki, wsup, upstream, start_gateway):
     gw = start_gateway(ws_config(pki, wsup, upstream, drain_timeout=1))
-    before = len(wsup.wait_closes(0))
-    with ws_connect(gw, f"/prod/ws/{h.marker()}") as ws:
+    m = h.marker()
+    with ws_connect(gw, f"/prod/ws/{m}") as ws:
         ws.send("x")
         assert ws.recv(timeout=5) == "x"
         started = time.monotonic()
@@ -240,7 +263,7 @@ def test_drain_closes_open_websockets_with_1001_after_drain_timeout(pki, wsup, u
         assert close_code_seen(ws) == 1001
         waited = time.monotonic() - started
     assert 0.9 <= waited <= 4.0, waited
-    assert wsup.wait_closes(before + 1)[-1] == 1001
+    assert wsup.close_code_for(m) == 1001
     assert gw.proc.wait(timeout=10) == 0
 
 
@@ -252,3 +275,27 @@ def test_frame_over_max_body_bytes_closes_with_1009(pki, wsup, upstream, start_g
         ws.send(h.pattern_bytes(65537))
         assert close_code_seen(ws) == 1009
     assert "CLOSED_BY=gateway" in closed_record(gw)
+
+
+def test_frames_sent_with_a_pipelined_upgrade_reach_the_upstream(gw, upstream):
+    # one write: a slow plain request, then an opening handshake, then a frame (early, but in order): the bytes after
+    # the handshake wait for its own answer, not for the answer of the request before it
+    def signed_head(path: str, *extra: str) -> bytes:
+        target, headers = h.sign("GET", "localhost", path, identity=ALICE)
+        return h.raw_head("GET", target, *extra, *[f"{k}: {v}" for k, v in headers if k.lower() != "host"])
+
+    slow = signed_head(f"/prod/plain/{h.marker()}/slow/400")
+    upgrade = signed_head(
+        f"/prod/ws/{h.marker()}", "Upgrade: websocket", "Connection: Upgrade",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13")
+    key = b"\x01\x02\x03\x04"
+    payload = b"early"
+    frame = bytes([0x81, 0x80 | len(payload)]) + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+    with h.RawConn(gw) as conn:
+        conn.send(slow + upgrade + frame)
+        assert conn.read_response().status == 200
+        switched = conn.read_response()
+        assert switched.status == 101, switched
+        while len(conn.buf) < 2 + len(payload):
+            assert conn._fill()
+        assert conn.buf[:2 + len(payload)] == bytes([0x81, len(payload)]) + payload

@@ -15,7 +15,7 @@ import harness as h
 
 class WebSocketUpstream:
     """Echoes every message. Text commands: `close:CODE` closes with CODE, `send:N` sends N bytes, `silent` keeps
-    quiet. Records each handshake's request (path, headers) and each connection's close code as it saw it."""
+    quiet, `flood:COUNT:SIZE` sends COUNT messages of SIZE bytes as fast as the connection takes them. Records each handshake's request (path, headers) and each connection's close code as it saw it."""
 
     def __init__(self):
         self.requests: list = []
@@ -38,6 +38,12 @@ class WebSocketUpstream:
                 if isinstance(message, str) and message.startswith("close:"):
                     ws.close(int(message.split(":")[1]), "upstream closes")
                     break
+                if isinstance(message, str) and message.startswith("flood:"):
+                    _, count, size = message.split(":")
+                    chunk = h.pattern_bytes(int(size))
+                    for _ in range(int(count)):
+                        ws.send(chunk)
+                    continue
                 if isinstance(message, str) and message.startswith("send:"):
                     ws.send(h.pattern_bytes(int(message.split(":")[1])))
                     continue
@@ -45,7 +51,7 @@ class WebSocketUpstream:
         except ConnectionClosed:
             pass
         with self.lock:
-            self.closes.append(ws.close_code)
+            self.closes.append((ws.request.path, ws.close_code))
 
     def request_for(self, needle: str):
         deadline = time.monotonic() + 5
@@ -57,15 +63,16 @@ class WebSocketUpstream:
             time.sleep(0.02)
         raise AssertionError(f"the upstream saw no handshake for {needle}")
 
-    def wait_closes(self, count: int, timeout: float = 5.0) -> list:
+    def close_code_for(self, needle: str, timeout: float = 5.0) -> int | None:
+        """The close code the upstream saw on the WebSocket whose path contains `needle`, once it closed."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:
-                if len(self.closes) >= count:
-                    return list(self.closes)
+                found = [code for path, code in self.closes if needle in path]
+            if found:
+                return found[-1]
             time.sleep(0.02)
-        with self.lock:
-            return list(self.closes)
+        raise AssertionError(f"the upstream's WebSocket for {needle} did not close")
 
     def stop(self):
         self.server.shutdown()

@@ -148,7 +148,7 @@ public final class GatewayServer: Sendable {
         // no HTTP codec handlers. HTTP/2: NIOHTTP2 with one `HTTP2StreamHandler` per stream.
         let http2 = HTTP2ConnectionPipeline.Dependencies(
             store: store, connection: connection, pools: pools, observer: observer, limits: snapshot.limits,
-            drainTimeout: .seconds(Int64(snapshot.drainTimeout)))
+            drainTimeout: .seconds(Int64(snapshot.drainTimeout)), websockets: websockets)
         // `header_timeout` counts from the accept: the handshake and the first head share it.
         let firstHeadDeadline = NIODeadline.now() + snapshot.limits.headerTimeout
         let http1 = { [store, pools, drainSignal, websockets] in

@@ -1,6 +1,5 @@
 import NIOCore
 import NIOHTTP1
-import NIOWebSocket
 
 /// The switch to WebSocket: after every gate passed and the upstream answered 101, the client's connection stops
 /// being HTTP/1.1. Its answer is the 101, which is also its access record; then this handler leaves the pipeline and
@@ -29,47 +28,12 @@ extension HTTP1ConnectionHandler {
         self.exchange = nil
         observer.requestFinished(exchange.accessRecord(connection: connection))
 
-        let snapshot = exchange.snapshot
-        let tunnel = WebSocketTunnel(
+        let held = heldInput
+        heldInput = nil
+        WebSocketTunnel.join(
             owner: WebSocketTunnel.Owner(
                 requestID: exchange.requestID, apiID: admitted.match.api.id, stage: admitted.match.stage),
-            client: context.channel, upstream: upstream, connection: connection, observer: observer,
-            registry: websockets, idleTimeout: snapshot.limits.websocketIdleTimeout)
-        let legs = tunnel.makeLegs()
-        // A frame may be as large as a request body may be: the decoder holds a whole frame.
-        let maxFrameSize = min(max(snapshot.limits.maxBodyBytes, 125), Int(UInt32.max))
-        do {
-            let upstreamSync = upstream.pipeline.syncOperations
-            let upstreamContext = try upstreamSync.context(handlerType: UpstreamHandler.self)
-            try upstreamSync.addHandlers(
-                [
-                    ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize)), WebSocketFrameEncoder(),
-                    legs.upstream,
-                ], position: .after(upstreamContext.handler))
-            let clientSync = context.pipeline.syncOperations
-            try clientSync.addHandlers(
-                [
-                    ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize)), WebSocketFrameEncoder(),
-                    legs.client,
-                ], position: .after(self))
-            tunnel.start()
-            if rest.readableBytes > 0 {
-                upstreamContext.fireChannelRead(NIOAny(rest))
-                upstreamContext.fireChannelReadComplete()
-            }
-            if let held = heldInput, held.readableBytes > 0 {
-                heldInput = nil
-                context.fireChannelRead(NIOAny(held))
-                context.fireChannelReadComplete()
-            }
-            upstreamSync.removeHandler(context: upstreamContext, promise: nil)
-            clientSync.removeHandler(context: context, promise: nil)
-            // Reading was paused while the answer was awaited: the tunnel's legs decide from here on.
-            context.channel.read()
-            upstream.read()
-        } catch {
-            upstream.close(promise: nil)
-            context.close(promise: nil)
-        }
+            clientContext: context, clientHeld: held, upstream: upstream, upstreamRest: rest, connection: connection,
+            observer: observer, registry: websockets, limits: exchange.snapshot.limits)
     }
 }

@@ -36,6 +36,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var holdingInput = false
     /// A read the channel asked for while input was held.
     private var readWhileHolding = false
+    /// Request heads decoded, and access records emitted, on this connection: input held after the n-th request is
+    /// released by the n-th record, not by the record of a request pipelined before it.
+    private var headsDecoded = 0
+    private var recordsEmitted = 0
+    private var holdUntilRecord = 0
     private var driving = false
     /// The exchange under way, from its head until its access record.
     var exchange: RequestExchange?
@@ -111,6 +116,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
                 switch part {
                 case .head(let parsed, let line, let framing):
                     mayUpgrade = WebSocketUpgrade.mayUpgrade(parsed)
+                    headsDecoded += 1
                     machine.received(.head(HTTP1RequestHead(parsed, line: line, framing: framing)))
                 case .body(let slice):
                     machine.received(.body(slice))
@@ -118,6 +124,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
                     machine.received(.end)
                     if mayUpgrade {
                         holdingInput = true
+                        holdUntilRecord = headsDecoded
                         if input.readableBytes > 0 { heldInput.append(&input) }
                         return
                     }
@@ -131,7 +138,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     /// The request that named `Upgrade` was answered without switching: what was held is HTTP after all.
     private func releaseHeldInput() {
-        guard holdingInput else { return }
+        guard holdingInput, recordsEmitted >= holdUntilRecord else { return }
         holdingInput = false
         if var held = heldInput {
             heldInput = nil
@@ -227,6 +234,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             let exchange = self.exchange ?? standIn()
             writeError(exchange, error: error, keepAlive: keepAlive, context: context)
         case .emitAccessRecord:
+            recordsEmitted += 1
             releaseHeldInput()
             guard let exchange else { return }
             self.exchange = nil

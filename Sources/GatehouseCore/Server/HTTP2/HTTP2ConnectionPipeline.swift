@@ -30,6 +30,8 @@ enum HTTP2ConnectionPipeline {
         let limits: GatewayLimits
         /// How long streams in flight get once a drain sent GOAWAY.
         let drainTimeout: TimeAmount
+        /// Open WebSockets (RFC 8441 streams among them), for drain.
+        var websockets = WebSocketRegistry()
     }
 
     static func connectionConfiguration(_ limits: GatewayLimits) -> NIOHTTP2Handler.ConnectionConfiguration {
@@ -38,6 +40,8 @@ enum HTTP2ConnectionPipeline {
             HTTP2Setting(parameter: .maxConcurrentStreams, value: limits.maxConcurrentStreams),
             HTTP2Setting(parameter: .maxHeaderListSize, value: limits.maxHeaderBytes),
             HTTP2Setting(parameter: .initialWindowSize, value: streamWindow),
+            // RFC 8441: WebSocket over HTTP/2 by extended CONNECT (on `websocket: true` routes).
+            HTTP2Setting(parameter: .enableConnectProtocol, value: 1),
         ]
         configuration.targetWindowSize = connectionWindow
         configuration.controlFrameRateLimit.maximumCount = controlFrameLimit
@@ -59,7 +63,10 @@ enum HTTP2ConnectionPipeline {
         let manager = NIOHTTP2ServerConnectionManagementHandler(
             eventLoop: channel.eventLoop,
             configuration: .init(
-                maxIdleTime: limits.idleTimeout, maxAge: nil, maxGraceTime: dependencies.drainTimeout, keepalive: nil))
+                maxIdleTime: limits.idleTimeout, maxAge: nil,
+                // A WebSocket stream (RFC 8441) gets its close frame (1001) when `drain_timeout` has passed and then
+                // `closeGrace` to answer it; the connection must outlive that, not race it.
+                maxGraceTime: dependencies.drainTimeout + WebSocketTunnel.closeGrace, keepalive: nil))
         let sync = channel.pipeline.syncOperations
         let observer = dependencies.observer
         let connection = dependencies.connection
@@ -78,7 +85,7 @@ enum HTTP2ConnectionPipeline {
                 try stream.pipeline.syncOperations.addHandler(
                     HTTP2StreamHandler(
                         store: dependencies.store, connection: dependencies.connection, pools: dependencies.pools,
-                        observer: dependencies.observer, limits: limits))
+                        observer: dependencies.observer, limits: limits, websockets: dependencies.websockets))
             }
         }
         try sync.addHandler(manager)

@@ -17,7 +17,7 @@ import NIOHTTP2
 /// Flow control is NIOHTTP2's: DATA is consumed as it is read, so the client's window only reopens as fast as this
 /// stream takes it, and a response relayed from the upstream pauses the upstream read while the stream is not
 /// writable.
-final class HTTP2StreamHandler: ChannelInboundHandler {
+final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias OutboundOut = HTTP2Frame.FramePayload
 
@@ -33,6 +33,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     private let pools: UpstreamPools
     private let observer: GatewayObserver
     private let limits: GatewayLimits
+    private let websockets: WebSocketRegistry
     private(set) var phase = Phase.awaitingHead
     private(set) var exchange: RequestExchange?
     /// The response writer of the current exchange, for whatever answers it (see `HTTP2ResponseWriter`).
@@ -47,8 +48,9 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
 
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
-        limits: GatewayLimits
+        limits: GatewayLimits, websockets: WebSocketRegistry = WebSocketRegistry()
     ) {
+        self.websockets = websockets
         self.store = store
         self.connection = connection
         self.pools = pools
@@ -160,6 +162,19 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             answer(rejection.error)
         case .success(let admitted):
             exchange.admitted = admitted
+            if head.isWebSocketConnect {
+                // RFC 8441: only a `websocket: true` route has a tunnel to offer; for any other there is no route for
+                // this request. The CONNECT carries no body: the gates finish at once.
+                guard admitted.match.route.websocket else {
+                    exchange.rejectedMatch = admitted.match
+                    exchange.admitted = nil
+                    answer(.notFound)
+                    return
+                }
+                exchange.upgradesToWebSocket = true
+                endOfRequest()
+                return
+            }
             exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
             if case .success(.length(let length)) = head.framing {
                 exchange.body = .requestBody(declared: length, allocator: context.channel.allocator)
@@ -350,6 +365,36 @@ extension HTTP2StreamHandler: UpstreamLegOwner {
         writer?.flush()
         finish()
     }
+
+    /// RFC 8441: the upstream accepted the WebSocket. The CONNECT is answered 200 (with the upstream's end-to-end
+    /// fields, e.g. `sec-websocket-protocol`, but not `sec-websocket-accept`, which HTTP/2 does not use), recorded, and
+    /// the stream becomes the tunnel's client leg.
+    func switchToWebSocket(
+        _ head: ParsedResponseHead, upstream: Channel, rest: ByteBuffer, exchange: RequestExchange
+    ) {
+        guard let context, let writer, let admitted = exchange.admitted, phase == .responding else {
+            upstream.close(promise: nil)
+            return
+        }
+        proxy = nil
+        var headers = HPACKHeaders()
+        EndToEndHeaders.forEachForwardedField(of: head, except: Self.notRelayedOnConnect) {
+            headers.add(name: head.name($0).lowercased(), value: head.valueString($0))
+        }
+        writer.sendHead(status: 200, headers: headers)
+        writer.flush()
+        phase = .finished
+        timer?.cancel()
+        observer.requestFinished(exchange.accessRecord(connection: connection))
+        WebSocketTunnel.join(
+            owner: WebSocketTunnel.Owner(
+                requestID: exchange.requestID, apiID: admitted.match.api.id, stage: admitted.match.stage),
+            clientContext: context, clientAdapters: [HTTP2StreamBytesHandler()], clientHeld: nil, upstream: upstream,
+            upstreamRest: rest, connection: connection, observer: observer, registry: websockets,
+            limits: exchange.snapshot.limits)
+    }
+
+    static let notRelayedOnConnect = HeaderNameSet(["x-amzn-requestid", "sec-websocket-accept"])
 
     /// An HTTP/2 upstream's head: its fields minus pseudo-headers and connection-specific ones.
     func relayHead(status: Int, fields: HPACKHeaders, endsResponse: Bool, exchange: RequestExchange) {
