@@ -7,7 +7,8 @@
 # Tunables (environment): DURATION (s per load run, default 10), CONNECTIONS (keep-alive, 32),
 #   HANDSHAKE_CONNECTIONS (new-connection mode, 16), AB_REQUESTS (100000), AB_NEW_REQUESTS (5000), HOLD_COUNTS ("1000 10000"),
 #   HOLD_SECONDS (5), PROXY_CPU (1), LOAD_CPU (0), PORT_BASE (18000), SKIP_BUILD=1, KEEP_WORK=1,
-#   ONLY ("gatehouse nginx haproxy upstream": the targets to measure), WORK (scratch dir), RESULTS (markdown out),
+#   ONLY ("gatehouse nginx haproxy upstream http2": the targets to measure; http2 adds the HTTP/2 rows of nginx and
+#   Gatehouse), WORK (scratch dir), RESULTS (markdown out),
 #   ROUNDS (3: keep-alive runs per target, interleaved across targets; the table shows the median),
 #   FIRST_ANSWER_CONNECTIONS (20: new TLS 1.3 connections from a Nagle-on Python client, for the first-answer column).
 set -euo pipefail
@@ -29,7 +30,7 @@ LOAD_CPU=${LOAD_CPU:-0}
 PORT_BASE=${PORT_BASE:-18000}
 ROUNDS=${ROUNDS:-3}
 FIRST_ANSWER_CONNECTIONS=${FIRST_ANSWER_CONNECTIONS:-20}
-ONLY=${ONLY:-"upstream nginx haproxy gatehouse"}
+ONLY=${ONLY:-"upstream nginx haproxy gatehouse http2"}
 RESULTS=${RESULTS:-}
 
 upstream_port=$((PORT_BASE + 80))
@@ -235,7 +236,8 @@ start_gatehouse() {  # $1 = target name, $2 = NONE | AWS_IAM, $3 = port, $4 = ad
 # The process whose memory is measured: the one holding the connections.
 proxy_pid() {
     case $1 in
-    gatehouse-signed | gatehouse-plan) echo "${gatehouse_pids[gatehouse]:-}" ;;  # the NONE Gatehouse
+    gatehouse-signed | gatehouse-plan | gatehouse-h2) echo "${gatehouse_pids[gatehouse]:-}" ;;  # the NONE Gatehouse
+    nginx-h2) pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -1 ;;
     gatehouse*) echo "${gatehouse_pids[$1]:-}" ;;
     nginx) pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -1 ;;  # the worker, not the master
     haproxy) cat "$work/haproxy/haproxy.pid" ;;
@@ -299,6 +301,9 @@ measure() {
     local extra=("$@") out=$work/$name
     mkdir -p "$out"
 
+    # HTTP/2 targets (*-h2) have the keep-alive columns only: ab speaks HTTP/1 and a new connection per request
+    # measures the handshake, which is the same whatever ALPN picks.
+    [[ $name == *-h2 ]] && return 0
     if [[ $url == https://* ]] && [[ $name != gatehouse-sigv4 && $name != gatehouse-signed && $name != gatehouse-plan ]]
     then
         log "$name: new mTLS connection per request, $HANDSHAKE_CONNECTIONS connections, ${DURATION}s"
@@ -412,6 +417,8 @@ start_reference() {  # nginx|haproxy port: one of the reference proxies (referen
     add_target "$kind" "$(url_for https "$port")" "${tls_args[@]}"
 }
 wants nginx && start_reference nginx "$nginx_port"
+# The same nginx over HTTP/2 (its listener offers h2): gatehouse-load --http2, one stream at a time per connection.
+wants nginx && wants http2 && add_target nginx-h2 "$(url_for https "$nginx_port")" "${tls_args[@]}" --http2
 wants haproxy && start_reference haproxy "$haproxy_port"
 if wants gatehouse; then
     log "starting Gatehouse (authorization NONE) on core $PROXY_CPU"
@@ -425,6 +432,8 @@ if wants gatehouse; then
     # The same route in a stage a usage plan covers: API key, plan throttle, stage and gateway buckets, quota.
     add_target gatehouse-plan "https://127.0.0.1:$gatehouse_port$metered_path" "${tls_args[@]}" \
         -H "x-api-key:$bench_api_key"  # no space: the stored arguments are split on whitespace
+    # The same route over HTTP/2 (ALPN h2; the upstream is still called over HTTP/1.1), against nginx-h2.
+    wants http2 && add_target gatehouse-h2 "$(url_for https "$gatehouse_port")" "${tls_args[@]}" --http2
     log "starting Gatehouse (AWS_IAM, every request SigV4-signed) on core $PROXY_CPU"
     start_gatehouse gatehouse-sigv4 AWS_IAM "$gatehouse_sigv4_port" "$sigv4_admin_port"
     add_target gatehouse-sigv4 "$(url_for https "$gatehouse_sigv4_port")" "${tls_args[@]}" \
@@ -463,24 +472,24 @@ ratio() {  # value-key nginx-key -> "(0.95×)" or ""
     [[ $a =~ $number && $b =~ $number ]] || return 0
     python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f' ({a/b:.2f}×)' if b > 0 else '')" "$a" "$b"
 }
-row() {  # name label
-    local n=$1 held_note=""
+row() {  # name label [reference-name: the row the ratios are to, nginx unless given]
+    local n=$1 held_note="" nginx=${3:-nginx}
     for h in $HOLD_COUNTS; do
         local held=${result[$n.held$h]:-}
         [[ -n $held && $held != "$h" ]] && held_note+="; $held of $h held"
     done
     printf '| %s | %s%s | %s%s | %s%s | %s%s | %s%s | %s%s | %s%s | %s%s | %s |' "$2" \
-        "$(cell "$n.rps")" "$(ratio "$n.rps" nginx.rps)" \
-        "$(cell "$n.p99")" "$(ratio "$n.p99" nginx.p99)" \
-        "$(cell "$n.cpu")" "$(ratio "$n.cpu" nginx.cpu)" \
-        "$(cell "$n.ab")" "$(ratio "$n.ab" nginx.ab)" \
-        "$(cell "$n.ab_cpu")" "$(ratio "$n.ab_cpu" nginx.ab_cpu)" \
-        "$(cell "$n.hs")" "$(ratio "$n.hs" nginx.hs)" \
-        "$(cell "$n.abnew")" "$(ratio "$n.abnew" nginx.abnew)" \
-        "$(cell "$n.first")" "$(ratio "$n.first" nginx.first)" \
+        "$(cell "$n.rps")" "$(ratio "$n.rps" "$nginx.rps")" \
+        "$(cell "$n.p99")" "$(ratio "$n.p99" "$nginx.p99")" \
+        "$(cell "$n.cpu")" "$(ratio "$n.cpu" "$nginx.cpu")" \
+        "$(cell "$n.ab")" "$(ratio "$n.ab" "$nginx.ab")" \
+        "$(cell "$n.ab_cpu")" "$(ratio "$n.ab_cpu" "$nginx.ab_cpu")" \
+        "$(cell "$n.hs")" "$(ratio "$n.hs" "$nginx.hs")" \
+        "$(cell "$n.abnew")" "$(ratio "$n.abnew" "$nginx.abnew")" \
+        "$(cell "$n.first")" "$(ratio "$n.first" "$nginx.first")" \
         "$(cell "$n.rss0")"
     for h in $HOLD_COUNTS; do
-        printf ' %s%s |' "$(cell "$n.rss$h")" "$(ratio "$n.rss$h" "nginx.rss$h")"
+        printf ' %s%s |' "$(cell "$n.rss$h")" "$(ratio "$n.rss$h" "$nginx.rss$h")"
     done
     printf ' %s |\n' "$(cell "$n.errors")$held_note"
 }
@@ -503,6 +512,10 @@ row() {  # name label
         row gatehouse-signed "Gatehouse, signed requests, SigV4 off (NONE)"
         row gatehouse-plan "Gatehouse, API key + usage plan (throttle, quota) (NONE)"
         row gatehouse-sigv4 "Gatehouse, signed requests, SigV4 on (AWS_IAM)"
+        if wants http2; then
+            wants nginx && row nginx-h2 "nginx $(nginx -v 2>&1 | sed 's|.*/||'), HTTP/2" nginx-h2
+            row gatehouse-h2 "Gatehouse (NONE), HTTP/2 (ratios to nginx over HTTP/2)" nginx-h2
+        fi
         echo
         echo "Keep-alive req/s in each round, in the order run:"
         echo

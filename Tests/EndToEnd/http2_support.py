@@ -261,6 +261,14 @@ class RawH2:
             self.buffer = self.buffer[9 + length:]
         return True
 
+    def ack_settings(self, timeout: float = 5.0) -> None:
+        """Waits for the gateway's SETTINGS and acknowledges them."""
+        deadline = time.monotonic() + timeout
+        while not any(t == SETTINGS and not f & ACK for t, f, _, _ in self.frames):
+            assert time.monotonic() < deadline, "no SETTINGS from the gateway"
+            self.read_frames(0.1)
+        self.send(frame(SETTINGS, ACK, 0))
+
     def goaway(self) -> tuple[int, int] | None:
         """(last stream id, error code) of the first GOAWAY received, if any."""
         for ftype, _, _, payload in self.frames:

@@ -10,6 +10,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -41,15 +42,19 @@ class Postgres:
         self.log = self.root / "server.log"
         self.port = h.free_port()
         self.database = "gatehouse"
-        pwfile = self.root / "superuser.pw"
-        pwfile.write_text("postgres-superuser\n")
-        os.chown(pwfile, self.user.pw_uid, self.user.pw_gid)
-        self._as_postgres(
-            str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth-local=trust",
-            "--auth-host=scram-sha-256", f"--pwfile={pwfile}", "--no-sync", "-E", "UTF8")
-        self.start()
-        self.psql_admin(f"CREATE ROLE gatehouse LOGIN PASSWORD '{PASSWORD}'", database="postgres")
-        self.psql_admin("CREATE DATABASE gatehouse OWNER gatehouse", database="postgres")
+        try:
+            pwfile = self.root / "superuser.pw"
+            pwfile.write_text("postgres-superuser\n")
+            os.chown(pwfile, self.user.pw_uid, self.user.pw_gid)
+            self._as_postgres(
+                str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth-local=trust",
+                "--auth-host=scram-sha-256", f"--pwfile={pwfile}", "--no-sync", "-E", "UTF8")
+            self.start()
+            self.psql_admin(f"CREATE ROLE gatehouse LOGIN PASSWORD '{PASSWORD}'", database="postgres")
+            self.psql_admin("CREATE DATABASE gatehouse OWNER gatehouse", database="postgres")
+        except BaseException:
+            self.destroy()  # nothing may outlive a cluster that failed to come up
+            raise
 
     def _as_postgres(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
         out = subprocess.run(["runuser", "-u", "postgres", "--", *args], capture_output=True, text=True,
@@ -66,6 +71,21 @@ class Postgres:
 
     def stop(self, mode: str = "fast") -> None:
         self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
+
+    def _processes(self) -> list[int]:
+        """The postmaster of this cluster and its children (backends, writers)."""
+        main = int((self.data / "postmaster.pid").read_text().splitlines()[0])
+        children = subprocess.run(["pgrep", "-P", str(main)], capture_output=True, text=True).stdout.split()
+        return [main, *map(int, children)]
+
+    def freeze(self) -> None:
+        """SIGSTOP the whole cluster: connections stay open, nothing answers (a hung server)."""
+        for pid in self._processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self._processes():
+            os.kill(pid, signal.SIGCONT)
 
     def psql_admin(self, sql: str, database: str | None = None) -> str:
         """Runs SQL as the superuser over the unix socket; returns unaligned, tuples-only output."""
@@ -84,10 +104,12 @@ class Postgres:
         return {"postgres": {"url": self.url(), "password_file": str(secret)}, **extra}
 
     def destroy(self) -> None:
-        try:
-            self.stop("immediate")
-        except Exception:
-            pass
+        if (self.data / "postmaster.pid").exists():
+            try:
+                self.thaw()  # a test that failed while the cluster was frozen
+                self.stop("immediate")
+            except Exception:
+                pass
         shutil.rmtree(self.root, ignore_errors=True)
 
 

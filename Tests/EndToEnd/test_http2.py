@@ -5,23 +5,27 @@ floods cut off with GOAWAY ENHANCE_YOUR_CALM, drain with GOAWAY first. Real peer
 import json
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
 import urllib.parse
 
 import pytest
+import yaml
 
 import harness as h
 import http2_support as h2s
 from harness import ALICE
 from test_logging import fields, wait_line
+from test_metrics import scrape_until
 
 API = "h2api00001"
 MAX_BODY = 64 * 1024
 MAX_HEADER = 8192
 MAX_STREAMS = 20
 IDLE = 2
+HEADER_TIMEOUT = 1  # below IDLE: a connection with an open header block has no stream yet
 
 
 def deny_policy():
@@ -60,8 +64,9 @@ def gw(pki, upstream, start_gateway):
     cfg = h.base_config(
         pki,
         apis=[api_config(upstream.url)],
+        listeners=[h.https_listener(pki), h.admin_listener()],
         limits={"max_body_bytes": MAX_BODY, "max_header_bytes": MAX_HEADER, "max_concurrent_streams": MAX_STREAMS,
-                "body_timeout": 2, "idle_timeout": IDLE},
+                "body_timeout": 2, "idle_timeout": IDLE, "header_timeout": HEADER_TIMEOUT},
     )
     return start_gateway(cfg)
 
@@ -434,3 +439,133 @@ def test_rapid_reset_threshold_is_max_concurrent_streams_per_second(gw):
     goaway = r.wait_goaway(timeout=2)
     assert goaway is not None and goaway[1] == h2s.ENHANCE_YOUR_CALM, goaway
     r.close()
+
+
+def test_header_block_left_open_is_cut_off_after_header_timeout(gw):
+    r = h2s.RawH2(gw)
+    block = r.headers_block()
+    r.send(h2s.frame(h2s.HEADERS, 0, 1, block[:5]))
+    r.send(h2s.frame(h2s.CONTINUATION, 0, 1, block[5:8]))
+    t0 = time.monotonic()
+    goaway = r.wait_goaway(timeout=HEADER_TIMEOUT + 3)
+    elapsed = time.monotonic() - t0
+    assert goaway is not None and goaway[1] == h2s.ENHANCE_YOUR_CALM, goaway
+    assert HEADER_TIMEOUT - 0.5 <= elapsed <= HEADER_TIMEOUT + 1.5, elapsed
+    wait_line(gw, lambda l: "GATEHOUSE_EVENT=http2_flood" in l and "REASON=header_timeout" in l)
+    r.close()
+
+
+# ---------------------------------------------------------------------------------------------- limits, backpressure
+
+
+def test_a_stream_past_max_concurrent_streams_ends_the_connection_after_the_open_ones(gw, upstream):
+    """NIOHTTP2 treats a stream past the advertised limit as a connection error (GOAWAY PROTOCOL_ERROR); the streams
+    already open are still answered and the one past the limit never reaches the upstream."""
+    m = h.marker()
+    r = h2s.RawH2(gw)
+    r.ack_settings()  # the limit binds once the client acknowledged the gateway's SETTINGS
+    sids = list(range(1, 2 * (MAX_STREAMS + 1), 2))  # one more than allowed
+    for sid in sids:
+        r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS | h2s.END_STREAM, sid, r.headers_block(f"/prod/slow/800/{m}")))
+    goaway = r.wait_goaway(timeout=5)
+    assert goaway is not None and goaway[1] == h2s.PROTOCOL_ERROR, goaway
+    deadline = time.monotonic() + 10
+    ended = set()
+    while time.monotonic() < deadline and not set(sids[:-1]) <= ended:
+        r.read_frames(0.1)
+        ended = {sid for t, f, sid, _ in r.frames if f & h2s.END_STREAM and t in (h2s.DATA, h2s.HEADERS)}
+    assert ended == set(sids[:-1])
+    assert len(upstream.matching(m)) == MAX_STREAMS
+    r.close()
+
+
+def test_a_client_that_does_not_read_costs_a_window_not_the_response(gw):
+    """Backpressure: a 30 MB response to a client that never opens its flow-control window stays upstream."""
+    rss_before = h2s.rss_kib(gw.proc.pid)
+    r = h2s.RawH2(gw)  # default 64 KiB windows, never updated
+    r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS | h2s.END_STREAM, 1, r.headers_block("/prod/stream/30000000")))
+    time.sleep(3)
+    r.read_frames(0.5)
+    got = sum(len(p) for t, _, sid, p in r.frames if t == h2s.DATA and sid == 1)
+    assert got <= 65535, got
+    assert h2s.rss_kib(gw.proc.pid) - rss_before < 20 * 1024
+    # the connection and the gateway still serve other streams
+    assert h2s.h2_request(gw, "GET", "/prod/mock").status == 200
+    r.close()
+
+
+def test_metrics_count_http2_streams_and_floods(gw):
+    def count(s):
+        return s.total("gatehouse_requests_total", api=API, route="GET /mock", method="GET", status="200")
+
+    before = count(scrape_until(gw, lambda s: True))
+    with h2s.H2Client(gw) as c:
+        for _ in range(3):
+            assert c.request("GET", "/prod/mock").status == 200
+    assert scrape_until(gw, lambda s: count(s) == before + 3) is not None
+    r = h2s.RawH2(gw)
+    ping_flood(r)
+    r.close()
+    assert scrape_until(
+        gw, lambda s: s.total("gatehouse_http2_floods_total", listener="https", reason="control_frame_flood") >= 1
+    ) is not None
+
+
+def test_reload_revoking_a_client_sends_goaway_after_its_answer(pki, upstream, start_gateway, tmp_path):
+    cfg = h.base_config(pki, apis=[api_config(upstream.url)])
+    g = start_gateway(cfg)
+    m = h.marker()
+    alice = h2s.H2Client(g, client="alice")
+    bob = h2s.H2Client(g, client="bob")
+    try:
+        assert alice.request("GET", f"/prod/rv/{m}/a1").status == 200
+        crl = tmp_path / "revoke-alice.crl.pem"
+        out = h.run_cli("certs", "revoke", "--ca", pki.ca.parent, "--crl", crl, pki.client("alice").cert)
+        assert out.returncode == 0, out.stderr
+        cfg["listeners"][0]["tls"]["client_crl"] = str(crl)
+        g.config_path.write_text(yaml.safe_dump(cfg, sort_keys=False))
+        reloads = g.stderr_text(10**7).count("configuration reloaded")
+        g.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while g.stderr_text(10**7).count("configuration reloaded") == reloads:
+            assert time.monotonic() < deadline, "no reload"
+            time.sleep(0.05)
+        # the revoked client's next stream is answered, then its connection gets GOAWAY and ends
+        last = alice.request("GET", f"/prod/rv/{m}/a2")
+        assert last.status == 200, last
+        deadline = time.monotonic() + 5
+        alice.sock.settimeout(0.2)
+        closed = False
+        while alice.terminated is None and time.monotonic() < deadline:
+            try:
+                alice.pump()
+            except (TimeoutError, socket.timeout):
+                continue
+            except (ConnectionError, OSError):
+                closed = True
+                break
+        assert closed or (alice.terminated is not None and alice.terminated.error_code == h2s.NO_ERROR), \
+            "the revoked client's connection stayed open"
+        # bob's connection is untouched
+        for i in range(2):
+            assert bob.request("GET", f"/prod/rv/{m}/b{i}").status == 200
+    finally:
+        alice.sock.close()
+        bob.close()
+
+
+def test_expect_100_continue_is_answered_before_the_body(gw, upstream):
+    m = h.marker()
+    data = h.pattern_bytes(20000)
+    t0 = time.monotonic()
+    status, _, _, version = h2s.curl(gw, f"/prod/expect/{m}", "-H", "Expect: 100-continue", "--expect100-timeout",
+                                     "3", data=data)
+    elapsed = time.monotonic() - t0
+    assert (status, version) == (200, "2")
+    assert elapsed < 2.0, elapsed  # without the 100, curl waits its whole --expect100-timeout
+    rec = upstream.one(m)
+    assert rec.body == data and not rec.has("Expect")
+    # a refused head gets its answer instead of 100, and the body is never sent
+    status, headers, _, _ = h2s.curl(gw, f"/prod/signed/{m}", "-H", "Expect: 100-continue", "--expect100-timeout",
+                                     "3", data=data)
+    assert status == 403 and headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"

@@ -14,7 +14,7 @@ import harness as h
 from contract_support import metric_value
 from postgres_support import postgres, wait_until  # noqa: F401  (fixture)
 
-TABLES = ["gatehouse_instances", "gatehouse_plans", "gatehouse_quota_usage", "gatehouse_schema_version"]
+TABLES = ["gatehouse_batches", "gatehouse_instances", "gatehouse_plans", "gatehouse_quota_usage", "gatehouse_schema_version"]
 
 API = {
     "id": "st4te0api1",
@@ -55,11 +55,11 @@ def test_migrate_creates_the_documented_sqlite_tables(tmp_path, pki):
     (tmp_path / "data").mkdir()
     out = cli(gw, "state", "migrate")
     assert out.returncode == 0, out.stderr
-    assert out.stdout == f"SQLite {tmp_path}/data/state.db: schema version 1\n"
+    assert out.stdout == f"SQLite {tmp_path}/data/state.db: schema version 2\n"
     with sqlite3.connect(tmp_path / "data" / "state.db") as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
         assert tables == TABLES
-        assert db.execute("SELECT version FROM gatehouse_schema_version").fetchall() == [(1,)]
+        assert db.execute("SELECT version FROM gatehouse_schema_version ORDER BY version").fetchall() == [(1,), (2,)]
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         columns = [r[1] for r in db.execute("PRAGMA table_info(gatehouse_quota_usage)")]
         assert columns == ["plan", "consumer", "period", "period_start", "used", "updated_at"]
@@ -67,14 +67,14 @@ def test_migrate_creates_the_documented_sqlite_tables(tmp_path, pki):
     again = cli(gw, "state", "migrate")
     assert again.returncode == 0, again.stderr
     with sqlite3.connect(tmp_path / "data" / "state.db") as db:
-        assert db.execute("SELECT COUNT(*) FROM gatehouse_schema_version").fetchone() == (1,)
+        assert db.execute("SELECT COUNT(*) FROM gatehouse_schema_version").fetchone() == (2,)
 
 
 def test_default_sqlite_file_is_beside_the_configuration(tmp_path, pki):
     gw = write_config(tmp_path, pki, None)
     out = cli(gw, "state", "migrate")
     assert out.returncode == 0, out.stderr
-    assert out.stdout == f"SQLite {tmp_path}/gatehouse-state.db: schema version 1\n"
+    assert out.stdout == f"SQLite {tmp_path}/gatehouse-state.db: schema version 2\n"
     assert (tmp_path / "gatehouse-state.db").exists()
 
 
@@ -98,7 +98,7 @@ def test_a_newer_schema_is_refused(tmp_path, pki):
     assert out.returncode == 1
     assert out.stdout == ""
     assert out.stderr == (f"state store SQLite {tmp_path}/state.db: the state store's schema is version 7, newer "
-                          "than this Gatehouse understands (1); upgrade Gatehouse\n")
+                          "than this Gatehouse understands (2); upgrade Gatehouse\n")
 
 
 def seed_sqlite(path, rows):
@@ -179,14 +179,14 @@ def test_migrate_creates_the_documented_postgres_tables(tmp_path, pki, postgres)
     gw = write_config(tmp_path, pki, postgres.state_section(tmp_path))
     out = cli(gw, "state", "migrate")
     assert out.returncode == 0, out.stderr
-    assert out.stdout == f"PostgreSQL gatehouse@127.0.0.1:{postgres.port}/gatehouse: schema version 1\n"
+    assert out.stdout == f"PostgreSQL gatehouse@127.0.0.1:{postgres.port}/gatehouse: schema version 2\n"
     tables = postgres.psql_admin(
         "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables "
         "WHERE table_schema = 'public'")
     assert tables.split(",") == TABLES
-    assert postgres.psql_admin("SELECT version FROM gatehouse_schema_version") == "1"
+    assert postgres.psql_admin("SELECT string_agg(version::text, ',' ORDER BY version) FROM gatehouse_schema_version") == "1,2"
     assert cli(gw, "state", "migrate").returncode == 0
-    assert postgres.psql_admin("SELECT COUNT(*) FROM gatehouse_schema_version") == "1"
+    assert postgres.psql_admin("SELECT COUNT(*) FROM gatehouse_schema_version") == "2"
 
 
 def test_usage_show_and_reset_with_postgres(tmp_path, pki, postgres):
@@ -251,6 +251,6 @@ def test_the_gateway_reports_an_unreachable_store_and_recovers(tmp_path, pki, po
         postgres.start()
     assert wait_until(lambda: readyz(port) == (200, "ready\n"), 15)
     # The gateway migrated the schema once it could.
-    assert postgres.psql_admin("SELECT version FROM gatehouse_schema_version") == "1"
+    assert postgres.psql_admin("SELECT MAX(version) FROM gatehouse_schema_version") == "2"
     assert postgres.psql_admin("SELECT COUNT(*) FROM gatehouse_instances WHERE last_seen >= "
                                f"{int(time.time()) - 5}") == "1"

@@ -166,7 +166,10 @@ struct APIValidationTests {
                 "integration uri \"https://10.0.0.1/x\" uses https, which is not supported for upstreams; use http:// "
                     + "or unix: (the upstream is expected on the same host or private network)"
             ),
-            ("ftp://10.0.0.1/x", "integration uri \"ftp://10.0.0.1/x\" must start with \"http://\" or \"unix:\""),
+            (
+                "ftp://10.0.0.1/x",
+                "integration uri \"ftp://10.0.0.1/x\" must start with \"http://\", \"unix:\", \"h2c://\" or \"h2://\""
+            ),
             ("http://10.0.0.1:0/x", "integration uri \"http://10.0.0.1:0/x\": invalid port \"0\" (1-65535)"),
             ("http:///x", "integration uri \"http:///x\": invalid host \"\""),
             ("unix::/x", "integration uri \"unix::/x\" names no socket path after \"unix:\""),

@@ -80,8 +80,8 @@ struct StateConfigurationTests {
                     + "\"password_file\"",
                 "\(at("missing-ca.pem", in: yaml)): file missing-ca.pem named by \"ca\" in \"state.postgres\" does not "
                     + "exist",
-                "\(at("state.db", in: yaml)): \"state\" may name \"sqlite\" or \"postgres\", not both (\"postgres\" is at "
-                    + "gatehouse.yaml:\(postgresAt.line):\(postgresAt.column))",
+                "\(at("state.db", in: yaml)): \"state\" may name \"sqlite\" or \"postgres\", not both "
+                    + "(\"postgres\" is at gatehouse.yaml:\(postgresAt.line):\(postgresAt.column))",
                 "\(at("cache", in: yaml)): unknown key \"cache\" in \"state\"",
             ])
     }

@@ -22,6 +22,7 @@ import Testing
         // Section 7.
         ("gatehouse_throttled_requests_total", "counter", ["api", "stage", "limit"]),
         ("gatehouse_quota_remaining", "gauge", ["plan", "consumer"]),
+        ("gatehouse_websocket_connections", "gauge", ["api", "stage"]),
     ]
 
     /// The histogram buckets (seconds) the docs promise: 1 ms to 30 s.
@@ -84,6 +85,8 @@ import Testing
             let throttled = [("api", api), ("stage", "prod"), ("limit", "plan")]
             for _ in 0..<2 { metrics.counter("gatehouse_throttled_requests_total", throttled).increment() }
             metrics.gauge("gatehouse_quota_remaining", [("plan", "gold"), ("consumer", "orders-team")]).record(41)
+            for _ in 0..<3 { metrics.websocketOpened(api: api, stage: "prod") }
+            metrics.websocketClosed(api: api, stage: "prod")
 
             let (_, text) = try admin.scrape()
             let routeLabels = ["api": api, "stage": "prod", "route": route]
@@ -138,6 +141,7 @@ import Testing
             #expect(
                 text.value("gatehouse_throttled_requests_total", ["api": api, "stage": "prod", "limit": "plan"]) == 2)
             #expect(text.value("gatehouse_quota_remaining", ["plan": "gold", "consumer": "orders-team"]) == 41)
+            #expect(text.value("gatehouse_websocket_connections", ["api": api, "stage": "prod"]) == 2)
 
             // Every sample carries exactly its family's labels (plus `le` on histogram buckets).
             for family in Self.contract {

@@ -93,6 +93,19 @@ import Testing
         #expect(Self.scan(Self.preface + Self.frame(0x1, 0x4 | 0x8 | 0x20 | 0x1, 1, payload)) == nil)
     }
 
+    @Test func aHeaderBlockIsOpenFromHeadersToEndHeaders() {
+        var encoder = HPACKEncoder(allocator: ByteBufferAllocator())
+        let block = Self.encode(Self.request, with: &encoder)
+        var floodGuard = HTTP2FloodGuard(maxHeaderListSize: 1000, maxHeaderBlockBytes: 1000)
+        _ = floodGuard.scan(ByteBuffer(bytes: Self.preface))
+        #expect(!floodGuard.headerBlockOpen)
+        _ = floodGuard.scan(ByteBuffer(bytes: Self.frame(0x1, 0, 1, Array(block[..<4]))))
+        #expect(floodGuard.headerBlockOpen)
+        _ = floodGuard.scan(ByteBuffer(bytes: Self.frame(0x9, 0x4, 1, Array(block[4...]))))
+        #expect(!floodGuard.headerBlockOpen)
+        #expect(floodGuard.lastClientStreamID == 1)
+    }
+
     @Test func goAwayFrameBytes() {
         let frame = HTTP2FloodGuard.goAway(lastStreamID: 5, errorCode: 0xB)
         #expect(Array(frame.readableBytesView) == [0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0xB])

@@ -18,6 +18,9 @@ private final class RecordingReceiver: UpstreamResponseReceiver {
         events.append("failed \(responseStarted)")
         errors.append(error)
     }
+    func upstreamSwitchedProtocols(_ head: ParsedResponseHead, rest: ByteBuffer) {
+        events.append("switched \(head.statusCode) rest \(rest.readableBytes)")
+    }
 }
 
 @Suite struct UpstreamHandlerTests {
@@ -66,6 +69,26 @@ private final class RecordingReceiver: UpstreamResponseReceiver {
         try sendRequest(channel, handler)
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"))
         #expect(next.events == ["head 200", "body 2", "end"])
+    }
+
+    @Test func aWebSocketUpgradeAnswered101IsHandedOverNotPooled() throws {
+        let (channel, pool, handler) = try upstreamChannel()
+        let receiver = RecordingReceiver()
+        handler.prepareForExchange(receiver: receiver)
+        var request = UpstreamRequest(
+            method: .GET, uri: "/ws",
+            headers: [("host", "127.0.0.1:9000"), ("connection", "upgrade"), ("upgrade", "websocket")])
+        request.upgradesToWebSocket = true
+        #expect(handler.send(request, body: nil))
+        var answer = ByteBuffer(string: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n")
+        answer.writeBytes([0x81, 0x00])
+        try channel.writeInbound(answer)
+        #expect(receiver.events == ["switched 101 rest 2"])
+        #expect(channel.isActive, "the connection is the tunnel's now")
+        #expect(pool.takeIdle(address) == nil)
+        try channel.writeInbound(ByteBuffer(bytes: [0x81, 0x00]))
+        #expect(receiver.events.count == 1, "frames are not read as HTTP")
+        #expect(channel.isActive)
     }
 
     @Test func aCompleteKeepAliveResponseReturnsTheConnectionToThePool() throws {

@@ -34,7 +34,8 @@ import Testing
     }
 
     @Test func monthStartsOnTheFirst() {
-        #expect(QuotaCalendar.periodStart(.month, containing: Self.at(2026, 12, 31, 23, 59, 59)) == Self.at(2026, 12, 1))
+        #expect(
+            QuotaCalendar.periodStart(.month, containing: Self.at(2026, 12, 31, 23, 59, 59)) == Self.at(2026, 12, 1))
         #expect(QuotaCalendar.nextPeriodStart(.month, after: Self.at(2026, 12, 31, 23, 59, 59)) == Self.at(2027, 1, 1))
         #expect(QuotaCalendar.periodStart(.month, containing: Self.at(2027, 1, 1)) == Self.at(2027, 1, 1))
         #expect(QuotaCalendar.nextPeriodStart(.month, after: Self.at(2026, 4, 15)) == Self.at(2026, 5, 1))
@@ -48,7 +49,8 @@ import Testing
         #expect(QuotaCalendar.nextPeriodStart(.month, after: Self.at(2027, 2, 1)) - Self.at(2027, 2, 1) == 28 * 86_400)
         #expect(QuotaCalendar.nextPeriodStart(.month, after: Self.at(2100, 2, 1)) - Self.at(2100, 2, 1) == 28 * 86_400)
         #expect(QuotaCalendar.nextPeriodStart(.month, after: Self.at(2000, 2, 1)) - Self.at(2000, 2, 1) == 29 * 86_400)
-        #expect(QuotaCalendar.periodStart(.day, containing: Self.at(2028, 2, 29, 23, 59, 59) + 1) == Self.at(2028, 3, 1))
+        #expect(
+            QuotaCalendar.periodStart(.day, containing: Self.at(2028, 2, 29, 23, 59, 59) + 1) == Self.at(2028, 3, 1))
     }
 
     @Test func independentOfTheProcessTimeZone() {

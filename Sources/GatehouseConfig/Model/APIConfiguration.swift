@@ -6,6 +6,9 @@ public struct APIConfiguration: Hashable, Sendable {
     public let name: String
     /// Extra `Host` names (custom domains), lower case.
     public let hosts: [String]
+    /// The hosts given as `{host, stage}`: host (lower case) → stage. A request to one of them carries no stage
+    /// prefix; its path is the route's whole path (contract section 9).
+    public let stageHosts: [String: String]
     /// Default authorization for routes that do not set their own.
     public let authorization: AuthorizationType
     /// The resource policy, or nil: allow every authenticated caller that reached the listener.
@@ -23,6 +26,7 @@ public struct APIConfiguration: Hashable, Sendable {
         id: String,
         name: String,
         hosts: [String],
+        stageHosts: [String: String] = [:],
         authorization: AuthorizationType,
         policy: PolicyDocumentSource?,
         stages: [StageConfiguration],
@@ -34,6 +38,7 @@ public struct APIConfiguration: Hashable, Sendable {
         self.id = id
         self.name = name
         self.hosts = hosts
+        self.stageHosts = stageHosts
         self.authorization = authorization
         self.policy = policy
         self.stages = stages

@@ -8,11 +8,17 @@ public struct HTTPProxyIntegrationConfiguration: Hashable, Sendable {
     public let timeout: Duration
     /// Position of the `uri` field.
     public let location: SourceLocation
+    /// `tls_ca`: PEM trust anchors for an `h2://` upstream's certificate; nil = the system's trust store.
+    public let tlsCA: ConfiguredFile?
 
-    public init(uri: String, targets: [String: UpstreamTarget], timeout: Duration, location: SourceLocation) {
+    public init(
+        uri: String, targets: [String: UpstreamTarget], timeout: Duration, location: SourceLocation,
+        tlsCA: ConfiguredFile? = nil
+    ) {
         self.uri = uri
         self.targets = targets
         self.timeout = timeout
         self.location = location
+        self.tlsCA = tlsCA
     }
 }

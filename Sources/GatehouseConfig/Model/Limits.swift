@@ -14,6 +14,8 @@ public struct Limits: Hashable, Sendable {
     public let idleTimeout: Duration
     /// Concurrent connections per listener; further connections wait in the backlog.
     public let maxConnections: Int
+    /// Time a WebSocket may carry no frame in either direction before Gatehouse closes it (close code 1001).
+    public let websocketIdleTimeout: Duration
     /// Streams an HTTP/2 client may have open at once on one connection (`SETTINGS_MAX_CONCURRENT_STREAMS`); also
     /// the number of stream resets per second past which a connection is cut off as a rapid-reset flood.
     public let maxConcurrentStreams: Int
@@ -25,6 +27,7 @@ public struct Limits: Hashable, Sendable {
         bodyTimeout: Duration = .seconds(30),
         idleTimeout: Duration = .seconds(60),
         maxConnections: Int = 10000,
+        websocketIdleTimeout: Duration = .seconds(300),
         maxConcurrentStreams: Int = 100
     ) {
         self.maxBodyBytes = maxBodyBytes
@@ -33,6 +36,7 @@ public struct Limits: Hashable, Sendable {
         self.bodyTimeout = bodyTimeout
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
+        self.websocketIdleTimeout = websocketIdleTimeout
         self.maxConcurrentStreams = maxConcurrentStreams
     }
 

@@ -21,9 +21,10 @@ public struct StateConfiguration: Hashable, Sendable {
     /// Whether the file has a `state:` section; without one, the store is opened only when quotas need it.
     public let isExplicit: Bool
 
-    public init(store: Store, syncIntervalMilliseconds: Int = 200, onStoreFailure: FailurePolicy = .open,
-        isExplicit: Bool = true)
-    {
+    public init(
+        store: Store, syncIntervalMilliseconds: Int = 200, onStoreFailure: FailurePolicy = .open,
+        isExplicit: Bool = true
+    ) {
         self.store = store
         self.syncIntervalMilliseconds = syncIntervalMilliseconds
         self.onStoreFailure = onStoreFailure

@@ -1,7 +1,8 @@
 import IPNetwork
 
 /// Parses an expanded integration URI into an upstream and a path template:
-/// `http://host[:port][/path]` or `unix:/socket/path[:/path]`. Placeholders `{name}` and `{proxy}` must name
+/// `http://host[:port][/path]`, `unix:/socket/path[:/path]`, or for HTTP/2 (gRPC) `h2c://host:port[/path]` and
+/// `h2://host:port[/path]`. Placeholders `{name}` and `{proxy}` must name
 /// parameters of the route.
 enum UpstreamURIParser {
     static func parse(_ uri: String, route: RouteKey, resolvePath: (String) -> String) -> Result<
@@ -39,6 +40,21 @@ enum UpstreamURIParser {
                 upstream = parsed
             }
             pathText = authorityEnd == rest.endIndex ? "/" : rest[authorityEnd...]
+        } else if let scheme = ["h2c://", "h2://"].first(where: { uri.lowercased().hasPrefix($0) }) {
+            let rest = uri.dropFirst(scheme.count)
+            let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+            switch parseAuthority(rest[..<authorityEnd]) {
+            case .failure(let error):
+                return .failure(ValueError("integration uri \"\(uri)\": \(error.message)"))
+            case .success(.http(let host, let port)):
+                guard rest[..<authorityEnd].hasSuffix(":\(port)") else {
+                    return .failure(ValueError("integration uri \"\(uri)\" must name a port (\(scheme)host:port)"))
+                }
+                upstream = .http2(host: host, port: port, tls: scheme == "h2://")
+            case .success(let other):
+                upstream = other
+            }
+            pathText = authorityEnd == rest.endIndex ? "/" : rest[authorityEnd...]
         } else if uri.lowercased().hasPrefix("https://") {
             return .failure(
                 ValueError(
@@ -47,7 +63,9 @@ enum UpstreamURIParser {
                 )
             )
         } else {
-            return .failure(ValueError("integration uri \"\(uri)\" must start with \"http://\" or \"unix:\""))
+            return .failure(
+                ValueError("integration uri \"\(uri)\" must start with \"http://\", \"unix:\", \"h2c://\" or \"h2://\"")
+            )
         }
         guard pathText.hasPrefix("/") else {
             return .failure(ValueError("integration uri \"\(uri)\" must have a path starting with \"/\""))

@@ -49,13 +49,14 @@ struct APIReader {
                 "api id \"\(id)\" must be 10 lowercase letters or digits, as in API Gateway", at: fields["id"])
         }
         let name = context.string(fields, "name")
-        let hosts = readHosts(fields)
+        let hostEntries = readHosts(fields)
         let authorization = context.choice(fields, "authorization", default: AuthorizationType.awsIAM)
         let policy = PolicyReader(context: context)
             .read(fields.present("policy"), key: fields.keyNode("policy"), owner: owner)
         let apiKeyRequired = context.bool(fields, "api_key_required", default: false)
         let (readStages, pendingThrottles) = StageReader(context: context).readAllWithThrottles(
             fields, apiOwner: owner)
+        let stageHosts = checkHostStages(hostEntries, stages: readStages, owner: owner)
         let routes = RouteReader(
             context: context, stages: readStages, defaultAuthorization: authorization ?? .awsIAM,
             defaultAPIKeyRequired: apiKeyRequired
@@ -73,7 +74,8 @@ struct APIReader {
         return APIConfiguration(
             id: id,
             name: name ?? id,
-            hosts: hosts,
+            hosts: hostEntries.map(\.host),
+            stageHosts: stageHosts,
             authorization: authorization,
             policy: policy,
             stages: stages,
@@ -83,25 +85,68 @@ struct APIReader {
         )
     }
 
-    private func readHosts(_ fields: MappingFields) -> [String] {
-        var hosts: [String] = []
-        for item in context.stringList(fields, "hosts") {
-            let host = item.text.lowercased()
+    /// One item of `hosts`: a plain host name, or `{host, stage}` pinning the stage, with the stage's node for
+    /// positions.
+    private struct HostEntry {
+        let host: String
+        let stage: (name: String, node: Node)?
+    }
+
+    /// Reads `hosts`: each item a host name or a mapping `{host: NAME, stage: STAGE}` (contract section 9: a request
+    /// to such a host carries no stage prefix).
+    private func readHosts(_ fields: MappingFields) -> [HostEntry] {
+        var entries: [HostEntry] = []
+        for item in context.list(fields, "hosts") {
+            guard let (text, hostNode, stage) = readHostItem(item, fields: fields) else { continue }
+            let host = text.lowercased()
             let valid =
                 host.range(
                     of: #"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"#,
                     options: .regularExpression) != nil
             guard valid, host.count <= 253 else {
-                context.report("\"\(item.text)\" in \"hosts\" \(fields.owner) is not a valid host name", at: item.node)
+                context.report("\"\(text)\" in \"hosts\" \(fields.owner) is not a valid host name", at: hostNode)
                 continue
             }
-            if hosts.contains(host) {
-                context.report("host \"\(item.text)\" is listed twice \(fields.owner)", at: item.node)
+            if entries.contains(where: { $0.host == host }) {
+                context.report("host \"\(text)\" is listed twice \(fields.owner)", at: hostNode)
                 continue
             }
-            hosts.append(host)
+            entries.append(HostEntry(host: host, stage: stage))
         }
-        return hosts
+        return entries
+    }
+
+    private func readHostItem(_ item: Node, fields: MappingFields) -> (String, Node, (name: String, node: Node)?)? {
+        guard case .mapping = item else {
+            return context.text(of: item, what: "an item of \"hosts\" \(fields.owner)").map { ($0, item, nil) }
+        }
+        let owner = "in an item of \"hosts\" \(fields.owner)"
+        guard let entry = context.fields(of: item, owner: owner, known: ["host", "stage"]) else { return nil }
+        let host = context.string(entry, "host", required: true)
+        let stage = context.string(entry, "stage", required: true)
+        guard let host, let hostNode = entry.present("host"), let stage, let stageNode = entry.present("stage") else {
+            return nil
+        }
+        return (host, hostNode, (stage, stageNode))
+    }
+
+    /// The `{host, stage}` entries as host → stage, after reporting stages the API does not have.
+    private func checkHostStages(_ entries: [HostEntry], stages: [StageConfiguration], owner: String)
+        -> [String: String]
+    {
+        var stageHosts: [String: String] = [:]
+        for entry in entries {
+            guard let stage = entry.stage else { continue }
+            guard stages.contains(where: { $0.name == stage.name }) else {
+                let known = stages.map { "\"\($0.name)\"" }.joined(separator: ", ")
+                context.report(
+                    "host \"\(entry.host)\" names unknown stage \"\(stage.name)\" \(owner) (stages: \(known.isEmpty ? "none" : known))",
+                    at: stage.node)
+                continue
+            }
+            stageHosts[entry.host] = stage.name
+        }
+        return stageHosts
     }
 
     static func isValidID(_ id: String) -> Bool {

@@ -6,7 +6,7 @@ struct IntegrationReader {
     /// fronts internal services that may legitimately take longer, and defaults to API Gateway's 29 s.
     static let timeoutRange = 50...300_000
     static let defaultTimeoutMilliseconds = 29000
-    static let proxyKeys = ["type", "uri", "timeout_ms"]
+    static let proxyKeys = ["type", "uri", "timeout_ms", "tls_ca"]
     static let mockKeys = ["type", "status", "headers", "body"]
 
     enum Kind: String, CaseIterable {
@@ -80,6 +80,16 @@ struct IntegrationReader {
                 }
             }
         }
+        let tlsCA = context.file(fields, "tls_ca", required: false)
+        if tlsCA != nil,
+            !targets.values.contains(where: {
+                if case .http2(_, _, tls: true) = $0.upstream { return true }
+                return false
+            })
+        {
+            context.report("\"tls_ca\" \(fields.owner) applies only to an \"h2://\" uri", at: fields["tls_ca"])
+            return nil
+        }
         guard let timeout, targets.count == stages.count else {
             return nil
         }
@@ -87,7 +97,8 @@ struct IntegrationReader {
             uri: uri,
             targets: targets,
             timeout: .milliseconds(timeout),
-            location: context.location(of: uriNode)
+            location: context.location(of: uriNode),
+            tlsCA: tlsCA
         )
     }
 

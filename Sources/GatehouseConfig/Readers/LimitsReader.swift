@@ -4,7 +4,7 @@ import Yams
 struct LimitsReader {
     static let knownKeys = [
         "max_body_bytes", "max_header_bytes", "header_timeout", "body_timeout", "idle_timeout", "max_connections",
-        "max_concurrent_streams",
+        "websocket_idle_timeout", "max_concurrent_streams",
     ]
 
     let context: LoadContext
@@ -26,10 +26,11 @@ struct LimitsReader {
         let idleTimeout = context.integer(fields, "idle_timeout", default: 60, range: 1...86400)
         let maxConnections = context.integer(
             fields, "max_connections", default: defaults.maxConnections, range: 1...1_000_000)
+        let websocketIdle = context.integer(fields, "websocket_idle_timeout", default: 300, range: 1...86400)
         let maxStreams = context.integer(
             fields, "max_concurrent_streams", default: defaults.maxConcurrentStreams, range: 1...10000)
         guard let maxBody, let maxHeader, let headerTimeout, let bodyTimeout, let idleTimeout, let maxConnections,
-            let maxStreams
+            let websocketIdle, let maxStreams
         else {
             return nil
         }
@@ -40,6 +41,7 @@ struct LimitsReader {
             bodyTimeout: .seconds(bodyTimeout),
             idleTimeout: .seconds(idleTimeout),
             maxConnections: maxConnections,
+            websocketIdleTimeout: .seconds(websocketIdle),
             maxConcurrentStreams: maxStreams
         )
     }

@@ -2,7 +2,7 @@ import Yams
 
 /// Reads an API's `routes`: route key, authorization override and integration.
 struct RouteReader {
-    static let knownKeys = ["route", "authorization", "integration", "api_key_required"]
+    static let knownKeys = ["route", "authorization", "integration", "api_key_required", "websocket"]
 
     let context: LoadContext
     let stages: [StageConfiguration]
@@ -58,6 +58,10 @@ struct RouteReader {
                 context.reportMissing("integration", in: fields)
             }
         }
+        let websocket = context.bool(fields, "websocket", default: false)
+        if websocket, let key, let integration {
+            checkWebSocket(key: key, integration: integration, fields: fields)
+        }
         guard context.problems.count == problemsBefore, let key, let authorization, let integration else {
             return nil
         }
@@ -65,9 +69,23 @@ struct RouteReader {
             key: key,
             authorization: authorization,
             integration: integration,
+            websocket: websocket,
             location: context.location(of: node),
             apiKeyRequired: apiKeyRequired
         )
+    }
+
+    /// A WebSocket route forwards a GET (the opening handshake) to an HTTP/1.1 upstream.
+    private func checkWebSocket(key: RouteKey, integration: IntegrationConfiguration, fields: MappingFields) {
+        if key.method != .get && key.method != .any {
+            context.report(
+                "\"websocket\" \(fields.owner) needs a GET or ANY route (the opening handshake is a GET)",
+                at: fields["websocket"])
+        }
+        guard case .httpProxy = integration else {
+            context.report("\"websocket\" \(fields.owner) needs an HTTP_PROXY integration", at: fields["websocket"])
+            return
+        }
     }
 
     /// Routes that match the same requests have the same shape: parameter names do not matter.

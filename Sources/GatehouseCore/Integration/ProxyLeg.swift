@@ -14,7 +14,7 @@ import NIOHTTP1
 /// The first read of the response (head and whatever body came with it) is held until that read is complete, so
 /// that a response found malformed within it is still answered 502 rather than cut off; once bytes were relayed, a
 /// failure can only end the client's connection (truncation), recorded with the status sent and the error type.
-final class ProxyLeg: UpstreamResponseReceiver {
+final class ProxyLeg: UpstreamResponseReceiver, IntegrationLeg {
     private weak var handler: (any UpstreamLegOwner)?
     private let exchange: RequestExchange
     private let integration: ProxyTarget
@@ -89,7 +89,8 @@ final class ProxyLeg: UpstreamResponseReceiver {
         upstreamHandler.prepareForExchange(receiver: self)
         let request = UpstreamRequestBuilder.build(
             client: clientHead, integration: integration, match: admitted.match, requestID: exchange.requestID,
-            connection: connection, principal: exchange.principal, bodyLength: exchange.body?.readableBytes ?? 0)
+            connection: connection, principal: exchange.principal, bodyLength: exchange.body?.readableBytes ?? 0,
+            upgradesToWebSocket: exchange.upgradesToWebSocket)
         requestWritten = true
         let sent = upstreamHandler.send(request, body: exchange.body)
         // A write that closed the connection has been handled already (by `UpstreamHandler`, through
@@ -211,6 +212,21 @@ final class ProxyLeg: UpstreamResponseReceiver {
         } else {
             handler?.relayFailure(.badGateway, exchange: exchange)
         }
+    }
+
+    /// The upstream accepted the WebSocket: its connection leaves the pool's world and becomes the tunnel's upstream
+    /// leg (`HTTP1ConnectionHandler.switchToWebSocket`).
+    func upstreamSwitchedProtocols(_ head: ParsedResponseHead, rest: ByteBuffer) {
+        guard !finished, let channel else { return }
+        finished = true
+        deadline.clear()
+        exchange.integrationFinished = .now()
+        self.channel = nil
+        guard let handler else {
+            channel.close(promise: nil)
+            return
+        }
+        handler.switchToWebSocket(head, upstream: channel, rest: rest, exchange: exchange)
     }
 
     /// The client's connection is writable again: read from the upstream again.

@@ -48,6 +48,9 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
             return bootstrap.connect(host: host, port: port)
         case .unix(let path):
             return bootstrap.connect(unixDomainSocketPath: path)
+        case .http2:
+            // HTTP/2 upstreams have their own connections (`HTTP2UpstreamConnections`).
+            return eventLoop.makeFailedFuture(ChannelError.inappropriateOperationForState)
         }
     }
 

@@ -50,7 +50,8 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// first: a response to HEAD has no body whatever its head says.
     func send(_ request: UpstreamRequest, body: ByteBuffer?) -> Bool {
         guard let context else { return false }
-        decoder.expectResponse(bodyless: request.method == .HEAD || request.method == .CONNECT)
+        decoder.expectResponse(
+            bodyless: request.method == .HEAD || request.method == .CONNECT, upgrade: request.upgradesToWebSocket)
         pending = nil
         context.write(wrapOutboundOut(request.head(allocator: context.channel.allocator)), promise: nil)
         if let body, body.readableBytes > 0 {
@@ -79,6 +80,13 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                         return
                     }
                     responseStarted = true
+                    if decoder.isSwitched {
+                        // The connection leaves HTTP: the receiver takes it over, with what followed the head.
+                        self.receiver = nil
+                        closed = true
+                        receiver.upstreamSwitchedProtocols(head, rest: input)
+                        return
+                    }
                     receiver.upstreamResponseHead(head)
                 case .body(let slice):
                     receiver?.upstreamResponseBody(slice)
@@ -122,6 +130,10 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        guard !decoder.isSwitched else {
+            context.fireChannelInactive()
+            return
+        }
         let rest = pending ?? ByteBuffer()
         pending = nil
         do {

@@ -17,6 +17,9 @@ struct UpstreamRequest {
     /// The client's head, whose fields at `forwardedFields` are forwarded as they are.
     var clientHead: ParsedRequestHead? = nil
     var forwardedFields: [Int] = []
+    /// A WebSocket opening handshake on a `websocket: true` route: `Upgrade`/`Connection` are sent, and a 101 is the
+    /// answer expected rather than refused.
+    var upgradesToWebSocket = false
 
     /// Every value of a header, matched case-insensitively, in order (client values decoded as UTF-8).
     func values(_ name: String) -> [String] {

@@ -22,7 +22,7 @@ struct UpstreamRequestBuilder {
     /// The client's end-to-end fields are forwarded from `head`'s bytes, as the client sent them.
     static func build(
         client head: ParsedRequestHead, integration: ProxyTarget, match: RouteMatch, requestID: String,
-        connection: ConnectionState, principal: CallerPrincipal?, bodyLength: Int
+        connection: ConnectionState, principal: CallerPrincipal?, bodyLength: Int, upgradesToWebSocket: Bool = false
     ) -> UpstreamRequest {
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(8)
@@ -51,11 +51,16 @@ struct UpstreamRequestBuilder {
             headers.append(("x-gatehouse-source-vpce", network.id))
         }
         headers.append(("x-request-id", requestID))
+        if upgradesToWebSocket {
+            // Hop-by-hop, so never copied from the client: Gatehouse itself asks its upstream to switch, only here.
+            headers.append(("connection", "upgrade"))
+            headers.append(("upgrade", "websocket"))
+        }
         let uri = upstreamTarget(
             template: integration.pathTemplate, parameters: match.parameters, clientURI: head.targetString)
         return UpstreamRequest(
             method: HTTPMethod(rawValue: head.methodString), uri: uri, headers: headers, clientHead: head,
-            forwardedFields: forwarded)
+            forwardedFields: forwarded, upgradesToWebSocket: upgradesToWebSocket)
     }
 
     /// The path from the integration template with `{name}` filled from the route (each segment re-encoded), and

@@ -6,7 +6,9 @@ import NIOCore
 /// the `http-response` fuzz target drive it without a channel.
 ///
 /// - Interim answers (1xx other than 101) are read and skipped: the client never asked for them.
-/// - 101 and a status outside 100–599 are refused (`UpstreamProtocolError.violation`), like every malformed head,
+/// - 101 is the final answer to a request that asked to switch (`expectResponse(bodyless:upgrade:)`, a WebSocket
+///   route): its head is handed on and the decoder stops — what follows is the new protocol's, for the caller.
+/// - 101 to any other request, and a status outside 100–599, are refused (`UpstreamProtocolError.violation`), like every malformed head,
 ///   framing or chunk: after an error the stream is not read further (`isFailed`), and the connection is closed.
 /// - Body bytes are handed on as slices of the input, never copied; a chunked body's sizes are not limited (the
 ///   client's body limit does not apply to answers), its size lines are (4 KiB), and trailers are checked and
@@ -29,23 +31,34 @@ struct UpstreamResponseDecoder {
         case chunked(ChunkedBodyDecoder)
         case untilClose
         case endPending
+        /// A 101 to an upgrade request was handed on: the bytes that follow are not HTTP.
+        case switched
         case failed
     }
 
     private var parser: ResponseHeadParser
     private var state = State.idle
     private var keepAlive = true
+    private var upgradeRequested = false
 
     init(maxHeadBytes: Int = ResponseHeadParser.defaultMaxHeadBytes) {
         parser = ResponseHeadParser(maxHeadBytes: maxHeadBytes)
     }
 
     /// A request was sent: its response comes next. `bodyless` when the request's answer has no body whatever its
-    /// head says (HEAD, CONNECT).
-    mutating func expectResponse(bodyless: Bool) {
+    /// head says (HEAD, CONNECT). `upgrade` when the request asked to switch to WebSocket: a 101 then ends the HTTP
+    /// stream (`isSwitched`) instead of being refused.
+    mutating func expectResponse(bodyless: Bool, upgrade: Bool = false) {
         parser.reset()
         keepAlive = true
+        upgradeRequested = upgrade
         state = .head(bodyless: bodyless)
+    }
+
+    /// Whether a 101 to an upgrade request was handed on: the rest of the stream is the new protocol's.
+    var isSwitched: Bool {
+        if case .switched = state { return true }
+        return false
     }
 
     /// Whether the stream was refused: later input is to be dropped.
@@ -79,7 +92,7 @@ struct UpstreamResponseDecoder {
     /// begun (the caller reports a plain end of file, which may be retried).
     mutating func finish(_ input: ByteBuffer) throws(UpstreamProtocolError) -> Part? {
         switch state {
-        case .idle, .failed:
+        case .idle, .failed, .switched:
             return nil
         case .head:
             guard input.readableBytes == 0 else {
@@ -98,7 +111,7 @@ struct UpstreamResponseDecoder {
 
     private mutating func step(_ input: inout ByteBuffer) throws(UpstreamProtocolError) -> Part? {
         switch state {
-        case .failed:
+        case .failed, .switched:
             return nil
         case .idle:
             guard input.readableBytes == 0 else { throw Self.unsolicited }
@@ -150,7 +163,15 @@ struct UpstreamResponseDecoder {
             } catch {
                 throw UpstreamProtocolError(error)
             }
-            if let violation = UpstreamProtocolError.violation(statusCode: head.statusCode) { throw violation }
+            if let violation = UpstreamProtocolError.violation(
+                statusCode: head.statusCode, upgradeRequested: upgradeRequested)
+            {
+                throw violation
+            }
+            if head.statusCode == 101 {
+                state = .switched
+                return .head(head)
+            }
             if head.statusCode < 200 { continue }  // 100 Continue, 102, 103 Early Hints: not the answer
             let decided: (framing: UpstreamBodyFraming, keepAlive: Bool)
             switch UpstreamBodyFraming.decide(for: head, bodyless: bodyless) {

@@ -84,6 +84,28 @@ public final class GatewayMetrics: Sendable {
         gauge("gatehouse_active_connections", [("listener", listener)]).record(count)
     }
 
+    private let websockets = NIOLockedValueBox<[String: Int]>([:])
+
+    /// `gatehouse_websocket_connections{api,stage}`: WebSockets open now (after the upstream's 101, until both
+    /// connections closed).
+    func websocketOpened(api: String, stage: String) {
+        websocketCount(api: api, stage: stage, change: 1)
+    }
+
+    func websocketClosed(api: String, stage: String) {
+        websocketCount(api: api, stage: stage, change: -1)
+    }
+
+    private func websocketCount(api: String, stage: String, change: Int) {
+        let dimensions = [("api", api), ("stage", stage)]
+        let key = GatewayMetrics.key("gatehouse_websocket_connections", dimensions)
+        let gauge = gauge("gatehouse_websocket_connections", dimensions)
+        websockets.withLockedValue { counts in
+            counts[key, default: 0] += change
+            gauge.record(counts[key]!)
+        }
+    }
+
     /// Counts a configuration reload by result (`success` / `failure`).
     public func configReloaded(success: Bool) {
         counter("gatehouse_config_reloads_total", [("result", success ? "success" : "failure")]).increment()

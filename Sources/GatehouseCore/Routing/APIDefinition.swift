@@ -9,16 +9,20 @@ public final class APIDefinition: Sendable {
     public let name: String
     /// Extra Host names (custom domains), lower-cased.
     public let hosts: [String]
+    /// Hosts that pin a stage (`{host, stage}` in `hosts`), lower-cased: requests to them carry no stage prefix.
+    public let stageHosts: [String: String]
     public let stages: [String: [RouteDefinition]]
     /// nil: every authenticated caller that reached the listener is allowed.
     public let policy: ResourcePolicy?
 
     public init(
-        id: String, name: String, hosts: [String], stages: [String: [RouteDefinition]], policy: ResourcePolicy?
+        id: String, name: String, hosts: [String], stageHosts: [String: String] = [:],
+        stages: [String: [RouteDefinition]], policy: ResourcePolicy?
     ) {
         self.id = id
         self.name = name
         self.hosts = hosts.map { $0.lowercased() }
+        self.stageHosts = Dictionary(uniqueKeysWithValues: stageHosts.map { ($0.key.lowercased(), $0.value) })
         self.stages = stages
         self.policy = policy
     }

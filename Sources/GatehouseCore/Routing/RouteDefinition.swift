@@ -1,6 +1,7 @@
 import GatehouseConfig
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// How a route authenticates its callers.
 public enum RouteAuthorization: String, Sendable {
@@ -28,25 +29,28 @@ public final class RouteDefinition: Sendable {
     public let segments: [RouteKeySegment]
     public let authorization: RouteAuthorization
     public let integration: RouteIntegration
+    /// Whether an `Upgrade: websocket` request is forwarded as one (else `Upgrade` is dropped as hop-by-hop).
+    public let websocket: Bool
     /// Gates 7 and 8 of this route in this stage (API key, plans, throttles); nil only for routes built without a
     /// configuration (tests), which pass both gates.
     let usage: RouteUsage?
 
     public init(
         key: String, method: String, segments: [RouteKeySegment], authorization: RouteAuthorization,
-        integration: RouteIntegration
+        integration: RouteIntegration, websocket: Bool = false
     ) {
         self.key = key
         self.method = method
         self.segments = segments
         self.authorization = authorization
         self.integration = integration
+        self.websocket = websocket
         self.usage = nil
     }
 
     init(
         key: String, method: String, segments: [RouteKeySegment], authorization: RouteAuthorization,
-        integration: RouteIntegration, usage: RouteUsage?
+        integration: RouteIntegration, usage: RouteUsage?, websocket: Bool = false
     ) {
         self.key = key
         self.method = method
@@ -54,6 +58,7 @@ public final class RouteDefinition: Sendable {
         self.authorization = authorization
         self.integration = integration
         self.usage = usage
+        self.websocket = websocket
     }
 }
 
@@ -72,11 +77,18 @@ public struct ProxyTarget: Sendable {
     public let timeout: TimeAmount
     /// Which client headers the upstream may receive (`forward_underscore_headers`).
     let forwardedHeaders: ForwardedHeaderRule
+    /// For an `h2://` upstream: the client TLS context (ALPN `h2`, trust anchors from `tls_ca` or the system).
+    public let tlsContext: NIOSSLContext?
+    /// The `tls_ca` file behind `tlsContext` (nil: the system's trust store): HTTP/2 connections are pooled per
+    /// upstream and trust, so two routes that trust different CAs never share one.
+    public let tlsCAPath: String?
 
     public init(
         upstream: Upstream, hostHeader: String, pathTemplate: [UpstreamPathPart], timeout: TimeAmount,
-        forwardsUnderscoreHeaders: Bool = false
+        forwardsUnderscoreHeaders: Bool = false, tlsContext: NIOSSLContext? = nil, tlsCAPath: String? = nil
     ) {
+        self.tlsContext = tlsContext
+        self.tlsCAPath = tlsCAPath
         self.upstream = upstream
         self.hostHeader = hostHeader
         self.pathTemplate = pathTemplate

@@ -11,6 +11,13 @@ public struct RouteMatch: Sendable {
     public let parameters: [String: [String]]
 }
 
+/// The API a request selected and, when its Host is a `{host, stage}` entry of that API, the stage that host pins.
+public struct APISelection: Sendable {
+    public let api: APIDefinition
+    /// nil: the stage is the path's first segment.
+    public let stage: String?
+}
+
 /// Selects the API by Host or `x-apigw-api-id`, then the route by the contract's precedence: literal beats
 /// `{param}` beats `{proxy+}`, compared segment by segment from the left, and an exact method beats `ANY`.
 public struct Router: Sendable {
@@ -38,6 +45,18 @@ public struct Router: Sendable {
     /// `{id}.execute-api.{region}.amazonaws.com`, `{id}-{vpce}.execute-api.{region}.vpce.amazonaws.com`-style
     /// names or a custom host — then the only API when exactly one exists.
     public func selectAPI(host: String?, apiIDHeader: String?) -> APIDefinition? {
+        select(host: host, apiIDHeader: apiIDHeader)?.api
+    }
+
+    /// As ``selectAPI(host:apiIDHeader:)``, with the stage pinned by the Host when it is a `{host, stage}` entry of
+    /// the selected API (also when `x-apigw-api-id` selected that API).
+    public func select(host: String?, apiIDHeader: String?) -> APISelection? {
+        guard let api = pickAPI(host: host, apiIDHeader: apiIDHeader) else { return nil }
+        guard !api.stageHosts.isEmpty, let host else { return APISelection(api: api, stage: nil) }
+        return APISelection(api: api, stage: api.stageHosts[Router.stripPort(host).lowercased()])
+    }
+
+    private func pickAPI(host: String?, apiIDHeader: String?) -> APIDefinition? {
         if let apiIDHeader {
             return apisByID[apiIDHeader.lowercased()]
         }
@@ -63,10 +82,22 @@ public struct Router: Sendable {
         apisByID[id]
     }
 
-    /// Finds the route for a method and normalized path (stage first). nil means 404.
-    public func match(api: APIDefinition, method: String, path: NormalizedPath) -> RouteMatch? {
-        guard let stage = path.segments.first, let routes = api.stages[stage] else { return nil }
-        let rest = Array(path.segments.dropFirst())
+    /// Finds the route for a method and normalized path: the stage first, unless `stage` pins it (a `{host, stage}`
+    /// host), when the route matches the whole path. nil means 404.
+    public func match(api: APIDefinition, method: String, path: NormalizedPath, stage pinned: String? = nil)
+        -> RouteMatch?
+    {
+        let stage: String
+        let rest: [String]
+        if let pinned {
+            stage = pinned
+            rest = path.segments
+        } else {
+            guard let first = path.segments.first else { return nil }
+            stage = first
+            rest = Array(path.segments.dropFirst())
+        }
+        guard let routes = api.stages[stage] else { return nil }
         var best: (route: RouteDefinition, parameters: [String: [String]])?
         for route in routes where route.method == method || route.method == "ANY" {
             guard let parameters = Router.bind(route.segments, to: rest) else { continue }

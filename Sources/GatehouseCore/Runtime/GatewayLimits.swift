@@ -15,6 +15,8 @@ public struct GatewayLimits: Sendable {
     /// How long a connection answered with an early error keeps draining what the client still sends, so the
     /// answer is not lost to a TCP reset (nginx's lingering close).
     public var lingerTimeout: TimeAmount = .seconds(2)
+    /// `websocket_idle_timeout`: a WebSocket with no frame either way for this long is closed with 1001.
+    public var websocketIdleTimeout: TimeAmount = .seconds(300)
 
     public init() {}
 }

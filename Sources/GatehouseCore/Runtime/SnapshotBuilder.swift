@@ -29,6 +29,27 @@ public enum SnapshotBuilder {
                 problems.append(ConfigurationProblem(location: tls.location, message: "\(error)"))
             }
         }
+        var upstreamTLS: [String: NIOSSLContext] = [:]
+        for api in configuration.apis {
+            for route in api.routes {
+                guard case .httpProxy(let proxy) = route.integration,
+                    proxy.targets.values.contains(where: {
+                        if case .http2(_, _, tls: true) = $0.upstream { return true }
+                        return false
+                    })
+                else { continue }
+                let key = proxy.tlsCA?.path ?? ""
+                guard upstreamTLS[key] == nil else { continue }
+                do {
+                    upstreamTLS[key] = try makeUpstreamTLS(proxy.tlsCA)
+                } catch {
+                    problems.append(
+                        ConfigurationProblem(
+                            location: proxy.tlsCA?.location ?? proxy.location,
+                            message: "cannot build TLS for the h2:// upstream of route \"\(route.key)\": \(error)"))
+                }
+            }
+        }
         var apis: [APIDefinition] = []
         for api in configuration.apis {
             var policy: ResourcePolicy?
@@ -43,8 +64,9 @@ public enum SnapshotBuilder {
             }
             apis.append(
                 APIDefinition(
-                    id: api.id, name: api.name, hosts: api.hosts,
-                    stages: stages(of: api, configuration, usage: usageBuilder), policy: policy))
+                    id: api.id, name: api.name, hosts: api.hosts, stageHosts: api.stageHosts,
+                    stages: stages(of: api, configuration, usage: usageBuilder, upstreamTLS: upstreamTLS),
+                    policy: policy))
         }
         guard problems.isEmpty else { return .failure(ConfigurationProblems(problems)) }
         let identities = configuration.identities.map { identity in
@@ -60,6 +82,7 @@ public enum SnapshotBuilder {
         limits.bodyTimeout = timeAmount(configuration.limits.bodyTimeout)
         limits.idleTimeout = timeAmount(configuration.limits.idleTimeout)
         limits.maxConnections = configuration.limits.maxConnections
+        limits.websocketIdleTimeout = timeAmount(configuration.limits.websocketIdleTimeout)
         limits.maxConcurrentStreams = configuration.limits.maxConcurrentStreams
         return .success(
             GatewaySnapshot(
@@ -123,8 +146,21 @@ public enum SnapshotBuilder {
         return ConfigurationProblem(location: location, message: "policy of API \(apiID): \(error)")
     }
 
+    /// The client TLS context for `h2://` upstreams: ALPN `h2`, TLS 1.2 or later, the certificate checked against
+    /// `tls_ca` (or the system's trust store) and the upstream's host name.
+    private static func makeUpstreamTLS(_ ca: ConfiguredFile?) throws -> NIOSSLContext {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        tls.applicationProtocols = ["h2"]
+        if let ca {
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca.path))
+        }
+        return try NIOSSLContext(configuration: tls)
+    }
+
     private static func stages(
-        of api: APIConfiguration, _ configuration: GatewayConfiguration, usage: UsageRuntimeBuilder
+        of api: APIConfiguration, _ configuration: GatewayConfiguration, usage: UsageRuntimeBuilder,
+        upstreamTLS: [String: NIOSSLContext]
     ) -> [String: [RouteDefinition]] {
         var stages: [String: [RouteDefinition]] = [:]
         for stage in api.stages {
@@ -141,12 +177,13 @@ public enum SnapshotBuilder {
                         ProxyTarget(
                             upstream: target.upstream, hostHeader: hostHeader(target.upstream),
                             pathTemplate: target.pathTemplate, timeout: timeAmount(proxy.timeout),
-                            forwardsUnderscoreHeaders: configuration.forwardUnderscoreHeaders))
+                            forwardsUnderscoreHeaders: configuration.forwardUnderscoreHeaders,
+                            tlsContext: upstreamTLS[proxy.tlsCA?.path ?? ""], tlsCAPath: proxy.tlsCA?.path))
                 }
                 return RouteDefinition(
                     key: route.key.description, method: route.key.method.rawValue, segments: route.key.segments,
                     authorization: route.authorization == .awsIAM ? .awsIAM : .none, integration: integration,
-                    usage: usage.routeUsage(api: api, stage: stage, route: route))
+                    usage: usage.routeUsage(api: api, stage: stage, route: route), websocket: route.websocket)
             }
         }
         return stages
@@ -156,6 +193,7 @@ public enum SnapshotBuilder {
         switch upstream {
         case .http(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unix: "localhost"
+        case .http2(let host, let port, _): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         }
     }
 

@@ -20,6 +20,8 @@ public final class GatewayServer: Sendable {
     private let limiters = NIOLockedValueBox<[ConnectionLimiter]>([])
     private let drainSignal = DrainSignal()
     private let revalidation = ClientRevalidation()
+    /// Open WebSockets, closed with 1001 when drain's timeout has passed.
+    private let websockets = WebSocketRegistry()
 
     public init(store: SnapshotStore, group: any EventLoopGroup, observer: GatewayObserver) {
         self.store = store
@@ -146,13 +148,13 @@ public final class GatewayServer: Sendable {
         // no HTTP codec handlers. HTTP/2: NIOHTTP2 with one `HTTP2StreamHandler` per stream.
         let http2 = HTTP2ConnectionPipeline.Dependencies(
             store: store, connection: connection, pools: pools, observer: observer, limits: snapshot.limits,
-            drainSignal: drainSignal, drainTimeout: .seconds(Int64(snapshot.drainTimeout)))
+            drainTimeout: .seconds(Int64(snapshot.drainTimeout)), websockets: websockets)
         // `header_timeout` counts from the accept: the handshake and the first head share it.
         let firstHeadDeadline = NIODeadline.now() + snapshot.limits.headerTimeout
-        let http1 = { [store, pools, drainSignal] in
+        let http1 = { [store, pools, drainSignal, websockets] in
             HTTP1ConnectionHandler(
                 store: store, connection: connection, pools: pools, observer: observer, limits: snapshot.limits,
-                drainSignal: drainSignal, firstHeadDeadline: firstHeadDeadline)
+                drainSignal: drainSignal, websockets: websockets, firstHeadDeadline: firstHeadDeadline)
         }
         try sync.addHandler(
             ProtocolSelectionHandler(handshakeTimeout: snapshot.limits.headerTimeout) { selected, channel in
@@ -192,6 +194,8 @@ public final class GatewayServer: Sendable {
         let timer = loop.scheduleTask(in: timeout) { deadline.succeed() }
         try? await deadline.futureResult.get()
         timer.cancel()
+        // WebSockets have no current request to finish: past the timeout, each gets a close frame (1001).
+        await websockets.closeAll()
         await pools.closeAll()
     }
 }

@@ -29,6 +29,10 @@ final class RequestExchange {
     /// Made on the first body byte, so that bodiless requests (most GETs) hash nothing.
     var hasher: SHA256?
     var principal: CallerPrincipal?
+    /// A WebSocket opening handshake on a `websocket: true` route: forwarded with its upgrade headers.
+    var upgradesToWebSocket = false
+    /// A gRPC request (`content-type: application/grpc*`): Gatehouse's errors are answered as gRPC statuses.
+    var isGRPC = false
     /// What gates 7 and 8 decided: the record's key, plan and consumer, the answer's `RateLimit` and `Retry-After`.
     var usage: UsageOutcome?
 

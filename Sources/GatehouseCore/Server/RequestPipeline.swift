@@ -67,12 +67,13 @@ struct RequestPipeline {
         }
         let router = snapshot.router
         guard
-            let api = router.selectAPI(
+            let selection = router.select(
                 host: head.firstValue("host"), apiIDHeader: head.firstValue("x-apigw-api-id"))
         else {
             return .failure(Rejection(error: .notFound, path: path))
         }
-        guard let match = router.match(api: api, method: method, path: path) else {
+        let api = selection.api
+        guard let match = router.match(api: api, method: method, path: path, stage: selection.stage) else {
             return .failure(Rejection(error: .notFound, api: api, path: path))
         }
         let userAgent = match.api.policy == nil ? nil : head.firstValue("user-agent")

@@ -20,7 +20,8 @@ enum UsageStoreFactory {
                 guard let data = FileManager.default.contents(atPath: file.path),
                     let text = String(data: data, encoding: .utf8)
                 else {
-                    throw Failure(description: "\(file.location): cannot read the PostgreSQL password file \(file.path)")
+                    throw Failure(
+                        description: "\(file.location): cannot read the PostgreSQL password file \(file.path)")
                 }
                 password = text.trimmingCharacters(in: .newlines)
             }

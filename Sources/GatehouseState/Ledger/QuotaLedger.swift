@@ -5,9 +5,10 @@ import Synchronization
 /// The quota counts of this instance, answered from memory under one lock and merged into a ``UsageStore`` in the
 /// background every `sync_interval_ms`: the request path never waits on a database (contract section 8).
 ///
-/// A count moves from `pending` (taken by `admit`) to `inFlight` (being written by a sync) to `stored` (read back
-/// from the store, with the fleet's counts in it). A sync that fails puts its `inFlight` back into `pending`, so a
-/// count taken is retried until it is written, never dropped. Built once per process and kept across reloads.
+/// A count moves from `pending` (taken by `admit`) to `inFlight` (in a batch being written) to `stored` (written,
+/// then read back from the store with the fleet's counts in it). A batch that fails is kept and retried unchanged,
+/// with the same id, until it is written — a count taken is never dropped, and (PostgreSQL recording batch ids)
+/// never added twice. Built once per process and kept across reloads.
 public final class QuotaLedger: QuotaAccounting {
     private let store: any UsageStore
     private let options: QuotaLedgerOptions
@@ -28,7 +29,7 @@ public final class QuotaLedger: QuotaAccounting {
         self.logger = logger
         let seconds = Int64(now.timeIntervalSince1970)
         self.instance = InstanceHeartbeat(
-            id: UUID().uuidString.lowercased(), hostname: ProcessInfo.processInfo.hostName,
+            id: UUID().uuidString.lowercased(), hostname: Self.hostname(),
             pid: Int64(ProcessInfo.processInfo.processIdentifier), startedAt: seconds, now: seconds,
             liveSince: seconds)
     }
@@ -147,7 +148,10 @@ public final class QuotaLedger: QuotaAccounting {
         await task?.value
         let deadline = ContinuousClock.now.advanced(by: options.flushTimeout)
         while true {
-            if await syncOnce(), !state.withLock({ $0.hasUnwritten }) { return true }
+            if await syncOnce(), !state.withLock({ $0.hasUnwritten }) {
+                try? await store.retire(instanceID: instance.id)
+                return true
+            }
             if ContinuousClock.now >= deadline { break }
             try? await Task.sleep(for: options.syncInterval)
         }
@@ -177,40 +181,55 @@ public final class QuotaLedger: QuotaAccounting {
                 return false
             }
         }
+        // The batch: the one that failed before, unchanged (same id, same counts), then — or else — a new one of
+        // what is pending, so one sync after an outage writes everything.
+        var retried = true
+        while retried {
+            let next = state.withLock { state -> (UsageBatch, Bool)? in
+                if let waiting = state.batch { return (waiting, true) }
+                var deltas: [UsageKey: Int64] = [:]
+                for (key, entry) in state.entries where entry.pending > 0 {
+                    deltas[key] = entry.pending
+                    state.entries[key]?.inFlight += entry.pending
+                    state.entries[key]?.pending = 0
+                }
+                guard !deltas.isEmpty else { return nil }
+                let made = UsageBatch(
+                    id: UUID().uuidString.lowercased(), instanceID: instance.id, deltas: deltas, createdAt: seconds)
+                state.batch = made
+                return (made, false)
+            }
+            guard let (batch, wasRetry) = next else { break }
+            retried = wasRetry
+            do {
+                try await store.add(batch)
+            } catch {
+                failed(error)
+                return false
+            }
+            state.withLock { state in
+                for (key, delta) in batch.deltas {
+                    state.entries[key, default: QuotaLedgerState.Entry()].inFlight -= delta
+                    state.entries[key, default: QuotaLedgerState.Entry()].stored += delta
+                }
+                state.batch = nil
+            }
+        }
         var heartbeat = instance
         heartbeat.now = seconds
         heartbeat.liveSince = seconds - options.liveWindowSeconds
-        let request = state.withLock { state -> UsageSyncRequest in
-            var deltas: [UsageKey: Int64] = [:]
-            for (key, entry) in state.entries where entry.pending > 0 {
-                deltas[key] = entry.pending
-                state.entries[key]?.inFlight += entry.pending
-                state.entries[key]?.pending = 0
-            }
-            let since = min(
-                QuotaCalendar.earliestCurrentStart(at: seconds), deltas.keys.map(\.periodStart).min() ?? .max)
-            return UsageSyncRequest(deltas: deltas, newPlans: state.newPlans, since: since, instance: heartbeat)
+        let request = state.withLock { state in
+            UsageRefreshRequest(
+                newPlans: state.newPlans, since: QuotaCalendar.earliestCurrentStart(at: seconds), instance: heartbeat)
         }
         let snapshot: UsageSnapshot
         do {
-            snapshot = try await store.sync(request)
+            snapshot = try await store.refresh(request)
         } catch {
-            state.withLock { state in
-                for (key, delta) in request.deltas {
-                    state.entries[key, default: QuotaLedgerState.Entry()].inFlight -= delta
-                    state.entries[key, default: QuotaLedgerState.Entry()].pending += delta
-                }
-            }
             failed(error)
             return false
         }
         let recovered = state.withLock { state -> Bool in
-            for (key, delta) in request.deltas {
-                state.entries[key]?.inFlight -= delta
-                if snapshot.counts[key] == nil {
-                    state.entries[key]?.stored += delta
-                }
-            }
             for (key, used) in snapshot.counts {
                 state.entries[key, default: QuotaLedgerState.Entry()].stored = used
             }
@@ -226,6 +245,8 @@ public final class QuotaLedger: QuotaAccounting {
                 state.newPlans[plan] = nil
             }
             state.liveInstances = max(1, snapshot.liveInstances)
+            state.lastFailureLogged = nil
+            state.failuresNotLogged = 0
             defer { state.storeAvailable = true }
             return !state.storeAvailable
         }
@@ -237,16 +258,41 @@ public final class QuotaLedger: QuotaAccounting {
         return true
     }
 
+    /// Counts every failure (the event, hence the metric) but logs the first one of an outage and then one line
+    /// every 10 s, so a store that is down for an hour does not write five lines a second.
     private func failed(_ error: any Error) {
-        let unwritten = state.withLock { state -> Int64 in
+        let now = ContinuousClock.now
+        let (unwritten, log, suppressed) = state.withLock { state -> (Int64, Bool, Int) in
+            let firstOfOutage = state.storeAvailable || state.lastFailureLogged == nil
             state.storeAvailable = false
-            return state.unwrittenCount
+            let due = state.lastFailureLogged.map { now - $0 >= .seconds(10) } ?? true
+            guard firstOfOutage || due else {
+                state.failuresNotLogged += 1
+                return (state.unwrittenCount, false, 0)
+            }
+            let suppressed = state.failuresNotLogged
+            state.failuresNotLogged = 0
+            state.lastFailureLogged = now
+            return (state.unwrittenCount, true, suppressed)
         }
         let reason = "\(error)"
-        logger.error(
-            "state store \(store.description) failed: \(reason); \(unwritten) count(s) kept for the next sync",
-            metadata: ["GATEHOUSE_EVENT": "state_store_error"])
+        if log {
+            let since = suppressed > 0 ? " (\(suppressed) more failure(s) since the last message)" : ""
+            let message =
+                "state store \(store.description) failed: \(reason); \(unwritten) count(s) kept for the next sync"
+            logger.error(
+                "\(message)\(since)",
+                metadata: ["GATEHOUSE_EVENT": "state_store_error"])
+        }
         events.storeFailed(reason)
+    }
+
+    /// The kernel's host name (`gethostname`), not Foundation's `hostName`, which may wait on DNS — blocked by
+    /// `IPAddressDeny=` under systemd.
+    private static func hostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func seconds(_ date: Date) -> Int64 {

@@ -3,15 +3,17 @@ struct QuotaLedgerState {
     struct Entry {
         /// The store's total as last read back (the fleet's, with PostgreSQL).
         var stored: Int64 = 0
-        /// Counted here and being written by the sync in progress.
+        /// Counted here and part of `batch`: being written, or waiting to be written again.
         var inFlight: Int64 = 0
-        /// Counted here since the last sync began.
+        /// Counted here and not yet in a batch.
         var pending: Int64 = 0
 
         var total: Int64 { stored + inFlight + pending }
     }
 
     var entries: [UsageKey: Entry] = [:]
+    /// The batch being written, or that failed and is retried unchanged (its counts are the entries' `inFlight`).
+    var batch: UsageBatch?
     var planFirstSeen: [String: Int64] = [:]
     /// Plans seen here first and not yet recorded by the store.
     var newPlans: [String: Int64] = [:]
@@ -19,6 +21,9 @@ struct QuotaLedgerState {
     var storeAvailable = false
     var migrated = false
     var liveInstances = 1
+    /// When a store failure was last logged, and how many failures happened since without a log line.
+    var lastFailureLogged: ContinuousClock.Instant?
+    var failuresNotLogged = 0
 
     var hasUnwritten: Bool {
         !newPlans.isEmpty || entries.values.contains { $0.pending > 0 || $0.inFlight > 0 }

@@ -11,11 +11,16 @@ public struct PostgresStoreSettings: Sendable {
     /// server's name against `host`.
     public var caFile: String?
     public var connectTimeoutSeconds: Int64
+    /// How long one store operation (a batch, a refresh) may take before its connection is closed — which fails
+    /// the operation so it is retried on a new connection — rather than waiting forever on a server that stopped
+    /// answering.
+    public var operationTimeout: Duration
 
     public init(
         host: String, port: Int = 5432, username: String, database: String, password: String? = nil,
-        caFile: String? = nil, connectTimeoutSeconds: Int64 = 5
+        caFile: String? = nil, connectTimeoutSeconds: Int64 = 5, operationTimeout: Duration = .seconds(5)
     ) {
+        self.operationTimeout = operationTimeout
         self.host = host
         self.port = port
         self.username = username

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// The fleet store: every instance adds its deltas to the same rows with one atomic `INSERT … ON CONFLICT DO
 /// UPDATE` per batch and reads the fleet's totals back. One connection, opened on demand and dropped on any error,
@@ -13,6 +14,7 @@ public actor PostgresUsageStore: UsageStore {
     private let eventLoopGroup: any EventLoopGroup
     private var connection: PostgresConnection?
     private var nextConnectionID = 1
+    private var syncsSincePrune = 0
     /// Statements that wrote quota counts (one per sync with deltas).
     public private(set) var countWriteStatements = 0
 
@@ -60,6 +62,16 @@ public actor PostgresUsageStore: UsageStore {
         } catch {
             throw PostgresStoreError(error)
         }
+        // A server that accepted the connection but stopped answering (frozen, or a network that drops packets)
+        // would hold the operation forever: closing the connection fails it, and the caller retries.
+        let timeout = settings.operationTimeout
+        let fired = Mutex(false)
+        let watchdog = Task {
+            try await Task.sleep(for: timeout)
+            fired.withLock { $0 = true }
+            try? await db.close()
+        }
+        defer { watchdog.cancel() }
         do {
             return try await body(db)
         } catch let error as UsageStoreError {
@@ -67,6 +79,9 @@ public actor PostgresUsageStore: UsageStore {
         } catch {
             connection = nil
             try? await db.close()
+            if fired.withLock({ $0 }) {
+                throw UsageStoreError.timedOut(seconds: Int(timeout.components.seconds))
+            }
             throw PostgresStoreError(error)
         }
     }
@@ -106,27 +121,48 @@ public actor PostgresUsageStore: UsageStore {
         }
     }
 
-    public func sync(_ request: UsageSyncRequest) async throws -> UsageSnapshot {
+    /// One statement: the batch id is recorded in `gatehouse_batches` by a data-modifying CTE, and the counts are
+    /// added only if that insert happened — so a batch retried after a lost answer adds nothing the second time.
+    public func add(_ batch: UsageBatch) async throws {
+        guard !batch.deltas.isEmpty else { return }
         let logger = self.logger
-        let snapshot = try await withConnection { db -> UsageSnapshot in
-            if !request.deltas.isEmpty {
-                let keys = request.deltas.keys.sorted()  // one lock order across instances: no deadlocks
-                let plans = keys.map(\.plan)
-                let consumers = keys.map(\.consumer)
-                let periods = keys.map(\.period.rawValue)
-                let starts = keys.map(\.periodStart)
-                let deltas = keys.map { request.deltas[$0] ?? 0 }
-                let now = request.instance.now
-                _ = try await db.query(
-                    """
-                    INSERT INTO gatehouse_quota_usage (plan, consumer, period, period_start, used, updated_at)
-                    SELECT p, c, k, s, n, \(now)
-                    FROM unnest(\(plans)::text[], \(consumers)::text[], \(periods)::text[], \(starts)::bigint[],
-                                \(deltas)::bigint[]) AS batch(p, c, k, s, n)
-                    ON CONFLICT (plan, consumer, period, period_start)
-                    DO UPDATE SET used = gatehouse_quota_usage.used + EXCLUDED.used, updated_at = EXCLUDED.updated_at
-                    """,
-                    logger: logger)
+        try await withConnection { db in
+            let keys = batch.deltas.keys.sorted()  // one lock order across instances: no deadlocks
+            let plans = keys.map(\.plan)
+            let consumers = keys.map(\.consumer)
+            let periods = keys.map(\.period.rawValue)
+            let starts = keys.map(\.periodStart)
+            let deltas = keys.map { batch.deltas[$0] ?? 0 }
+            let now = batch.createdAt
+            _ = try await db.query(
+                """
+                WITH applied AS (
+                    INSERT INTO gatehouse_batches (batch_id, instance_id, written_at)
+                    VALUES (\(batch.id), \(batch.instanceID), \(now))
+                    ON CONFLICT (batch_id) DO NOTHING
+                    RETURNING batch_id
+                )
+                INSERT INTO gatehouse_quota_usage (plan, consumer, period, period_start, used, updated_at)
+                SELECT p, c, k, s, n, \(now)
+                FROM unnest(\(plans)::text[], \(consumers)::text[], \(periods)::text[], \(starts)::bigint[],
+                            \(deltas)::bigint[]) AS batch(p, c, k, s, n)
+                WHERE EXISTS (SELECT 1 FROM applied)
+                ON CONFLICT (plan, consumer, period, period_start)
+                DO UPDATE SET used = gatehouse_quota_usage.used + EXCLUDED.used, updated_at = EXCLUDED.updated_at
+                """,
+                logger: logger)
+        }
+        countWriteStatements += 1
+    }
+
+    public func refresh(_ request: UsageRefreshRequest) async throws -> UsageSnapshot {
+        let logger = self.logger
+        let prune = syncsSincePrune >= 300
+        syncsSincePrune = prune ? 0 : syncsSincePrune + 1
+        return try await withConnection { db -> UsageSnapshot in
+            if prune {
+                let before = request.instance.now - UsageSchema.batchMemorySeconds
+                _ = try await db.query("DELETE FROM gatehouse_batches WHERE written_at < \(before)", logger: logger)
             }
             if !request.newPlans.isEmpty {
                 let names = request.newPlans.keys.sorted()
@@ -155,8 +191,14 @@ public actor PostgresUsageStore: UsageStore {
             }
             return snapshot
         }
-        if !request.deltas.isEmpty { countWriteStatements += 1 }
-        return snapshot
+    }
+
+    public func retire(instanceID: String) async throws {
+        let logger = self.logger
+        try await withConnection { db in
+            _ = try await db.query(
+                "DELETE FROM gatehouse_instances WHERE instance_id = \(instanceID)", logger: logger)
+        }
     }
 
     public func read(since: Int64) async throws -> UsageSnapshot {
@@ -167,7 +209,10 @@ public actor PostgresUsageStore: UsageStore {
     private static func read(db: PostgresConnection, since: Int64, logger: Logger) async throws -> UsageSnapshot {
         var counts: [UsageKey: Int64] = [:]
         for try await (plan, consumer, period, start, used) in try await db.query(
-            "SELECT plan, consumer, period, period_start, used FROM gatehouse_quota_usage WHERE period_start >= \(since)",
+            """
+            SELECT plan, consumer, period, period_start, used FROM gatehouse_quota_usage
+            WHERE period_start >= \(since)
+            """,
             logger: logger
         ).decode((String, String, String, Int64, Int64).self) {
             guard let kind = QuotaPeriod(rawValue: period) else {
@@ -192,7 +237,8 @@ public actor PostgresUsageStore: UsageStore {
                 """
                 INSERT INTO gatehouse_quota_usage (plan, consumer, period, period_start, used, updated_at)
                 VALUES (\(key.plan), \(key.consumer), \(key.period.rawValue), \(key.periodStart), 0, \(now))
-                ON CONFLICT (plan, consumer, period, period_start) DO UPDATE SET used = 0, updated_at = EXCLUDED.updated_at
+                ON CONFLICT (plan, consumer, period, period_start)
+                DO UPDATE SET used = 0, updated_at = EXCLUDED.updated_at
                 """,
                 logger: logger)
         }

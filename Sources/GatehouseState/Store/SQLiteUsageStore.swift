@@ -63,22 +63,27 @@ public actor SQLiteUsageStore: UsageStore {
         }
     }
 
-    public func sync(_ request: UsageSyncRequest) async throws -> UsageSnapshot {
+    /// One statement, in-process: SQLite returns only after the commit, so there is no lost answer to guard against
+    /// and the batch id is not recorded.
+    public func add(_ batch: UsageBatch) async throws {
+        guard !batch.deltas.isEmpty else { return }
         let db = try await open()
-        if !request.deltas.isEmpty {
-            // One statement for the whole batch: atomic, and one lock acquisition however many consumers counted.
-            _ = try await db.query(
-                """
-                INSERT INTO gatehouse_quota_usage (plan, consumer, period, period_start, used, updated_at)
-                SELECT json_extract(value, '$.p'), json_extract(value, '$.c'), json_extract(value, '$.k'),
-                       json_extract(value, '$.s'), json_extract(value, '$.n'), ?2
-                FROM json_each(?1) WHERE true
-                ON CONFLICT (plan, consumer, period, period_start)
-                DO UPDATE SET used = used + excluded.used, updated_at = excluded.updated_at
-                """,
-                [.text(try UsageBatchJSON.deltas(request.deltas)), .integer(Int(request.instance.now))])
-            countWriteStatements += 1
-        }
+        // One statement for the whole batch: atomic, and one lock acquisition however many consumers counted.
+        _ = try await db.query(
+            """
+            INSERT INTO gatehouse_quota_usage (plan, consumer, period, period_start, used, updated_at)
+            SELECT json_extract(value, '$.p'), json_extract(value, '$.c'), json_extract(value, '$.k'),
+                   json_extract(value, '$.s'), json_extract(value, '$.n'), ?2
+            FROM json_each(?1) WHERE true
+            ON CONFLICT (plan, consumer, period, period_start)
+            DO UPDATE SET used = used + excluded.used, updated_at = excluded.updated_at
+            """,
+            [.text(try UsageBatchJSON.deltas(batch.deltas)), .integer(Int(batch.createdAt))])
+        countWriteStatements += 1
+    }
+
+    public func refresh(_ request: UsageRefreshRequest) async throws -> UsageSnapshot {
+        let db = try await open()
         if !request.newPlans.isEmpty {
             _ = try await db.query(
                 """
@@ -99,12 +104,13 @@ public actor SQLiteUsageStore: UsageStore {
                 .text(instance.id), .text(instance.hostname), .integer(Int(instance.pid)),
                 .integer(Int(instance.startedAt)), .integer(Int(instance.now)),
             ])
-        var snapshot = try await read(db: db, since: request.since)
-        let live = try await db.query(
-            "SELECT COUNT(*) AS live FROM gatehouse_instances WHERE last_seen >= ?1",
-            [.integer(Int(instance.liveSince))])
-        snapshot.liveInstances = max(1, live.first?.column("live")?.integer ?? 1)
-        return snapshot
+        // Without PostgreSQL there is no fleet: `liveInstances` is 1 (contract section 8), whatever else shares the
+        // file.
+        return try await read(db: db, since: request.since)
+    }
+
+    public func retire(instanceID: String) async throws {
+        _ = try await open().query("DELETE FROM gatehouse_instances WHERE instance_id = ?1", [.text(instanceID)])
     }
 
     public func read(since: Int64) async throws -> UsageSnapshot {

@@ -42,6 +42,20 @@ public enum UsageSchema {
                 last_seen BIGINT NOT NULL
             )
             """,
-        ]
+        ],
+        [
+            """
+            CREATE TABLE gatehouse_batches (
+                batch_id TEXT PRIMARY KEY,
+                instance_id TEXT NOT NULL,
+                written_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX gatehouse_batches_by_time ON gatehouse_batches (written_at)",
+        ],
     ]
+
+    /// How long applied batch ids are remembered: a batch retried later than this after its write committed (the
+    /// answer lost, then the store unreachable for a day) would be added twice.
+    static let batchMemorySeconds: Int64 = 86_400
 }

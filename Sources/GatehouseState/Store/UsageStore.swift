@@ -9,9 +9,15 @@ public protocol UsageStore: Sendable {
     /// instances at once.
     func migrate() async throws
 
-    /// Adds the request's deltas to the stored counts in one atomic statement, registers new plans and the
-    /// heartbeat, and reads back the totals from `request.since` on.
-    func sync(_ request: UsageSyncRequest) async throws -> UsageSnapshot
+    /// Adds the batch's deltas to the stored counts in one atomic statement. Idempotent by `batch.id` where the
+    /// store cannot tell a lost answer from a failed write (PostgreSQL over the network).
+    func add(_ batch: UsageBatch) async throws
+
+    /// Registers new plans and the heartbeat, and reads back the totals from `request.since` on.
+    func refresh(_ request: UsageRefreshRequest) async throws -> UsageSnapshot
+
+    /// Removes an instance's heartbeat row when it stops cleanly, so the others stop counting it at once.
+    func retire(instanceID: String) async throws
 
     /// The stored counts from `since` on and the plans' first sightings, without writing anything (`usage show`).
     func read(since: Int64) async throws -> UsageSnapshot

@@ -92,6 +92,11 @@ struct GatehouseLoad: AsyncParsableCommand {
     @Option(name: .customLong("ready-file"), help: "Hold mode: write the number held to this file once established.")
     var readyFile: String?
 
+    @Flag(
+        name: .customLong("http2"),
+        help: "Speak HTTP/2 (ALPN h2 only): each connection carries one request at a time, each on a new stream.")
+    var http2 = false
+
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
@@ -147,6 +152,14 @@ struct GatehouseLoad: AsyncParsableCommand {
                 throw ValidationError("--sigv4 takes AKID:SECRET")
             }
         }
+        if http2 {
+            guard url.lowercased().hasPrefix("https://") else {
+                throw ValidationError("--http2 needs an https:// target (h2 is negotiated by ALPN)")
+            }
+            guard hold == nil, connectionMode == .keepAlive else {
+                throw ValidationError("--http2 measures keep-alive runs; --hold and --new-connection do not apply")
+            }
+        }
         if cert != nil || key != nil || cacert != nil, !url.lowercased().hasPrefix("https://") {
             throw ValidationError("--cert, --key and --cacert apply to https:// targets only")
         }
@@ -160,7 +173,8 @@ struct GatehouseLoad: AsyncParsableCommand {
                 certificatePath: cert,
                 keyPath: key,
                 caPath: cacert,
-                minimumVersion: tlsMinimum == "1.3" ? .tlsv13 : .tlsv12
+                minimumVersion: tlsMinimum == "1.3" ? .tlsv13 : .tlsv12,
+                http2: http2
             ) : nil
         let bodyBytes = try readBody()
         let template = try RequestTemplate(
@@ -178,7 +192,8 @@ struct GatehouseLoad: AsyncParsableCommand {
                 address: try target.socketAddress(),
                 tlsContext: tlsContext,
                 serverName: target.serverName,
-                connectTimeout: timeoutAmount
+                connectTimeout: timeoutAmount,
+                http2: http2
             ),
             template: template,
             keepAlive: connectionMode == .keepAlive,

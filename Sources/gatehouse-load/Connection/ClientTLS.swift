@@ -7,10 +7,12 @@ enum ClientTLS {
         certificatePath: String?,
         keyPath: String?,
         caPath: String?,
-        minimumVersion: TLSVersion
+        minimumVersion: TLSVersion,
+        http2: Bool = false
     ) throws(LoadError) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = minimumVersion
+        if http2 { configuration.applicationProtocols = ["h2"] }
         switch (certificatePath, keyPath) {
         case (let certificatePath?, let keyPath?):
             do {

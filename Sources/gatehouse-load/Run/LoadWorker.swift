@@ -10,7 +10,7 @@ final class LoadWorker {
     private let stats: LoopStats
 
     private var channel: (any Channel)?
-    private var handler: ResponseHandler?
+    private var handler: (any LoadConnectionHandler)?
     /// When the request in flight started (for a request on a new connection: when its connect started).
     private var requestStart: NIODeadline?
     private var deadline = NIODeadline.distantFuture
@@ -109,7 +109,10 @@ final class LoadWorker {
             case .failure(let error):
                 completion(error)
             case .success(let channel):
-                let handler = ResponseHandler(delegate: self, plaintext: settings.plaintext)
+                let handler: any LoadConnectionHandler & ChannelHandler =
+                    settings.connector.http2
+                    ? HTTP2ConnectionWatcher(delegate: self)
+                    : ResponseHandler(delegate: self, plaintext: settings.plaintext)
                 do {
                     try channel.pipeline.syncOperations.addHandler(handler)
                 } catch {
@@ -128,6 +131,11 @@ final class LoadWorker {
     }
 
     private func send(on channel: any Channel) {
+        if let watcher = handler as? HTTP2ConnectionWatcher {
+            watcher.send(
+                head: settings.template.nextHead(), body: settings.template.body.map { $0 }, on: channel)
+            return
+        }
         channel.write(HTTPClientRequestPart.head(settings.template.nextHead()), promise: nil)
         if let body = settings.template.body {
             channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)

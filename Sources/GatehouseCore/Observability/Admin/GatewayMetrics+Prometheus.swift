@@ -26,6 +26,7 @@ extension GatewayMetrics {
         // Section 7: usage plans.
         .init(name: "gatehouse_throttled_requests_total", kind: .counter, labels: ["api", "stage", "limit"]),
         .init(name: "gatehouse_quota_remaining", kind: .gauge, labels: ["plan", "consumer"]),
+        .init(name: "gatehouse_websocket_connections", kind: .gauge, labels: ["api", "stage"]),
     ]
 
     /// The swift-metrics factory to build `GatewayMetrics` on when `/metrics` is served from `registry`: Timers

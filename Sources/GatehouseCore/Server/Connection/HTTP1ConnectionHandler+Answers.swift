@@ -10,12 +10,33 @@ extension HTTP1ConnectionHandler {
         _ exchange: RequestExchange, error: GatewayError, keepAlive: Bool, context: ChannelHandlerContext
     ) {
         exchange.errorType = error.errorType
+        if exchange.isGRPC {
+            writeGRPCError(
+                exchange, status: GRPCStatus(error), errorType: error.errorType, keepAlive: keepAlive,
+                context: context)
+            return
+        }
         let body = context.channel.allocator.buffer(string: error.jsonBody)
         let headers: HTTPHeaders = [
             "content-type": "application/json", "x-amzn-ErrorType": error.errorType,
             "content-length": String(body.readableBytes),
         ]
         write(exchange, status: error.status, headers: headers, body: body, keepAlive: keepAlive, context: context)
+    }
+
+    /// A gRPC client's answer to a refusal: HTTP 200, `content-type: application/grpc`, `grpc-status` and
+    /// `grpc-message` in the head (a "trailers-only" response), no body; `x-amzn-ErrorType` stays for operators.
+    func writeGRPCError(
+        _ exchange: RequestExchange, status: GRPCStatus, errorType: String, keepAlive: Bool,
+        context: ChannelHandlerContext
+    ) {
+        let headers: HTTPHeaders = [
+            "content-type": "application/grpc", "grpc-status": String(status.code),
+            "grpc-message": status.encodedMessage, "x-amzn-ErrorType": errorType, "content-length": "0",
+        ]
+        write(
+            exchange, status: .ok, headers: headers, body: context.channel.allocator.buffer(capacity: 0),
+            keepAlive: keepAlive, context: context)
     }
 
     func answerMock(_ exchange: RequestExchange, mock: MockResponse, context: ChannelHandlerContext) {

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHPACK
 import NIOHTTP1
 
 /// Responses relayed from an `HTTP_PROXY` upstream, called by `ProxyLeg` on the connection's event loop.
@@ -23,6 +24,24 @@ extension HTTP1ConnectionHandler: UpstreamLegOwner {
         context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange, keepAlive: nil))), promise: nil)
     }
 
+    /// The same for an HTTP/2 upstream's head: its fields (pseudo-headers, HTTP/2's connection-specific fields and any
+    /// value with CR, LF or NUL dropped) written as HTTP/1.1 fields.
+    func relayHead(status: Int, fields: HPACKHeaders, endsResponse: Bool, exchange: RequestExchange) {
+        guard let context else { return }
+        var writer = beginHead(exchange, status: HTTPResponseStatus(statusCode: status), context: context)
+        for (name, value, _) in fields where Self.relaysHTTP2Field(name: name, value: value) {
+            writer.add(name, value)
+        }
+        context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange, keepAlive: nil))), promise: nil)
+    }
+
+    static func relaysHTTP2Field(name: String, value: String) -> Bool {
+        guard !name.hasPrefix(":"), !EndToEndHeaders.hopByHop.contains(name),
+            !reservedResponseHeaders.contains(name)
+        else { return false }
+        return !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
+    }
+
     func relayBody(_ buffer: ByteBuffer, exchange: RequestExchange) -> Bool {
         guard let context else { return false }
         exchange.responseBytes += buffer.readableBytes
@@ -35,9 +54,28 @@ extension HTTP1ConnectionHandler: UpstreamLegOwner {
     }
 
     func relayEnd(exchange: RequestExchange) {
+        relayEnd(exchange: exchange, trailers: nil)
+    }
+
+    func relayEnd(exchange: RequestExchange, trailers: HPACKHeaders?) {
         guard let context else { return }
         proxy = nil
-        writeEnd(exchange, context: context)
+        if let trailers, exchange.framing == .chunked {
+            // HTTP/1.1 carries trailers after the last chunk (gRPC's `grpc-status`, `grpc-message`).
+            var end = context.channel.allocator.buffer(capacity: 64)
+            end.writeStaticString("0\r\n")
+            for (name, value, _) in trailers where Self.relaysHTTP2Field(name: name, value: value) {
+                end.writeString(name)
+                end.writeStaticString(": ")
+                end.writeString(value)
+                end.writeStaticString("\r\n")
+            }
+            end.writeStaticString("\r\n")
+            context.write(wrapOutboundOut(.byteBuffer(end)), promise: nil)
+            context.flush()
+        } else {
+            writeEnd(exchange, context: context)
+        }
         noteRevocation()
         machine.responseEnded()
         drive()

@@ -24,15 +24,28 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     let observer: GatewayObserver
     private let limits: GatewayLimits
     private let drainSignal: DrainSignal
+    let websockets: WebSocketRegistry
     var machine = Machine()
     private var decoder: RequestDecoder
     /// Bytes read and not yet decoded: part of a head.
     private var pendingInput: ByteBuffer?
+    /// Bytes read after a request that asked to upgrade, held undecoded until its answer is known: after a 101 they
+    /// are the first WebSocket frames, after any other answer the next request. Reading pauses meanwhile.
+    var heldInput: ByteBuffer?
+    /// Whether input is held (see `heldInput`): from the end of a request naming `Upgrade` until its record.
+    private var holdingInput = false
+    /// A read the channel asked for while input was held.
+    private var readWhileHolding = false
+    /// Request heads decoded, and access records emitted, on this connection: input held after the n-th request is
+    /// released by the n-th record, not by the record of a request pipelined before it.
+    private var headsDecoded = 0
+    private var recordsEmitted = 0
+    private var holdUntilRecord = 0
     private var driving = false
     /// The exchange under way, from its head until its access record.
     var exchange: RequestExchange?
     var context: ChannelHandlerContext?
-    var proxy: ProxyLeg?
+    var proxy: (any IntegrationLeg)?
     /// The connection's one timer: header, body, idle, linger, and the integration timeout of an upstream leg.
     private var timer: LazyDeadlineTimer?
     /// When the first head is due: `header_timeout` counts from the accept, and this handler is added only once the
@@ -44,7 +57,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// - Parameter limits: the accept-time snapshot's limits, for the decoder and the connection's timeouts.
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
-        limits: GatewayLimits, drainSignal: DrainSignal, firstHeadDeadline: NIODeadline? = nil
+        limits: GatewayLimits, drainSignal: DrainSignal, websockets: WebSocketRegistry,
+        firstHeadDeadline: NIODeadline? = nil
     ) {
         self.firstHeadDeadline = firstHeadDeadline
         self.store = store
@@ -53,6 +67,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.observer = observer
         self.limits = limits
         self.drainSignal = drainSignal
+        self.websockets = websockets
         self.decoder = RequestDecoder(
             limits: RequestDecoder.Limits(maxHeadBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes))
     }
@@ -79,30 +94,67 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         var input = unwrapInboundIn(data)
+        if holdingInput {
+            heldInput.append(&input)
+            return
+        }
+        decode(&input)
+        drive()
+    }
+
+    /// Decodes what was read into the machine's parts. After the end of a request that names `Upgrade`, decoding
+    /// stops and the rest is held (`heldInput`): it may be WebSocket frames.
+    private func decode(_ input: inout ByteBuffer) {
         if var buffered = pendingInput {
             pendingInput = nil
             buffered.writeBuffer(&input)
             input = buffered
         }
+        var mayUpgrade = false
         do {
             while let part = try decoder.next(&input) {
                 switch part {
                 case .head(let parsed, let line, let framing):
+                    mayUpgrade = WebSocketUpgrade.mayUpgrade(parsed)
+                    headsDecoded += 1
                     machine.received(.head(HTTP1RequestHead(parsed, line: line, framing: framing)))
                 case .body(let slice):
                     machine.received(.body(slice))
                 case .end:
                     machine.received(.end)
+                    if mayUpgrade {
+                        holdingInput = true
+                        holdUntilRecord = headsDecoded
+                        if input.readableBytes > 0 { heldInput.append(&input) }
+                        return
+                    }
                 }
             }
             if input.readableBytes > 0 { pendingInput = input }
         } catch {
             machine.received(.failed(error))
         }
-        drive()
+    }
+
+    /// The request that named `Upgrade` was answered without switching: what was held is HTTP after all.
+    private func releaseHeldInput() {
+        guard holdingInput, recordsEmitted >= holdUntilRecord else { return }
+        holdingInput = false
+        if var held = heldInput {
+            heldInput = nil
+            decode(&held)
+        }
+        if readWhileHolding, let context {
+            readWhileHolding = false
+            if machine.readRequested() { context.read() }
+        }
     }
 
     func read(context: ChannelHandlerContext) {
+        if holdingInput {
+            readWhileHolding = true
+            return
+        }
         if machine.readRequested() { context.read() }
     }
 
@@ -182,6 +234,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             let exchange = self.exchange ?? standIn()
             writeError(exchange, error: error, keepAlive: keepAlive, context: context)
         case .emitAccessRecord:
+            recordsEmitted += 1
+            releaseHeldInput()
             guard let exchange else { return }
             self.exchange = nil
             observer.requestFinished(exchange.accessRecord(connection: connection))
@@ -232,6 +286,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         let head = request.line
         let exchange = RequestExchange(head: head, snapshot: store.current)
         exchange.parsed = request.parsed
+        exchange.isGRPC = GRPCStatus.isGRPC(contentType: request.parsed.firstValue("content-type"))
         self.exchange = exchange
         let draining = drainSignal.isDraining
         noteRevocation()
@@ -250,6 +305,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             machine.headRefused(rejection.error, draining: draining)
         case .success(let admitted):
             exchange.admitted = admitted
+            exchange.upgradesToWebSocket =
+                admitted.match.route.websocket && WebSocketUpgrade.isRequested(request.parsed, line: head)
             exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
             if case .success(.length(let length)) = request.framing {
                 // Grown as the bytes arrive: the declared length is reserved only once it is received.
@@ -288,6 +345,14 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             machine.responseEnded()
         case .httpProxy(let integration):
             guard let timer else { return }
+            if case .http2 = integration.upstream {
+                let leg = HTTP2ProxyLeg(
+                    handler: self, exchange: exchange, integration: integration,
+                    connections: pools.http2(for: context.eventLoop), connection: connection, deadline: timer)
+                proxy = leg
+                leg.start()
+                return
+            }
             let leg = ProxyLeg(
                 handler: self, exchange: exchange, integration: integration,
                 pool: pools.pool(for: context.eventLoop), connection: connection, deadline: timer)

@@ -28,9 +28,10 @@ enum HTTP2ConnectionPipeline {
         let pools: UpstreamPools
         let observer: GatewayObserver
         let limits: GatewayLimits
-        let drainSignal: DrainSignal
         /// How long streams in flight get once a drain sent GOAWAY.
         let drainTimeout: TimeAmount
+        /// Open WebSockets (RFC 8441 streams among them), for drain.
+        var websockets = WebSocketRegistry()
     }
 
     static func connectionConfiguration(_ limits: GatewayLimits) -> NIOHTTP2Handler.ConnectionConfiguration {
@@ -39,6 +40,8 @@ enum HTTP2ConnectionPipeline {
             HTTP2Setting(parameter: .maxConcurrentStreams, value: limits.maxConcurrentStreams),
             HTTP2Setting(parameter: .maxHeaderListSize, value: limits.maxHeaderBytes),
             HTTP2Setting(parameter: .initialWindowSize, value: streamWindow),
+            // RFC 8441: WebSocket over HTTP/2 by extended CONNECT (on `websocket: true` routes).
+            HTTP2Setting(parameter: .enableConnectProtocol, value: 1),
         ]
         configuration.targetWindowSize = connectionWindow
         configuration.controlFrameRateLimit.maximumCount = controlFrameLimit
@@ -60,7 +63,10 @@ enum HTTP2ConnectionPipeline {
         let manager = NIOHTTP2ServerConnectionManagementHandler(
             eventLoop: channel.eventLoop,
             configuration: .init(
-                maxIdleTime: limits.idleTimeout, maxAge: nil, maxGraceTime: dependencies.drainTimeout, keepalive: nil))
+                maxIdleTime: limits.idleTimeout, maxAge: nil,
+                // A WebSocket stream (RFC 8441) gets its close frame (1001) when `drain_timeout` has passed and then
+                // `closeGrace` to answer it; the connection must outlive that, not race it.
+                maxGraceTime: dependencies.drainTimeout + WebSocketTunnel.closeGrace, keepalive: nil))
         let sync = channel.pipeline.syncOperations
         let observer = dependencies.observer
         let connection = dependencies.connection
@@ -70,7 +76,7 @@ enum HTTP2ConnectionPipeline {
         try sync.addHandler(
             HTTP2FloodGuardHandler(
                 HTTP2FloodGuard(maxHeaderListSize: limits.maxHeaderBytes, maxHeaderBlockBytes: limits.maxHeaderBytes),
-                onFlood: { reportFlood($0.rawValue) }))
+                headerTimeout: limits.headerTimeout, onFlood: { reportFlood($0.rawValue) }))
         _ = try sync.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connectionConfiguration(limits),
             streamConfiguration: streamConfiguration(limits), streamDelegate: manager.http2StreamDelegate
@@ -79,7 +85,7 @@ enum HTTP2ConnectionPipeline {
                 try stream.pipeline.syncOperations.addHandler(
                     HTTP2StreamHandler(
                         store: dependencies.store, connection: dependencies.connection, pools: dependencies.pools,
-                        observer: dependencies.observer, limits: limits, drainSignal: dependencies.drainSignal))
+                        observer: dependencies.observer, limits: limits, websockets: dependencies.websockets))
             }
         }
         try sync.addHandler(manager)

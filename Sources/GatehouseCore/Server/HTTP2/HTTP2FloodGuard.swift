@@ -18,6 +18,8 @@ struct HTTP2FloodGuard {
         case headerBlockTooLarge = "header_block_too_large"
         case hpackTableTooLarge = "hpack_table_too_large"
         case headerListTooLarge = "header_list_too_large"
+        /// A header block left open past `header_timeout` (set by the handler, which owns the clock).
+        case headerTimeout = "header_timeout"
     }
 
     static let preface = 24
@@ -41,6 +43,9 @@ struct HTTP2FloodGuard {
     /// The header block gathered so far (nil when none is open).
     private var block: [UInt8]?
     private var tripped: Flood?
+
+    /// Whether a header block is open (HEADERS read, END_HEADERS not yet): its owner bounds how long that may last.
+    var headerBlockOpen: Bool { block != nil || frame.map { $0.type == Self.headersType } == true }
 
     /// - Parameters:
     ///   - maxHeaderListSize: the advertised `SETTINGS_MAX_HEADER_LIST_SIZE` (HPACK's count of the decoded list).

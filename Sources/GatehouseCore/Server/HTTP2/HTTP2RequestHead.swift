@@ -21,6 +21,9 @@ struct HTTP2RequestHead: GatedRequestHead {
     /// The body's framing: none when HEADERS ended the stream, the declared length, or `.chunked` for a body of
     /// unknown length (DATA frames until END_STREAM); a refusal (413 for a declared length past the limit).
     let framing: Result<RequestBodyFraming, RequestParseError>
+    /// An RFC 8441 extended CONNECT with `:protocol: websocket`: the head is read as the HTTP/1.1 opening handshake
+    /// it stands for — `GET :path` — for routing, SigV4 and the policy, and only a `websocket: true` route takes it.
+    var isWebSocketConnect = false
 
     /// HTTP/2 in the access record and for anything that asks a request's version.
     static let version = HTTPVersion(major: 2, minor: 0)
@@ -36,8 +39,10 @@ struct HTTP2RequestHead: GatedRequestHead {
         var authority: String?
         var host: String?
         var cookies: [String] = []
+        var connectProtocol: String?
         for (name, value, _) in headers {
             switch name {
+            case ":protocol": connectProtocol = value
             case ":method": method = value
             case ":path": path = value
             case ":authority": authority = value
@@ -48,8 +53,13 @@ struct HTTP2RequestHead: GatedRequestHead {
             default: continue
             }
         }
-        guard let method else { return .failure(.malformed("Missing :method")) }
-        if method == "CONNECT" { return .failure(.malformed("CONNECT is not supported")) }
+        guard var method else { return .failure(.malformed("Missing :method")) }
+        let isWebSocketConnect = method == "CONNECT" && connectProtocol?.lowercased() == "websocket"
+        if isWebSocketConnect {
+            method = "GET"
+        } else if method == "CONNECT" {
+            return .failure(.malformed("CONNECT is not supported"))
+        }
         guard let path, !path.isEmpty else { return .failure(.malformed("Missing :path")) }
         if let authority, let host, authority != host {
             return .failure(.malformed("Host differs from :authority"))
@@ -85,6 +95,13 @@ struct HTTP2RequestHead: GatedRequestHead {
             }
             bytes.writeStaticString("\r\n")
         }
+        if isWebSocketConnect && !headers.contains(name: "sec-websocket-key") {
+            // RFC 8441 has no key; the upstream's HTTP/1.1 handshake needs one (its answer is checked by nobody:
+            // the client's end of the handshake is HTTP/2's, which has no Sec-WebSocket-Accept).
+            bytes.writeStaticString("sec-websocket-key: ")
+            bytes.writeString(WebSocketConnectKey.make())
+            bytes.writeStaticString("\r\n")
+        }
         bytes.writeStaticString("\r\n")
         guard bytes.readableBytes <= maxHeadBytes else { return .failure(.headTooLarge) }
         let parsed: ParsedRequestHead
@@ -95,10 +112,12 @@ struct HTTP2RequestHead: GatedRequestHead {
         }
         let line = RequestLine(
             method: HTTPMethod(rawValue: method), uri: path, version: version, isKeepAlive: true)
-        return .success(
-            HTTP2RequestHead(
-                parsed: parsed, line: line,
-                framing: bodyFraming(parsed, endStream: endStream, maxBodyBytes: maxBodyBytes)))
+        var head = HTTP2RequestHead(
+            parsed: parsed, line: line,
+            framing: isWebSocketConnect
+                ? .success(.none) : bodyFraming(parsed, endStream: endStream, maxBodyBytes: maxBodyBytes))
+        head.isWebSocketConnect = isWebSocketConnect
+        return .success(head)
     }
 
     /// HTTP/2 frames the body itself; `content-length`, when sent, must be one valid length (NIOHTTP2 checks the

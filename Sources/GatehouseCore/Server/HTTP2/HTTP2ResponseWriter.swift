@@ -45,6 +45,13 @@ final class HTTP2ResponseWriter {
         write(.headers(.init(headers: block, endStream: endStream)), ends: endStream)
     }
 
+    /// `100 Continue`: an informational head, before the final one, for a client that waits for it before sending
+    /// its body (`expect: 100-continue`).
+    func sendContinue() {
+        guard !headSent, !ended else { return }
+        context.writeAndFlush(NIOAny(HTTP2Frame.FramePayload.headers(.init(headers: [":status": "100"]))), promise: nil)
+    }
+
     /// Sends body bytes; `endStream` ends the response without trailers.
     func sendData(_ buffer: ByteBuffer, endStream: Bool = false) {
         guard headSent, !ended else { return }

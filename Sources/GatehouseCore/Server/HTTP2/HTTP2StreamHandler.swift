@@ -17,7 +17,7 @@ import NIOHTTP2
 /// Flow control is NIOHTTP2's: DATA is consumed as it is read, so the client's window only reopens as fast as this
 /// stream takes it, and a response relayed from the upstream pauses the upstream read while the stream is not
 /// writable.
-final class HTTP2StreamHandler: ChannelInboundHandler {
+final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias OutboundOut = HTTP2Frame.FramePayload
 
@@ -33,7 +33,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     private let pools: UpstreamPools
     private let observer: GatewayObserver
     private let limits: GatewayLimits
-    private let drainSignal: DrainSignal
+    private let websockets: WebSocketRegistry
     private(set) var phase = Phase.awaitingHead
     private(set) var exchange: RequestExchange?
     /// The response writer of the current exchange, for whatever answers it (see `HTTP2ResponseWriter`).
@@ -42,20 +42,20 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     private(set) var requestTrailers: HPACKHeaders?
     private var requestEnded = false
     private var bodyBytes = 0
-    private var proxy: ProxyLeg?
+    private var proxy: (any IntegrationLeg)?
     private var timer: LazyDeadlineTimer?
     private var context: ChannelHandlerContext?
 
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
-        limits: GatewayLimits, drainSignal: DrainSignal
+        limits: GatewayLimits, websockets: WebSocketRegistry = WebSocketRegistry()
     ) {
+        self.websockets = websockets
         self.store = store
         self.connection = connection
         self.pools = pools
         self.observer = observer
         self.limits = limits
-        self.drainSignal = drainSignal
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -134,6 +134,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         case .success(let head):
             let exchange = RequestExchange(head: head.line, snapshot: snapshot)
             exchange.parsed = head.parsed
+            exchange.isGRPC = GRPCStatus.isGRPC(contentType: head.parsed.firstValue("content-type"))
             begin(exchange, context: context)
             admit(head, exchange: exchange, context: context)
         }
@@ -161,6 +162,19 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             answer(rejection.error)
         case .success(let admitted):
             exchange.admitted = admitted
+            if head.isWebSocketConnect {
+                // RFC 8441: only a `websocket: true` route has a tunnel to offer; for any other there is no route for
+                // this request. The CONNECT carries no body: the gates finish at once.
+                guard admitted.match.route.websocket else {
+                    exchange.rejectedMatch = admitted.match
+                    exchange.admitted = nil
+                    answer(.notFound)
+                    return
+                }
+                exchange.upgradesToWebSocket = true
+                endOfRequest()
+                return
+            }
             exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
             if case .success(.length(let length)) = head.framing {
                 exchange.body = .requestBody(declared: length, allocator: context.channel.allocator)
@@ -168,6 +182,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             if requestEnded {
                 endOfRequest()
             } else {
+                // The head passed every check it alone decides: a client waiting for it may send its body now.
+                if head.parsed.listContains("100-continue", inFieldsNamed: "expect") { writer?.sendContinue() }
                 timer?.set(in: limits.bodyTimeout)
             }
         }
@@ -229,6 +245,14 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             writeWhole(status: Int(mock.status.code), headers: headers, body: mock.body)
             finish()
         case .httpProxy(let integration):
+            if case .http2 = integration.upstream {
+                let leg = HTTP2ProxyLeg(
+                    handler: self, exchange: exchange, integration: integration,
+                    connections: pools.http2(for: context.eventLoop), connection: connection, deadline: timer)
+                proxy = leg
+                leg.start()
+                return
+            }
             let leg = ProxyLeg(
                 handler: self, exchange: exchange, integration: integration,
                 pool: pools.pool(for: context.eventLoop), connection: connection, deadline: timer)
@@ -247,6 +271,17 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         guard let writer, !writer.headSent else {
             // A head was already relayed: the response can only be cut off.
             self.writer?.reset(.internalError)
+            finish()
+            return
+        }
+        if exchange.isGRPC {
+            // A gRPC client reads `grpc-status`: a trailers-only answer (HEADERS with END_STREAM), HTTP 200.
+            let status = GRPCStatus(error)
+            let headers: HPACKHeaders = [
+                "content-type": "application/grpc", "grpc-status": String(status.code),
+                "grpc-message": status.encodedMessage, "x-amzn-errortype": error.errorType,
+            ]
+            writeWhole(status: 200, headers: headers, body: ByteBuffer())
             finish()
             return
         }
@@ -277,6 +312,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         timer?.cancel()
         if !requestEnded, context?.channel.isActive == true { writer?.reset(.noError) }
         observer.requestFinished(exchange.accessRecord(connection: connection))
+        if connection.isRevoked {
+            // A reload revoked the client (contract section 3): this answer is its connection's last. GOAWAY through
+            // the connection's management handler, as on drain: the streams already open still finish.
+            context?.channel.parent?.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
     }
 
     private func timerFired() {
@@ -322,6 +362,65 @@ extension HTTP2StreamHandler: UpstreamLegOwner {
     func relayEnd(exchange: RequestExchange) {
         proxy = nil
         writer?.end()
+        writer?.flush()
+        finish()
+    }
+
+    /// RFC 8441: the upstream accepted the WebSocket. The CONNECT is answered 200 (with the upstream's end-to-end
+    /// fields, e.g. `sec-websocket-protocol`, but not `sec-websocket-accept`, which HTTP/2 does not use), recorded, and
+    /// the stream becomes the tunnel's client leg.
+    func switchToWebSocket(
+        _ head: ParsedResponseHead, upstream: Channel, rest: ByteBuffer, exchange: RequestExchange
+    ) {
+        guard let context, let writer, let admitted = exchange.admitted, phase == .responding else {
+            upstream.close(promise: nil)
+            return
+        }
+        proxy = nil
+        var headers = HPACKHeaders()
+        EndToEndHeaders.forEachForwardedField(of: head, except: Self.notRelayedOnConnect) {
+            headers.add(name: head.name($0).lowercased(), value: head.valueString($0))
+        }
+        writer.sendHead(status: 200, headers: headers)
+        writer.flush()
+        phase = .finished
+        timer?.cancel()
+        observer.requestFinished(exchange.accessRecord(connection: connection))
+        WebSocketTunnel.join(
+            owner: WebSocketTunnel.Owner(
+                requestID: exchange.requestID, apiID: admitted.match.api.id, stage: admitted.match.stage),
+            clientContext: context, clientAdapters: [HTTP2StreamBytesHandler()], clientHeld: nil, upstream: upstream,
+            upstreamRest: rest, connection: connection, observer: observer, registry: websockets,
+            limits: exchange.snapshot.limits)
+    }
+
+    static let notRelayedOnConnect = HeaderNameSet(["x-amzn-requestid", "sec-websocket-accept"])
+
+    /// An HTTP/2 upstream's head: its fields minus pseudo-headers and connection-specific ones.
+    func relayHead(status: Int, fields: HPACKHeaders, endsResponse: Bool, exchange: RequestExchange) {
+        guard let writer else { return }
+        var headers = HPACKHeaders()
+        headers.reserveCapacity(fields.count)
+        for (name, value, _) in fields where HTTP1ConnectionHandler.relaysHTTP2Field(name: name, value: value) {
+            headers.add(name: name.lowercased(), value: value)
+        }
+        // A trailers-only answer stays one HEADERS frame with END_STREAM: gRPC clients read its grpc-status there.
+        writer.sendHead(status: status, headers: headers, endStream: endsResponse)
+    }
+
+    /// The end of an HTTP/2 upstream's response: its trailers (gRPC's `grpc-status`, `grpc-message`) as the
+    /// stream's trailing HEADERS, or an empty DATA with END_STREAM.
+    func relayEnd(exchange: RequestExchange, trailers: HPACKHeaders?) {
+        proxy = nil
+        if let trailers {
+            var relayed = HPACKHeaders()
+            for (name, value, _) in trailers where HTTP1ConnectionHandler.relaysHTTP2Field(name: name, value: value) {
+                relayed.add(name: name.lowercased(), value: value)
+            }
+            writer?.sendTrailers(relayed)
+        } else {
+            writer?.end()
+        }
         writer?.flush()
         finish()
     }

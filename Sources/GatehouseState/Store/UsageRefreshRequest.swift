@@ -1,8 +1,6 @@
-/// What one background sync asks of the store: add these deltas (in one atomic statement), remember these plans'
-/// first sighting, note this instance's heartbeat, and answer with the totals of the current periods.
-public struct UsageSyncRequest: Sendable {
-    /// Requests counted locally since the last successful sync, per key; every value is positive.
-    public var deltas: [UsageKey: Int64]
+/// What a sync asks of the store after adding its batch: remember these plans' first sighting, note this instance's
+/// heartbeat, and answer with the totals of the current periods.
+public struct UsageRefreshRequest: Sendable {
     /// Plans this instance saw for the first time, with the second it saw them; the store keeps the earliest.
     public var newPlans: [String: Int64]
     /// Which rows to read back: those of periods starting at or after this second.
@@ -10,8 +8,7 @@ public struct UsageSyncRequest: Sendable {
     /// This instance's heartbeat.
     public var instance: InstanceHeartbeat
 
-    public init(deltas: [UsageKey: Int64], newPlans: [String: Int64], since: Int64, instance: InstanceHeartbeat) {
-        self.deltas = deltas
+    public init(newPlans: [String: Int64], since: Int64, instance: InstanceHeartbeat) {
         self.newPlans = newPlans
         self.since = since
         self.instance = instance

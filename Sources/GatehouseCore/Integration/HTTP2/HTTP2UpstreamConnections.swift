@@ -1,0 +1,122 @@
+import GatehouseConfig
+import NIOCore
+import NIOHTTP2
+import NIOPosix
+import NIOSSL
+
+/// One multiplexed HTTP/2 connection per HTTP/2 upstream (`h2c://`, `h2://`) and event loop: every call to that
+/// upstream from this loop is a stream on it, so a gRPC client's calls share a connection as they would talking to
+/// the upstream directly, and no stream hops threads. Made on first use; callers that arrive while it connects wait
+/// for it; dropped when it closes (or refuses a new stream, e.g. after GOAWAY), and made again on the next call.
+final class HTTP2UpstreamConnections: @unchecked Sendable {  // confined to `eventLoop`, checked by preconditions
+    let eventLoop: any EventLoop
+    /// An upstream as reached: its address and the CA file its certificate is checked against.
+    private struct Key: Hashable {
+        let upstream: Upstream
+        let caPath: String?
+    }
+
+    private var ready: [Key: Channel] = [:]
+    private var waiting: [Key: [(Result<Channel, any Error>) -> Void]] = [:]
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    /// A new stream to `upstream` (its channel carries `HTTP2Frame.FramePayload`), on the pooled connection or on a
+    /// new one. A pooled connection that refuses the stream is dropped and one new connection is tried.
+    func openStream(
+        to upstream: Upstream, tls: NIOSSLContext?, caPath: String?, timeout: TimeAmount,
+        _ done: @escaping (Result<Channel, any Error>) -> Void
+    ) {
+        eventLoop.preconditionInEventLoop()
+        let upstream = Key(upstream: upstream, caPath: caPath)
+        if let connection = ready[upstream], connection.isActive {
+            stream(on: connection) { result in
+                if case .failure = result {
+                    if self.ready[upstream] === connection { self.ready[upstream] = nil }
+                    self.connection(to: upstream, tls: tls, timeout: timeout) { connected in
+                        switch connected {
+                        case .success(let fresh): self.stream(on: fresh, done)
+                        case .failure(let error): done(.failure(error))
+                        }
+                    }
+                    return
+                }
+                done(result)
+            }
+            return
+        }
+        connection(to: upstream, tls: tls, timeout: timeout) { connected in
+            switch connected {
+            case .success(let channel): self.stream(on: channel, done)
+            case .failure(let error): done(.failure(error))
+            }
+        }
+    }
+
+    private func stream(on connection: Channel, _ done: @escaping (Result<Channel, any Error>) -> Void) {
+        let multiplexer: NIOHTTP2Handler.StreamMultiplexer
+        do {
+            multiplexer = try connection.pipeline.syncOperations.handler(type: NIOHTTP2Handler.self).syncMultiplexer()
+        } catch {
+            done(.failure(error))
+            return
+        }
+        multiplexer.createStreamChannel { $0.eventLoop.makeSucceededVoidFuture() }.assumeIsolated().whenComplete(done)
+    }
+
+    private func connection(
+        to upstream: Key, tls: NIOSSLContext?, timeout: TimeAmount,
+        _ done: @escaping (Result<Channel, any Error>) -> Void
+    ) {
+        if waiting[upstream] != nil {
+            waiting[upstream]!.append(done)
+            return
+        }
+        waiting[upstream] = [done]
+        connect(upstream.upstream, tls: tls, timeout: timeout).assumeIsolated().whenComplete { result in
+            let waiters = self.waiting.removeValue(forKey: upstream) ?? []
+            if case .success(let channel) = result {
+                self.ready[upstream] = channel
+                channel.closeFuture.assumeIsolated().whenComplete { _ in
+                    if self.ready[upstream] === channel { self.ready[upstream] = nil }
+                }
+            }
+            for waiter in waiters { waiter(result) }
+        }
+    }
+
+    private func connect(_ upstream: Upstream, tls: NIOSSLContext?, timeout: TimeAmount) -> EventLoopFuture<Channel> {
+        guard case .http2(let host, let port, let usesTLS) = upstream else {
+            return eventLoop.makeFailedFuture(ChannelError.badInterfaceAddressFamily)
+        }
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(timeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if usesTLS, let tls {
+                        // SNI only for names: an IP literal is not a valid server name.
+                        let name = (try? SocketAddress(ipAddress: host, port: port)) == nil ? host : nil
+                        try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: name))
+                    }
+                    _ = try sync.configureHTTP2Pipeline(
+                        mode: .client, connectionConfiguration: .init(), streamConfiguration: .init(),
+                        inboundStreamInitializer: { $0.close() })
+                }
+            }
+        if let address = try? SocketAddress(ipAddress: host, port: port) {
+            return bootstrap.connect(to: address)
+        }
+        return bootstrap.connect(host: host, port: port)
+    }
+
+    /// Closes every connection (drain); returns the close futures.
+    func closeAll() -> [EventLoopFuture<Void>] {
+        let closes = ready.values.map { $0.close() }
+        ready.removeAll()
+        return closes
+    }
+}
