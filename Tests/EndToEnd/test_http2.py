@@ -49,6 +49,8 @@ def api_config(upstream_url: str) -> dict:
         "stages": {"prod": {}},
         "routes": [
             {"route": "GET /mock", "integration": h.mock(200, '{"mock":true}')},
+            {"route": "GET /mockhop", "integration": h.mock(
+                200, "hop", {"content-type": "text/plain", "Upgrade": "websocket", "Keep-Alive": "5", "X-Mock": "yes"})},
             {"route": "ANY /signed/{proxy+}", "authorization": "AWS_IAM",
              "integration": h.proxy(upstream_url + "/{proxy}")},
             {"route": "ANY /dead/{proxy+}", "integration": h.proxy(f"http://127.0.0.1:{h.free_port()}/{{proxy}}")},
@@ -569,3 +571,9 @@ def test_expect_100_continue_is_answered_before_the_body(gw, upstream):
     status, headers, _, _ = h2s.curl(gw, f"/prod/signed/{m}", "-H", "Expect: 100-continue", "--expect100-timeout",
                                      "3", data=data)
     assert status == 403 and headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"
+
+
+def test_mock_headers_that_http2_forbids_are_not_sent(gw):
+    r = h2s.h2_request(gw, "GET", "/prod/mockhop")
+    assert (r.status, r.body) == (200, b"hop"), r
+    assert r.header("x-mock") == "yes" and r.header("upgrade") is None and r.header("keep-alive") is None

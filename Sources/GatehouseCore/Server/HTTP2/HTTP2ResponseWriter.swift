@@ -40,7 +40,9 @@ final class HTTP2ResponseWriter {
         for (name, value, indexing) in headers where name != "x-amzn-requestid" {
             block.add(name: name, value: value, indexing: indexing)
         }
-        block.add(name: "x-amzn-requestid", value: exchange.requestID)
+        // Unique per answer: never worth a place in the client's HPACK table (and inserting it would evict the
+        // entries that are, and make the encoder search a table of ids).
+        block.add(name: "x-amzn-requestid", value: exchange.requestID, indexing: .nonIndexable)
         write(.headers(.init(headers: block, endStream: endStream)), ends: endStream)
     }
 

@@ -219,7 +219,10 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         switch admitted.match.route.integration {
         case .mock(let mock):
             var headers = HPACKHeaders()
-            for (name, value) in mock.headers where !HTTP1ConnectionHandler.gatewayResponseHeaders.contains(name) {
+            for (name, value) in mock.headers
+            where !HTTP1ConnectionHandler.gatewayResponseHeaders.contains(name)
+                && !EndToEndHeaders.hopByHop.contains(name)
+            {
                 headers.add(name: name.lowercased(), value: value)
             }
             headers.replaceOrAdd(name: "content-length", value: String(mock.body.readableBytes))
