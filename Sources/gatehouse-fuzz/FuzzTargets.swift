@@ -8,6 +8,7 @@ enum FuzzTargets {
         ConfigurationFuzzTarget.target,
         RequestDecoderFuzzTarget.target,
         ResponseDecoderFuzzTarget.target,
+        HTTP2FramesFuzzTarget.target,
     ]
 
     static func named(_ name: String) -> FuzzTarget? {

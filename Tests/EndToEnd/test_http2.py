@@ -49,6 +49,8 @@ def api_config(upstream_url: str) -> dict:
         "stages": {"prod": {}},
         "routes": [
             {"route": "GET /mock", "integration": h.mock(200, '{"mock":true}')},
+            {"route": "GET /mockhop", "integration": h.mock(
+                200, "hop", {"content-type": "text/plain", "Upgrade": "websocket", "Keep-Alive": "5", "X-Mock": "yes"})},
             {"route": "ANY /signed/{proxy+}", "authorization": "AWS_IAM",
              "integration": h.proxy(upstream_url + "/{proxy}")},
             {"route": "ANY /dead/{proxy+}", "integration": h.proxy(f"http://127.0.0.1:{h.free_port()}/{{proxy}}")},
@@ -569,3 +571,43 @@ def test_expect_100_continue_is_answered_before_the_body(gw, upstream):
     status, headers, _, _ = h2s.curl(gw, f"/prod/signed/{m}", "-H", "Expect: 100-continue", "--expect100-timeout",
                                      "3", data=data)
     assert status == 403 and headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"
+
+
+def test_mock_headers_that_http2_forbids_are_not_sent(gw):
+    r = h2s.h2_request(gw, "GET", "/prod/mockhop")
+    assert (r.status, r.body) == (200, b"hop"), r
+    assert r.header("x-mock") == "yes" and r.header("upgrade") is None and r.header("keep-alive") is None
+
+
+def test_a_stream_opened_after_the_drain_goaway_is_refused_alone(pki, upstream, start_gateway):
+    """The streams in flight keep their connection when the client opens another after the drain's GOAWAY."""
+    cfg = h.base_config(pki, apis=[api_config(upstream.url)], drain_timeout=5)
+    g = start_gateway(cfg)
+    m = h.marker()
+    r = h2s.RawH2(g)
+    r.ack_settings()
+    r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS | h2s.END_STREAM, 1, r.headers_block(f"/prod/slow/1500/{m}")))
+    deadline = time.monotonic() + 5
+    while not upstream.matching(m) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    g.proc.send_signal(signal.SIGTERM)
+    # the graceful GOAWAY is two: the first announces, a PING round trip, the second names the last stream
+    deadline = time.monotonic() + 5
+    acked = set()
+    while time.monotonic() < deadline and sum(1 for t, *_ in r.frames if t == h2s.GOAWAY) < 2:
+        r.read_frames(0.05)
+        for t, f, _, p in r.frames:
+            if t == h2s.PING and not f & h2s.ACK and p not in acked:
+                acked.add(p)
+                r.send(h2s.frame(h2s.PING, h2s.ACK, 0, p))
+    assert sum(1 for t, *_ in r.frames if t == h2s.GOAWAY) == 2, r.frames
+    r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS | h2s.END_STREAM, 3, r.headers_block("/prod/mock")))
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if any(f & h2s.END_STREAM and sid == 1 for t, f, sid, _ in r.frames if t in (h2s.DATA, h2s.HEADERS)):
+            break
+        if not r.read_frames(0.05):
+            break
+    assert any(f & h2s.END_STREAM and sid == 1 for t, f, sid, _ in r.frames if t in (h2s.DATA, h2s.HEADERS)), \
+        "the stream in flight lost its connection"
+    r.close()

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHPACK
+import NIOHTTP2
 import Testing
 
 @testable import GatehouseCore
@@ -104,6 +105,18 @@ import Testing
         _ = floodGuard.scan(ByteBuffer(bytes: Self.frame(0x9, 0x4, 1, Array(block[4...]))))
         #expect(!floodGuard.headerBlockOpen)
         #expect(floodGuard.lastClientStreamID == 1)
+    }
+
+    @Test func onlyConnectionErrorsCloseTheConnection() {
+        #expect(HTTP2ConnectionEvents.endsConnection(NIOHTTP2Errors.excessiveRSTFrames()))
+        #expect(HTTP2ConnectionEvents.floodReason(NIOHTTP2Errors.excessiveRSTFrames()) == "rapid_reset")
+        #expect(HTTP2ConnectionEvents.endsConnection(NIOHTTP2Errors.unableToParseFrame()))
+        // a stream opened after GOAWAY is refused on its own: the streams in flight must not lose their connection
+        let refused = NIOHTTP2Errors.streamError(
+            streamID: HTTP2StreamID(5), baseError: NIOHTTP2Errors.createdStreamAfterGoaway())
+        #expect(!HTTP2ConnectionEvents.endsConnection(refused))
+        #expect(!HTTP2ConnectionEvents.endsConnection(NIOHTTP2Errors.contentLengthViolated()))
+        #expect(HTTP2ConnectionEvents.floodReason(refused) == nil)
     }
 
     @Test func goAwayFrameBytes() {

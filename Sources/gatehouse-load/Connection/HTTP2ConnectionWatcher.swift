@@ -13,6 +13,9 @@ final class HTTP2ConnectionWatcher: ChannelInboundHandler, LoadConnectionHandler
     private var firstError: (any Error)?
     private var handshakeCompleted = false
     private var multiplexer: NIOHTTP2Handler.StreamMultiplexer?
+    /// The server sent GOAWAY (nginx does after `http2_max_requests`): the answer in flight is this connection's
+    /// last, and the worker opens a new one for the next request, as after `Connection: close`.
+    private(set) var goingAway = false
 
     init(delegate: any ConnectionDelegate) {
         self.delegate = delegate
@@ -45,7 +48,7 @@ final class HTTP2ConnectionWatcher: ChannelInboundHandler, LoadConnectionHandler
                 // Added here, on the loop, before the request leaves: nothing can arrive on the stream before it.
                 do {
                     try stream.pipeline.syncOperations.addHandler(
-                        HTTP2StreamResponseHandler(connection: id, delegate: delegate))
+                        HTTP2StreamResponseHandler(connection: id, watcher: self, delegate: delegate))
                 } catch {
                     channel.pipeline.fireErrorCaught(error)
                     return
@@ -59,7 +62,9 @@ final class HTTP2ConnectionWatcher: ChannelInboundHandler, LoadConnectionHandler
         }
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .goAway = unwrapInboundIn(data).payload { goingAway = true }
+    }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .handshakeCompleted = event as? TLSUserEvent {
@@ -89,13 +94,15 @@ final class HTTP2StreamResponseHandler: ChannelInboundHandler {
 
     private static let sampleLimit = 300
     private let connection: ObjectIdentifier
+    private weak var watcher: HTTP2ConnectionWatcher?
     private weak var delegate: (any ConnectionDelegate)?
     private var status: HTTPResponseStatus?
     private var bodySample: ByteBuffer?
     private var answered = false
 
-    init(connection: ObjectIdentifier, delegate: (any ConnectionDelegate)?) {
+    init(connection: ObjectIdentifier, watcher: HTTP2ConnectionWatcher, delegate: (any ConnectionDelegate)?) {
         self.connection = connection
+        self.watcher = watcher
         self.delegate = delegate
     }
 
@@ -114,7 +121,8 @@ final class HTTP2StreamResponseHandler: ChannelInboundHandler {
             guard let status, !answered else { return }
             answered = true
             delegate?.connection(
-                connection, receivedStatus: status, keepAlive: true, bodySample: bodySample.map { String(buffer: $0) })
+                connection, receivedStatus: status, keepAlive: watcher?.goingAway != true,
+                bodySample: bodySample.map { String(buffer: $0) })
         }
     }
 

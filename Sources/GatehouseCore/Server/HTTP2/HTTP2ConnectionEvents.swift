@@ -39,6 +39,9 @@ final class HTTP2ConnectionEvents: ChannelInboundHandler {
         case is NIOHTTP2Errors.UnableToParseFrame, is NIOHTTP2Errors.BadClientMagic,
             is NIOHTTP2Errors.ExcessivelyLargeHeaderBlock:
             return true
+        case is NIOHTTP2Errors.StreamError:
+            // One stream refused (e.g. opened after a drain's GOAWAY): the streams in flight go on.
+            return false
         default:
             return !(error is any NIOHTTP2Error)
         }

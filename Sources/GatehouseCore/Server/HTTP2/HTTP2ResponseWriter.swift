@@ -40,9 +40,11 @@ final class HTTP2ResponseWriter {
         for (name, value, indexing) in headers where name != "x-amzn-requestid" {
             block.add(name: name, value: value, indexing: indexing)
         }
-        block.add(name: "x-amzn-requestid", value: exchange.requestID)
+        // Unique per answer: never worth a place in the client's HPACK table (and inserting it would evict the
+        // entries that are, and make the encoder search a table of ids).
+        block.add(name: "x-amzn-requestid", value: exchange.requestID, indexing: .nonIndexable)
         exchange.forEachUsageField { block.add(name: $0.lowercased(), value: $1) }
-        write(.headers(.init(headers: block, endStream: endStream)), ends: endStream)
+        write(.headers(.init(headers: block, endStream: endStream)), ends: endStream, resetOnFailure: true)
     }
 
     /// `100 Continue`: an informational head, before the final one, for a client that waits for it before sending
@@ -87,14 +89,22 @@ final class HTTP2ResponseWriter {
         context.flush()
     }
 
-    private func write(_ payload: HTTP2Frame.FramePayload, ends: Bool) {
-        guard ends else {
+    /// `resetOnFailure`: a head NIOHTTP2 refuses to send (its validation finds a field HTTP/2 forbids) would leave the
+    /// client waiting; the stream is reset instead.
+    private func write(_ payload: HTTP2Frame.FramePayload, ends: Bool, resetOnFailure: Bool = false) {
+        guard ends || resetOnFailure else {
             context.write(NIOAny(payload), promise: nil)
             return
         }
-        ended = true
+        if ends { ended = true }
         let promise = context.eventLoop.makePromise(of: Void.self)
-        endWritten = promise.futureResult
+        if ends { endWritten = promise.futureResult }
+        if resetOnFailure {
+            let context = self.context
+            promise.futureResult.assumeIsolated().whenFailure { _ in
+                context.writeAndFlush(NIOAny(HTTP2Frame.FramePayload.rstStream(.internalError)), promise: nil)
+            }
+        }
         context.write(NIOAny(payload), promise: promise)
     }
 }

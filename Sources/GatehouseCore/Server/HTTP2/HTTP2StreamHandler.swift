@@ -111,10 +111,23 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
+    /// Inbound stream errors (a malformed header block, a content-length mismatch) NIOHTTP2 has already answered
+    /// with RST_STREAM; a write it refused (a response it finds malformed) leaves the stream open, so it is reset here.
+    /// Through RST_STREAM rather than `close()`: closing the stream channel under an error NIOHTTP2 is handling
+    /// reports the stream closed twice to the connection's management handler.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Stream errors (a malformed header block, a content-length mismatch) are answered by NIOHTTP2 with
-        // RST_STREAM; the stream then closes.
-        context.close(promise: nil)
+        proxy?.abandon()
+        proxy = nil
+        if let writer {
+            writer.reset(.internalError)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.rstStream(.internalError)), promise: nil)
+        }
+        if phase != .finished {
+            phase = .finished
+            timer?.cancel()
+            exchange = nil
+        }
     }
 
     // MARK: The request
@@ -238,7 +251,10 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch admitted.match.route.integration {
         case .mock(let mock):
             var headers = HPACKHeaders()
-            for (name, value) in mock.headers where !HTTP1ConnectionHandler.gatewayResponseHeaders.contains(name) {
+            for (name, value) in mock.headers
+            where !HTTP1ConnectionHandler.gatewayResponseHeaders.contains(name)
+                && !EndToEndHeaders.hopByHop.contains(name)
+            {
                 headers.add(name: name.lowercased(), value: value)
             }
             headers.replaceOrAdd(name: "content-length", value: String(mock.body.readableBytes))
