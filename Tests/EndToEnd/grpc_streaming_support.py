@@ -89,6 +89,9 @@ class RawStream:
     trailers: list | None = None
     ended: bool = False
     reset: int | None = None
+    # `x-hold: 1`: DATA is not acknowledged (the upstream's window stays closed) until `release`
+    held: int = 0
+    release: object = None
 
     def header(self, name: str):
         return next((v for k, v in self.headers if k == name), None)
@@ -96,7 +99,9 @@ class RawStream:
 
 class RawH2Upstream:
     """An h2c server: records each stream's headers, DATA (with arrival times) and trailers; once the request ends it
-    answers 200 `application/grpc` with one message `ok` and the trailer `grpc-status: 0`."""
+    answers 200 `application/grpc` with one message `ok` and the trailer `grpc-status: 0`. A request with `x-hold: 1`
+    gets no flow-control credit back until the test calls its stream's `release()`, so the gateway's writes to it
+    stall (backpressure)."""
 
     def __init__(self):
         self.streams: list[RawStream] = []
@@ -126,22 +131,39 @@ class RawH2Upstream:
         conn.initiate_connection()
         sock.sendall(conn.data_to_send())
         mine: dict[int, RawStream] = {}
+        lock = threading.Lock()
+
+        def releaser(sid: int, stream: RawStream):
+            def release():
+                with lock:
+                    if stream.held:
+                        conn.acknowledge_received_data(stream.held, sid)
+                        stream.held = 0
+                    stream.headers.append(("x-released", "1"))
+                    sock.sendall(conn.data_to_send())
+            return release
+
         try:
             while True:
                 data = sock.recv(65536)
                 if not data:
                     return
+                lock.acquire()
                 for event in conn.receive_data(data):
                     sid = getattr(event, "stream_id", None)
                     if isinstance(event, h2.events.RequestReceived):
                         stream = RawStream(headers=list(event.headers))
+                        stream.release = releaser(sid, stream)
                         mine[sid] = stream
                         with self.lock:
                             self.streams.append(stream)
                     elif isinstance(event, h2.events.DataReceived):
                         mine[sid].body += event.data
                         mine[sid].data_times.append(time.monotonic())
-                        conn.acknowledge_received_data(event.flow_controlled_length, sid)
+                        if mine[sid].header("x-hold") == "1" and mine[sid].header("x-released") is None:
+                            mine[sid].held += event.flow_controlled_length
+                        else:
+                            conn.acknowledge_received_data(event.flow_controlled_length, sid)
                     elif isinstance(event, h2.events.TrailersReceived):
                         mine[sid].trailers = list(event.headers)
                     elif isinstance(event, h2.events.StreamReset):
@@ -155,6 +177,7 @@ class RawH2Upstream:
                 out = conn.data_to_send()
                 if out:
                     sock.sendall(out)
+                lock.release()
         except (OSError, h2.exceptions.ProtocolError):
             return
         finally:

@@ -58,6 +58,20 @@ def gw(pki, up, raw, start_gateway):
 
 
 @pytest.fixture(scope="module")
+def gw_big(pki, raw, start_gateway):
+    """Room for a large streamed body: what holds it back is flow control alone."""
+    cfg = h.base_config(pki, apis=[{
+        "id": API,
+        "name": "grpc-streaming-big",
+        "hosts": [{"host": AUTHORITY, "stage": "prod"}],
+        "authorization": "AWS_IAM",
+        "stages": {"prod": {}},
+        "routes": [{"route": "POST /raw.Svc/{method}", "integration": h.proxy(raw.url + "/raw.Svc/{method}")}],
+    }], limits={"max_body_bytes": 16 * 1024 * 1024})
+    return start_gateway(cfg)
+
+
+@pytest.fixture(scope="module")
 def channel(gw, pki):
     alice = pki.client("alice")
     creds = grpc.ssl_channel_credentials(
@@ -222,6 +236,53 @@ def test_streamed_body_pause_past_body_timeout_is_deadline_exceeded(channel, up)
     assert (failed.value.code(), failed.value.details()) == (grpc.StatusCode.DEADLINE_EXCEEDED, "Request Timeout")
     assert BODY_TIMEOUT - 0.1 <= took < BODY_TIMEOUT + 1.4, took
     assert up.call(mark)["messages"] == [b"a"]
+
+
+def push(client: H2Client, sid: int, total: int, seconds: float) -> int:
+    """Sends up to `total` body bytes as fast as the stream's flow-control window allows, for at most `seconds`;
+    returns how many were sent."""
+    sent = 0
+    deadline = time.monotonic() + seconds
+    client.sock.settimeout(0.1)
+    try:
+        while sent < total and time.monotonic() < deadline:
+            window = min(client.conn.local_flow_control_window(sid), client.conn.max_outbound_frame_size, total - sent)
+            if window > 0:
+                client.conn.send_data(sid, b"p" * window)
+                client.sock.sendall(client.conn.data_to_send())
+                sent += window
+                continue
+            try:
+                client.pump()
+            except TimeoutError:
+                pass
+    finally:
+        client.sock.settimeout(h.IO_TIMEOUT)
+    return sent
+
+
+def test_streamed_body_waits_while_the_upstream_window_is_closed(gw_big, raw):
+    total = 4 * 1024 * 1024
+    mark = h.marker()
+    with H2Client(gw_big, authority=AUTHORITY) as client:
+        headers = signed("/raw.Svc/Call", mark, content_type="application/grpc") + [("x-hold", "1")]
+        sid = client.start("POST", "/raw.Svc/Call", headers=headers, end_stream=False)
+        sent = push(client, sid, total, seconds=2)
+        stream = raw.stream(mark, ended=False)
+        try:
+            # the upstream granted 64 KiB and took no more: the gateway stopped reading the client, whose stream
+            # window (256 KiB) then closed; buffered, all 4 MiB would have been read at once
+            assert len(stream.body) <= 65535
+            assert sent < 1024 * 1024, sent
+        finally:
+            stream.release()
+        sent += push(client, sid, total - sent, seconds=20)
+        assert sent == total
+        client.conn.end_stream(sid)
+        client.sock.sendall(client.conn.data_to_send())
+        response = client.wait(sid)
+    assert response.status == 200 and dict(response.trailers)["grpc-status"] == "0", response
+    assert len(raw.stream(mark).body) == total
 
 
 # ---------------------------------------------------------------------------------------------- request trailers
