@@ -5,6 +5,7 @@ request's trailing HEADERS — and the time of every DATA frame."""
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
 from concurrent import futures
@@ -101,7 +102,9 @@ class RawH2Upstream:
     """An h2c server: records each stream's headers, DATA (with arrival times) and trailers; once the request ends it
     answers 200 `application/grpc` with one message `ok` and the trailer `grpc-status: 0`. A request with `x-hold: 1`
     gets no flow-control credit back until the test calls its stream's `release()`, so the gateway's writes to it
-    stall (backpressure)."""
+    stall (backpressure). `x-goaway: keep` makes it send GOAWAY(NO_ERROR) naming that stream as the last it will
+    process (the stream is still answered); `x-goaway: drop` sends GOAWAY naming the stream before it, so the stream
+    is refused. `connections` counts the connections accepted."""
 
     def __init__(self):
         self.streams: list[RawStream] = []
@@ -112,6 +115,7 @@ class RawH2Upstream:
         self.listener.listen(16)
         self.port = self.listener.getsockname()[1]
         self.stopped = False
+        self.connections = 0
         threading.Thread(target=self._accept, daemon=True).start()
 
     @property
@@ -124,6 +128,7 @@ class RawH2Upstream:
                 sock, _ = self.listener.accept()
             except OSError:
                 return
+            self.connections += 1
             threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
 
     def _serve(self, sock: socket.socket):
@@ -155,6 +160,12 @@ class RawH2Upstream:
                         stream = RawStream(headers=list(event.headers))
                         stream.release = releaser(sid, stream)
                         mine[sid] = stream
+                        goaway = stream.header("x-goaway")
+                        if goaway:
+                            # written beside h2's state machine, which would refuse to answer after its own GOAWAY
+                            sock.sendall(conn.data_to_send())
+                            last = sid if goaway == "keep" else max(sid - 2, 0)
+                            sock.sendall(struct.pack(">I", 8)[1:] + bytes([7, 0]) + struct.pack(">III", 0, last, 0))
                         with self.lock:
                             self.streams.append(stream)
                     elif isinstance(event, h2.events.DataReceived):

@@ -15,7 +15,7 @@ import pytest
 import harness as h
 from grpc_streaming_support import RawH2Upstream, TimedGrpcUpstream
 from grpc_support import frame
-from http2_support import H2Client
+from http2_support import H2Client, H2Response
 
 API = "grpcstrm01"
 AUTHORITY = "grpc.live"
@@ -307,3 +307,28 @@ def test_request_trailers_reach_the_upstream(gw, raw, payload):
     stream = raw.stream(mark)
     assert stream.body == body
     assert stream.trailers == [("x-checksum", "c-" + mark)]
+
+
+# ------------------------------------------------------------------------------------------------- upstream GOAWAY
+
+
+def raw_call(client: H2Client, mark: str, extra=()) -> H2Response:
+    headers = signed("/raw.Svc/Call", mark, content_type="application/grpc") + list(extra)
+    return client.request("POST", "/raw.Svc/Call", headers=headers, body=frame(b"hi"))
+
+
+def test_upstream_goaway_finishes_streams_in_flight_and_the_next_call_reconnects(gw, raw):
+    with H2Client(gw, authority=AUTHORITY) as client:
+        kept = raw_call(client, h.marker(), [("x-goaway", "keep")])
+        assert kept.status == 200 and dict(kept.trailers)["grpc-status"] == "0", kept
+        opened = raw.connections
+        after = raw_call(client, h.marker())
+        assert after.status == 200 and dict(after.trailers)["grpc-status"] == "0", after
+        assert raw.connections == opened + 1  # the connection that said GOAWAY takes no new stream
+        dropped = raw_call(client, h.marker(), [("x-goaway", "drop")])
+        assert (dropped.status, dropped.header("grpc-status"), dropped.header("grpc-message")) == (
+            200, "14", "Bad Gateway"), dropped
+        assert dropped.error_type == "BadGatewayException"
+        again = raw_call(client, h.marker())
+        assert again.status == 200 and dict(again.trailers)["grpc-status"] == "0", again
+        assert raw.connections == opened + 2
