@@ -1,16 +1,21 @@
-"""WebSocket protocol errors (contract §9, RFC 6455 §5.1): a client frame that is not masked ends the tunnel with close
-code 1002 (protocol error) to both sides; the frame never reaches the upstream."""
+"""WebSocket ends decided by the gateway (contract §3, §9): a client frame that is not masked (RFC 6455 §5.1) closes the
+tunnel with 1002 to both sides; a reload that revokes the client's certificate closes its WebSocket with 1008 (policy
+violation) at its next frame, as it closes an HTTP connection after its current request."""
 
 from __future__ import annotations
 
+import signal
 import struct
+import time
 
 import pytest
+import yaml
+from websockets.exceptions import ConnectionClosed
 
 import harness as h
 from harness import ALICE
 from test_websocket import closed_record, ws_config
-from websocket_support import WebSocketUpstream
+from websocket_support import WebSocketUpstream, ws_connect
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +63,39 @@ def test_unmasked_client_frame_closes_both_sides_with_1002(gw, wsup):
     # the gateway's own check, not the upstream's refusal of an unmasked frame relayed to it
     record = closed_record(gw)
     assert "CLOSED_BY=gateway" in record and "CLOSE_CODE=1002" in record, record
+
+
+def test_reload_revoking_the_client_closes_its_websocket_with_1008(pki, wsup, upstream, start_gateway, tmp_path):
+    cfg = ws_config(pki, wsup, upstream)
+    gw = start_gateway(cfg)
+    mark = h.marker()
+    with ws_connect(gw, f"/prod/ws/{mark}") as ws:
+        ws.send("before")
+        assert ws.recv(timeout=5) == "before"
+        crl = tmp_path / "revoke-alice-ws.crl.pem"
+        out = h.run_cli("certs", "revoke", "--ca", pki.ca.parent, "--crl", crl, pki.client("alice").cert)
+        assert out.returncode == 0, out.stderr
+        cfg["listeners"][0]["tls"]["client_crl"] = str(crl)
+        gw.config_path.write_text(yaml.safe_dump(cfg, sort_keys=False))
+        reloads = gw.stderr_text(10**7).count("configuration reloaded")
+        gw.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while gw.stderr_text(10**7).count("configuration reloaded") == reloads:
+            assert time.monotonic() < deadline, f"no reload:\n{gw.stderr_text()}"
+            time.sleep(0.05)
+        # the revalidation of open connections follows the reload: until it has, a frame is still echoed
+        code = None
+        deadline = time.monotonic() + 5
+        while code is None and time.monotonic() < deadline:
+            try:
+                ws.send("after")
+                ws.recv(timeout=0.25)
+            except ConnectionClosed as closed:
+                code = closed.rcvd.code if closed.rcvd else None
+                break
+            except TimeoutError:
+                pass
+        assert code == 1008
+    assert wsup.close_code_for(mark) == 1008
+    record = closed_record(gw)
+    assert "CLOSED_BY=gateway" in record and "CLOSE_CODE=1008" in record, record
