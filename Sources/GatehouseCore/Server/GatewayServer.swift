@@ -166,10 +166,13 @@ public final class GatewayServer: Sendable {
     }
 
     /// After a reload: marks the established connections whose client certificate fails `snapshot`'s policy, so
-    /// each is closed once its current request is answered. Returns how many were marked.
+    /// each is closed once its current request is answered, and closes their WebSockets (1008). Returns how many
+    /// were marked.
     @discardableResult
     public func revalidateClients(against snapshot: GatewaySnapshot) async -> Int {
-        await revalidation.revalidate(against: snapshot)
+        let revoked = await revalidation.revalidate(against: snapshot)
+        if revoked > 0 { websockets.closeRevoked() }
+        return revoked
     }
 
     /// Drain: stop accepting, let connections finish their current request (idle keep-alive connections close

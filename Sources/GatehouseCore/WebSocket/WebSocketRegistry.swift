@@ -18,6 +18,17 @@ final class WebSocketRegistry: Sendable {
 
     var count: Int { open.withLockedValue { $0.count } }
 
+    /// After a reload's revalidation: every WebSocket whose client connection was marked revoked gets a close frame
+    /// (1008 Policy Violation) now — a silent one has no next frame at which to notice, and no request to finish.
+    func closeRevoked() {
+        let tunnels = open.withLockedValue { Array($0.values) }
+        for tunnel in tunnels {
+            tunnel.eventLoop.execute {
+                if tunnel.clientRevoked { tunnel.goAway(.policyViolation, by: "gateway") }
+            }
+        }
+    }
+
     /// Sends every open WebSocket a close frame (1001 Going Away) and waits until they have closed, at most
     /// `WebSocketTunnel.closeGrace` (2 s) and a little more.
     func closeAll() async {

@@ -29,6 +29,8 @@ final class WebSocketTunnel: @unchecked Sendable {
     private var clientLeg: WebSocketRelayHandler?
     private var upstreamLeg: WebSocketRelayHandler?
     private let connection: ConnectionState
+    /// A reload revoked the client's certificate (see `WebSocketRegistry.closeRevoked`).
+    var clientRevoked: Bool { connection.isRevoked }
     private let observer: GatewayObserver
     private let registry: WebSocketRegistry
     private let idleTimeout: TimeAmount

@@ -1,11 +1,19 @@
 import NIOCore
 import NIOHPACK
 import NIOHTTP1
+import NIOHTTP2
 
 /// One request forwarded to an HTTP/2 upstream (`h2c://`, `h2://`; gRPC): a stream on the upstream's pooled
-/// connection (`HTTP2UpstreamConnections`), the buffered request sent as HEADERS and DATA, the response relayed to
-/// the client with backpressure and its trailers (`grpc-status`, `grpc-message`) passed on, failures turned into
-/// 502/504 (which a gRPC client receives as `grpc-status` 14/4).
+/// connection (`HTTP2UpstreamConnections`), the request sent as HEADERS and DATA (and the client's trailers), the
+/// response relayed to the client with backpressure and its trailers (`grpc-status`, `grpc-message`) passed on,
+/// failures turned into 502/504 (which a gRPC client receives as `grpc-status` 14/4).
+///
+/// The request body is either buffered (sent whole once received: the signature covered its hash) or streamed
+/// (`streamsBody`: every gate was decided on the head, so each piece is relayed as it arrives, which makes
+/// bidirectional and client-streaming gRPC calls interactive). A streamed body that arrives before the upstream
+/// stream is open waits in `pending` (bounded by `max_body_bytes`, which the client's handler enforces); once open,
+/// `relayRequestBody` reports when the upstream's flow-control window is full, and `onWritable` says when it
+/// reopened, so the client's stream stops being read meanwhile.
 ///
 /// The deadline is the integration timeout, or the client's `grpc-timeout` when that is shorter; it bounds the time
 /// to the response head and then each pause between response frames, as for HTTP/1.1 upstreams, and the upstream
@@ -22,11 +30,21 @@ final class HTTP2ProxyLeg: HTTP2UpstreamReceiver, IntegrationLeg {
     private var stream: Channel?
     private var finished = false
     private var pausedReading = false
+    /// The request body is relayed as it arrives rather than sent whole with the head.
+    private let streamsBody: Bool
+    /// Request frames (DATA, trailers) received before the upstream stream opened.
+    private var pending: [HTTP2Frame.FramePayload] = []
+    /// The client's trailers of a buffered request, sent after its body.
+    var bufferedTrailers: HPACKHeaders?
+    /// The upstream stream can take more of a streamed request body again.
+    var onWritable: (() -> Void)?
 
     init(
         handler: any UpstreamLegOwner, exchange: RequestExchange, integration: ProxyTarget,
-        connections: HTTP2UpstreamConnections, connection: ConnectionState, deadline: LazyDeadlineTimer
+        connections: HTTP2UpstreamConnections, connection: ConnectionState, deadline: LazyDeadlineTimer,
+        streamsBody: Bool = false
     ) {
+        self.streamsBody = streamsBody
         self.handler = handler
         self.exchange = exchange
         self.integration = integration
@@ -77,8 +95,45 @@ final class HTTP2ProxyLeg: HTTP2UpstreamReceiver, IntegrationLeg {
             connection: connection, principal: exchange.principal, bodyLength: exchange.body?.readableBytes ?? 0)
         let scheme: String
         if case .http2(_, _, tls: true) = integration.upstream { scheme = "https" } else { scheme = "http" }
-        HTTP2UpstreamStreamHandler.send(
-            request.http2Headers(scheme: scheme, grpcTimeout: grpcTimeout), body: exchange.body, on: stream)
+        let headers = request.http2Headers(scheme: scheme, grpcTimeout: grpcTimeout)
+        guard streamsBody else {
+            HTTP2UpstreamStreamHandler.send(headers, body: exchange.body, trailers: bufferedTrailers, on: stream)
+            return
+        }
+        stream.write(HTTP2Frame.FramePayload.headers(.init(headers: headers)), promise: nil)
+        for frame in pending { stream.write(frame, promise: nil) }
+        pending = []
+        stream.flush()
+    }
+
+    // MARK: A streamed request body
+
+    /// Relays a piece of the request body (`endStream` on its last). False when the upstream stream cannot take
+    /// more now: the caller stops reading the client until `onWritable`.
+    func relayRequestBody(_ buffer: ByteBuffer, endStream: Bool) -> Bool {
+        relayRequestFrame(.data(.init(data: .byteBuffer(buffer), endStream: endStream)))
+    }
+
+    /// The client's trailers (already filtered) end the request.
+    func relayRequestTrailers(_ trailers: HPACKHeaders) {
+        _ = relayRequestFrame(.headers(.init(headers: trailers, endStream: true)))
+    }
+
+    private func relayRequestFrame(_ frame: HTTP2Frame.FramePayload) -> Bool {
+        guard !finished else { return true }
+        guard let stream else {
+            pending.append(frame)
+            return true
+        }
+        // A message reached the upstream: its answer is due within the integration timeout from now.
+        deadline.set(in: timeout)
+        stream.writeAndFlush(frame, promise: nil)
+        return stream.isWritable
+    }
+
+    func http2Writable() {
+        guard !finished else { return }
+        onWritable?()
     }
 
     // MARK: The response
@@ -109,7 +164,11 @@ final class HTTP2ProxyLeg: HTTP2UpstreamReceiver, IntegrationLeg {
         finished = true
         deadline.clear()
         exchange.integrationFinished = .now()
+        // A streamed request may still be open on our side: the answer is complete, so the rest is not wanted
+        // (closing a stream that already ended both ways does nothing).
+        if streamsBody { stream?.close(promise: nil) }
         stream = nil
+        onWritable = nil
         handler?.relayEnd(exchange: exchange, trailers: trailers)
     }
 
@@ -152,6 +211,8 @@ final class HTTP2ProxyLeg: HTTP2UpstreamReceiver, IntegrationLeg {
     /// Ends the call: closing the stream resets it (RST_STREAM CANCEL); the connection stays for other calls.
     private func detach() {
         finished = true
+        pending = []
+        onWritable = nil
         deadline.clear()
         exchange.integrationFinished = .now()
         if let stream,

@@ -7,7 +7,7 @@ import NIOSSL
 /// One multiplexed HTTP/2 connection per HTTP/2 upstream (`h2c://`, `h2://`) and event loop: every call to that
 /// upstream from this loop is a stream on it, so a gRPC client's calls share a connection as they would talking to
 /// the upstream directly, and no stream hops threads. Made on first use; callers that arrive while it connects wait
-/// for it; dropped when it closes (or refuses a new stream, e.g. after GOAWAY), and made again on the next call.
+/// for it; dropped when it closes, sends GOAWAY, or refuses a new stream, and made again on the next call.
 final class HTTP2UpstreamConnections: @unchecked Sendable {  // confined to `eventLoop`, checked by preconditions
     let eventLoop: any EventLoop
     /// An upstream as reached: its address and the CA file its certificate is checked against.
@@ -82,6 +82,12 @@ final class HTTP2UpstreamConnections: @unchecked Sendable {  // confined to `eve
                 channel.closeFuture.assumeIsolated().whenComplete { _ in
                     if self.ready[upstream] === channel { self.ready[upstream] = nil }
                 }
+                // After the upstream's GOAWAY the next call opens a new connection; this one serves its streams in
+                // flight until the upstream closes it.
+                try? channel.pipeline.syncOperations.addHandler(
+                    HTTP2UpstreamGoAwayWatcher { [weak self] in
+                        if self?.ready[upstream] === channel { self?.ready[upstream] = nil }
+                    })
             }
             for waiter in waiters { waiter(result) }
         }

@@ -12,4 +12,6 @@ protocol HTTP2UpstreamReceiver: AnyObject {
     func http2ReadComplete()
     /// The stream or its connection failed (reset, GOAWAY, closed); `responseStarted` once a head was delivered.
     func http2Failed(_ error: any Error, responseStarted: Bool)
+    /// The stream can take more request DATA again (its flow-control window reopened).
+    func http2Writable()
 }

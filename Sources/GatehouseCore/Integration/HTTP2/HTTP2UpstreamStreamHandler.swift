@@ -21,13 +21,19 @@ final class HTTP2UpstreamStreamHandler: ChannelInboundHandler, RemovableChannelH
         self.receiver = receiver
     }
 
-    /// Sends the request: HEADERS, then the body in one DATA frame (ending the stream), or HEADERS alone.
-    static func send(_ headers: HPACKHeaders, body: ByteBuffer?, on channel: Channel) {
+    /// Sends a buffered request: HEADERS, then the body in one DATA frame, then the client's trailers; the last of
+    /// them ends the stream.
+    static func send(_ headers: HPACKHeaders, body: ByteBuffer?, trailers: HPACKHeaders?, on channel: Channel) {
         let hasBody = (body?.readableBytes ?? 0) > 0
         channel.write(
-            HTTP2Frame.FramePayload.headers(.init(headers: headers, endStream: !hasBody)), promise: nil)
+            HTTP2Frame.FramePayload.headers(.init(headers: headers, endStream: !hasBody && trailers == nil)),
+            promise: nil)
         if let body, hasBody {
-            channel.write(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(body), endStream: true)), promise: nil)
+            channel.write(
+                HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(body), endStream: trailers == nil)), promise: nil)
+        }
+        if let trailers {
+            channel.write(HTTP2Frame.FramePayload.headers(.init(headers: trailers, endStream: true)), promise: nil)
         }
         channel.flush()
     }
@@ -67,6 +73,11 @@ final class HTTP2UpstreamStreamHandler: ChannelInboundHandler, RemovableChannelH
     func channelReadComplete(context: ChannelHandlerContext) {
         receiver?.http2ReadComplete()
         context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { receiver?.http2Writable() }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -17,6 +17,14 @@ import NIOHTTP2
 /// Flow control is NIOHTTP2's: DATA is consumed as it is read, so the client's window only reopens as fast as this
 /// stream takes it, and a response relayed from the upstream pauses the upstream read while the stream is not
 /// writable.
+///
+/// A streamed body (`streamsBody`): on an HTTP/2 upstream (gRPC), when the signature does not cover the payload (a
+/// NONE route, or `UNSIGNED-PAYLOAD` declared), gates 5b–8 do not depend on the body, so they run at the end of the
+/// head and each DATA frame is relayed to the upstream stream as it arrives (`HTTP2ProxyLeg`), the client's stream
+/// paused while the upstream's window is full. `max_body_bytes` still counts the whole body, and `body_timeout`
+/// bounds each silence of the client since the last frame either way (`bodyTimer`, next to the integration's
+/// deadline); either refusal cancels the upstream stream and answers the contract's error, or — when the answer is
+/// already under way — ends a gRPC response with trailers carrying its gRPC status (another one is reset).
 final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias OutboundOut = HTTP2Frame.FramePayload
@@ -44,6 +52,10 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var bodyBytes = 0
     private var proxy: (any IntegrationLeg)?
     private var timer: LazyDeadlineTimer?
+    /// The body relayed as it arrives (see the type's comment).
+    private var streamsBody = false
+    /// `body_timeout` while a streamed body is still open (the stream's `timer` is the integration's meanwhile).
+    private var bodyTimer: LazyDeadlineTimer?
     private var context: ChannelHandlerContext?
 
     init(
@@ -61,11 +73,15 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         timer = LazyDeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.timerFired() }
+        bodyTimer = LazyDeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
+            self?.refuseStreamedBody(.requestTimeout)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         timer?.cancel()
+        bodyTimer?.cancel()
     }
 
     // MARK: Frames in
@@ -77,8 +93,12 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .awaitingHead:
                 startRequest(headers.headers, endStream: headers.endStream, context: context)
             case .receiving:
-                requestTrailers = headers.headers
+                requestTrailers = Self.relayedTrailers(headers.headers)
                 endOfRequest()
+            case .responding where streamsBody && !requestEnded:
+                requestEnded = true
+                bodyTimer?.cancel()
+                (proxy as? HTTP2ProxyLeg)?.relayRequestTrailers(Self.relayedTrailers(headers.headers))
             case .responding, .finished:
                 if headers.endStream { requestEnded = true }
             }
@@ -108,6 +128,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             exchange = nil
         }
         timer?.cancel()
+        bodyTimer?.cancel()
         context.fireChannelInactive()
     }
 
@@ -189,6 +210,15 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             exchange.hashesBody = admitted.pendingSignature?.needsBodyHash == true
+            if !requestEnded, !exchange.hashesBody, case .httpProxy(let integration) = admitted.match.route.integration,
+                case .http2 = integration.upstream
+            {
+                // Nothing left to check depends on the body: decide now and relay the body as it comes.
+                streamsBody = true
+                if head.parsed.listContains("100-continue", inFieldsNamed: "expect") { writer?.sendContinue() }
+                decide()
+                return
+            }
             if case .success(.length(let length)) = head.framing {
                 exchange.body = .requestBody(declared: length, allocator: context.channel.allocator)
             }
@@ -203,7 +233,12 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func receiveBody(_ buffer: ByteBuffer, endStream: Bool) {
+        let ended = requestEnded
         if endStream { requestEnded = true }
+        if streamsBody, phase == .responding, !ended {
+            relayBody(buffer, endStream: endStream)
+            return
+        }
         guard phase == .receiving, let exchange else { return }
         bodyBytes += buffer.readableBytes
         if bodyBytes > exchange.snapshot.limits.maxBodyBytes {
@@ -224,9 +259,48 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// A piece of a streamed body, to the upstream: counted against `max_body_bytes`, and the client's stream paused
+    /// while the upstream stream's window is full.
+    private func relayBody(_ buffer: ByteBuffer, endStream: Bool) {
+        guard let exchange, let context else { return }
+        bodyBytes += buffer.readableBytes
+        if bodyBytes > exchange.snapshot.limits.maxBodyBytes {
+            refuseStreamedBody(.requestTooLong)
+            return
+        }
+        if endStream { bodyTimer?.cancel() } else { bodyTimer?.set(in: limits.bodyTimeout) }
+        // The upstream already answered in full: the rest of the body is refused by `finish`.
+        guard let leg = proxy as? HTTP2ProxyLeg else { return }
+        if !leg.relayRequestBody(buffer, endStream: endStream), !endStream {
+            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+        }
+    }
+
+    /// The upstream stream can take more: read the client's stream again.
+    private func resumeBody() {
+        guard let context, phase == .responding else { return }
+        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+        context.read()
+    }
+
+    /// A streamed body past `max_body_bytes` (413) or silent past `body_timeout` (408): the upstream call is
+    /// cancelled and the client answered (as trailers when a gRPC answer is under way).
+    private func refuseStreamedBody(_ error: GatewayError) {
+        guard streamsBody, !requestEnded || error.status == .payloadTooLarge, phase == .responding else { return }
+        proxy?.abandon()
+        proxy = nil
+        answer(error, endsStartedGRPCAnswer: true)
+    }
+
     /// Gates 5b, 6 (and 7–8) once the whole body is in, then the integration.
     private func endOfRequest() {
         requestEnded = true
+        decide()
+    }
+
+    /// Gates 5b, 6 (and 7–8), then the integration: once the body is in, or at the end of the head for a streamed
+    /// body.
+    private func decide() {
         guard phase == .receiving, let exchange, let admitted = exchange.admitted else { return }
         phase = .responding
         timer?.clear()
@@ -264,8 +338,15 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             if case .http2 = integration.upstream {
                 let leg = HTTP2ProxyLeg(
                     handler: self, exchange: exchange, integration: integration,
-                    connections: pools.http2(for: context.eventLoop), connection: connection, deadline: timer)
+                    connections: pools.http2(for: context.eventLoop), connection: connection, deadline: timer,
+                    streamsBody: streamsBody)
                 proxy = leg
+                if streamsBody {
+                    leg.onWritable = { [weak self] in self?.resumeBody() }
+                    bodyTimer?.set(in: limits.bodyTimeout)
+                } else {
+                    leg.bufferedTrailers = requestTrailers
+                }
                 leg.start()
                 return
             }
@@ -280,11 +361,19 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: Answers
 
     /// The contract's error as the whole answer; a request still sending its body is then told to stop
-    /// (RST_STREAM NO_ERROR after the complete response, RFC 9113 §8.1).
-    func answer(_ error: GatewayError) {
+    /// (RST_STREAM NO_ERROR after the complete response, RFC 9113 §8.1). When a head was already relayed the
+    /// response is cut off (RST_STREAM INTERNAL_ERROR) — or, with `endsStartedGRPCAnswer` on a gRPC call, ended with
+    /// trailers carrying the error's gRPC status, which a gRPC client reports as the call's outcome.
+    func answer(_ error: GatewayError, endsStartedGRPCAnswer: Bool = false) {
         guard let exchange, phase != .finished else { return }
         exchange.errorType = error.errorType
         guard let writer, !writer.headSent else {
+            if endsStartedGRPCAnswer, exchange.isGRPC, let writer, !writer.ended {
+                writer.sendTrailers(Self.grpcStatusFields(error))
+                writer.flush()
+                finish()
+                return
+            }
             // A head was already relayed: the response can only be cut off.
             self.writer?.reset(.internalError)
             finish()
@@ -292,11 +381,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         if exchange.isGRPC {
             // A gRPC client reads `grpc-status`: a trailers-only answer (HEADERS with END_STREAM), HTTP 200.
-            let status = GRPCStatus(error)
-            let headers: HPACKHeaders = [
-                "content-type": "application/grpc", "grpc-status": String(status.code),
-                "grpc-message": status.encodedMessage, "x-amzn-errortype": error.errorType,
-            ]
+            var headers = Self.grpcStatusFields(error)
+            headers.add(name: "content-type", value: "application/grpc")
             writeWhole(status: 200, headers: headers, body: ByteBuffer())
             finish()
             return
@@ -309,6 +395,31 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         writeWhole(status: Int(error.status.code), headers: headers, body: body)
         finish()
     }
+
+    /// `grpc-status`, `grpc-message` and `x-amzn-errortype` for a gateway error on a gRPC call.
+    private static func grpcStatusFields(_ error: GatewayError) -> HPACKHeaders {
+        let status = GRPCStatus(error)
+        return [
+            "grpc-status": String(status.code), "grpc-message": status.encodedMessage,
+            "x-amzn-errortype": error.errorType,
+        ]
+    }
+
+    /// The client's request trailers as forwarded upstream: lowercase names, without pseudo-headers,
+    /// connection-specific fields, names Gatehouse owns or consumes and their look-alikes (the strict
+    /// `ForwardedHeaderRule`: no names holding `_`).
+    static func relayedTrailers(_ trailers: HPACKHeaders) -> HPACKHeaders {
+        var relayed = HPACKHeaders()
+        for (name, value, _) in trailers where HTTP1ConnectionHandler.relaysHTTP2Field(name: name, value: value) {
+            let lowered = name.lowercased()
+            let owned = UpstreamRequestBuilder.reservedRequestHeaders.contains(lowered)
+            guard Self.trailerRule.forwards(lowered.utf8), !owned else { continue }
+            relayed.add(name: lowered, value: value)
+        }
+        return relayed
+    }
+
+    private static let trailerRule = ForwardedHeaderRule()
 
     private func writeWhole(status: Int, headers: HPACKHeaders, body: ByteBuffer) {
         guard let writer else { return }
@@ -326,6 +437,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard phase != .finished, let exchange else { return }
         phase = .finished
         timer?.cancel()
+        bodyTimer?.cancel()
         if !requestEnded, context?.channel.isActive == true { writer?.reset(.noError) }
         observer.requestFinished(exchange.accessRecord(connection: connection))
         if connection.isRevoked {
@@ -367,6 +479,8 @@ extension HTTP2StreamHandler: UpstreamLegOwner {
 
     func relayBody(_ buffer: ByteBuffer, exchange: RequestExchange) -> Bool {
         guard let writer else { return false }
+        // A streamed call is a conversation: the client may be waiting for this before it sends more.
+        if streamsBody, !requestEnded { bodyTimer?.set(in: limits.bodyTimeout) }
         writer.sendData(buffer)
         return writer.isWritable
     }
@@ -422,6 +536,7 @@ extension HTTP2StreamHandler: UpstreamLegOwner {
         }
         // A trailers-only answer stays one HEADERS frame with END_STREAM: gRPC clients read its grpc-status there.
         writer.sendHead(status: status, headers: headers, endStream: endsResponse)
+        if streamsBody, !requestEnded { bodyTimer?.set(in: limits.bodyTimeout) }
     }
 
     /// The end of an HTTP/2 upstream's response: its trailers (gRPC's `grpc-status`, `grpc-message`) as the
