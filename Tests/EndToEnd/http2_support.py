@@ -225,6 +225,7 @@ class RawH2:
         assert self.sock.selected_alpn_protocol() == "h2"
         self.encoder = hpack.Encoder()
         self.buffer = b""
+        self.was_reset = False  # the gateway answered with a TCP reset (see read_frames)
         self.sock.sendall(PREFACE + frame(SETTINGS, 0, 0))
         self.frames: list[tuple[int, int, int, bytes]] = []
 
@@ -247,6 +248,9 @@ class RawH2:
             data = self.sock.recv(65536)
         except (socket.timeout, ssl.SSLWantReadError, TimeoutError):
             return True
+        except ConnectionResetError:
+            self.was_reset = True
+            return False
         except (OSError, ssl.SSLError):
             return False
         if not data:

@@ -107,7 +107,12 @@ def test_integration_timeout_caps_a_longer_grpc_timeout(gw):
     resp = call(gw, "Say", [b"sleep:2500"], headers=[("grpc-timeout", "10S")])
     took = time.monotonic() - started
     assert resp.grpc_status == 4, resp
-    assert resp.header("x-amzn-ErrorType") == "IntegrationTimeoutException"
+    # The gateway tells the upstream the deadline it applies (1.5 s), so grpcio's own deadline may fire a moment
+    # before the gateway's timer: either way the call ends DEADLINE_EXCEEDED at the integration timeout, not at 10 s.
+    if resp.header("x-amzn-ErrorType") is None:
+        assert resp.grpc_message == "Deadline Exceeded", resp
+    else:
+        assert resp.header("x-amzn-ErrorType") == "IntegrationTimeoutException", resp
     assert 1.4 <= took < 2.4, took
 
 
