@@ -786,20 +786,14 @@ def tls_connect(port: int, ctx: ssl.SSLContext, source: str | None = None, timeo
         raise
 
 
-@dataclass
-class Response:
-    status: int
-    reason: str
-    headers: list[tuple[str, str]]
+class GatewayAnswer:
+    """What every gateway answer is read for, over HTTP/1.1 (`Response`) or HTTP/2 (`http2_support.H2Response`):
+    subclasses provide `header(name)` (case-insensitive) and `body`."""
+
     body: bytes
-    version: str = "HTTP/1.1"
 
     def header(self, name: str) -> str | None:
-        values = self.headers_named(name)
-        return values[0] if values else None
-
-    def headers_named(self, name: str) -> list[str]:
-        return [v for k, v in self.headers if k.lower() == name.lower()]
+        raise NotImplementedError
 
     def json(self):
         return json.loads(self.body)
@@ -818,6 +812,22 @@ class Response:
             return self.json().get("message")
         except Exception:
             return None
+
+
+@dataclass
+class Response(GatewayAnswer):
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    version: str = "HTTP/1.1"
+
+    def header(self, name: str) -> str | None:
+        values = self.headers_named(name)
+        return values[0] if values else None
+
+    def headers_named(self, name: str) -> list[str]:
+        return [v for k, v in self.headers if k.lower() == name.lower()]
 
     def __repr__(self) -> str:
         return f"<Response {self.status} {self.headers!r} {self.body[:400]!r}>"
@@ -1309,6 +1319,26 @@ def assert_request_id(resp: Response) -> str:
     rid = resp.request_id
     assert rid is not None and UUID_RE.match(rid), f"x-amzn-RequestId missing or not a UUID: {resp!r}"
     return rid
+
+
+# One KEY=value field of a stderr access line; a value may be a quoted string with escapes.
+ACCESS_TOKEN_RE = re.compile(r'[A-Z][A-Z0-9_]*=(?:"(?:[^"\\]|\\.)*"|\S*)')
+
+
+def access_fields(gw: Gateway, request_id: str, timeout: float = 5.0) -> dict:
+    """The fields of the access record of `request_id` on the gateway's stderr (quotes removed), waiting up to
+    `timeout` seconds for it to be written; fails the test when it never is."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in gw.stderr_path.read_text(errors="replace").splitlines():
+            if request_id in line and "GATEHOUSE_EVENT=access" in line:
+                fields = {}
+                for token in ACCESS_TOKEN_RE.findall(line):
+                    name, _, value = token.partition("=")
+                    fields.setdefault(name, value[1:-1] if value.startswith('"') else value)
+                return fields
+        time.sleep(0.05)
+    raise AssertionError(f"no access record for {request_id}:\n{gw.stderr_text(3000)}")
 
 
 def b64(data: bytes) -> str:

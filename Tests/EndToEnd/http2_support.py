@@ -7,7 +7,6 @@ assert the GOAWAY error code and when it came.
 
 from __future__ import annotations
 
-import json
 import socket
 import ssl
 import struct
@@ -58,7 +57,7 @@ def negotiated(gw: h.Gateway, alpn, listener="https") -> str | None:
 
 
 @dataclass
-class H2Response:
+class H2Response(h.GatewayAnswer):
     status: int | None = None
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
@@ -69,24 +68,6 @@ class H2Response:
     def header(self, name: str) -> str | None:
         values = [v for k, v in self.headers if k == name.lower()]
         return values[0] if values else None
-
-    def json(self):
-        return json.loads(self.body)
-
-    @property
-    def request_id(self) -> str | None:
-        return self.header("x-amzn-requestid")
-
-    @property
-    def error_type(self) -> str | None:
-        return self.header("x-amzn-errortype")
-
-    @property
-    def message(self) -> str | None:
-        try:
-            return self.json().get("message")
-        except Exception:
-            return None
 
     def __repr__(self) -> str:
         return f"<H2Response {self.status} {self.headers!r} {self.body[:300]!r} reset={self.reset_code}>"

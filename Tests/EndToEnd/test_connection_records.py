@@ -1,14 +1,11 @@
 """Every answered request leaves an access record, however its connection ends (the connection state machine,
 `HTTP1ConnectionStateMachine`): a request answered before its body was read, whose body then turns out malformed,
 is still logged with the status it got."""
-import re
-
 import pytest
 
 import harness as h
 
 API = "a1b2c3d4e5"
-TOKEN_RE = re.compile(r'[A-Z][A-Z0-9_]*=(?:"(?:[^"\\]|\\.)*"|\S*)')
 
 
 @pytest.fixture(scope="module")
@@ -28,22 +25,6 @@ def gw(pki, start_gateway):
     return start_gateway(cfg)
 
 
-def access_fields(gw, request_id: str, timeout: float = 5.0) -> dict:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for line in gw.stderr_path.read_text(errors="replace").splitlines():
-            if request_id in line and "GATEHOUSE_EVENT=access" in line:
-                fields = {}
-                for token in TOKEN_RE.findall(line):
-                    name, _, value = token.partition("=")
-                    fields.setdefault(name, value[1:-1] if value.startswith('"') else value)
-                return fields
-        time.sleep(0.05)
-    pytest.fail(f"no access record for {request_id}:\n{gw.stderr_text(3000)}")
-
-
 def test_early_answer_is_recorded_when_the_body_dropped_after_it_is_malformed(gw):
     with h.RawConn(gw) as conn:
         conn.send(h.raw_head("PUT", "/prod/nowhere", "Transfer-Encoding: chunked"))
@@ -55,7 +36,7 @@ def test_early_answer_is_recorded_when_the_body_dropped_after_it_is_malformed(gw
         ending, extra = conn.read_until_closed(timeout=5)
         assert ending in ("close_notify", "eof"), ending
         assert extra == b""
-    fields = access_fields(gw, request_id)
+    fields = h.access_fields(gw, request_id)
     assert fields["STATUS"] == "404"
     assert fields["ERROR_TYPE"] == "NotFoundException"
     assert fields["PATH"] == "/prod/nowhere"

@@ -254,3 +254,25 @@ def test_the_gateway_reports_an_unreachable_store_and_recovers(tmp_path, pki, po
     assert postgres.psql_admin("SELECT MAX(version) FROM gatehouse_schema_version") == "2"
     assert postgres.psql_admin("SELECT COUNT(*) FROM gatehouse_instances WHERE last_seen >= "
                                f"{int(time.time()) - 5}") == "1"
+
+
+def test_a_listener_that_cannot_bind_closes_the_open_store_and_exits_1(tmp_path, pki):
+    """The store is opened before the listeners bind; a bind that fails must close it and exit 1 with the one
+    line saying why (it used to leave the SQLite connection open: a crash, SIGILL, in a debug build)."""
+    import socket
+    import subprocess
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        listener = h.https_listener(pki)
+        listener["bind"] = f"127.0.0.1:{port}"
+        gw = write_config(tmp_path, pki, {"sqlite": "state.db"}, listeners=[listener])
+        proc = subprocess.run(
+            [str(h.BINARY), "serve", "--config", str(gw.config_path)],
+            capture_output=True, text=True, timeout=30, env=gw.process_env(),
+        )
+    assert proc.returncode == 1, proc.stderr
+    assert f'listener "https": cannot listen on 127.0.0.1:{port}' in proc.stderr
+    assert "Assertion failed" not in proc.stderr, proc.stderr

@@ -13,7 +13,6 @@ import yaml
 import harness as h
 
 API = "usagepl4n1"
-TOKEN_RE = re.compile(r'[A-Z][A-Z0-9_]*=(?:"(?:[^"\\]|\\.)*"|\S*)')
 
 # key id -> value (20-128 printable ASCII); each test uses its own key, so each is a consumer with its own buckets.
 KEYS = {
@@ -123,18 +122,8 @@ def get(conn: http.client.HTTPSConnection, path: str, key: str | None = None, he
     return h.send_on(conn, "GET", path, headers=pairs)
 
 
-def access_fields(gw, request_id: str, timeout: float = 5.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for line in gw.stderr_path.read_text(errors="replace").splitlines():
-            if request_id in line and "GATEHOUSE_EVENT=access" in line:
-                fields = {}
-                for token in TOKEN_RE.findall(line):
-                    name, _, value = token.partition("=")
-                    fields.setdefault(name, value[1:-1] if value.startswith('"') else value)
-                return fields
-        time.sleep(0.05)
-    raise AssertionError(f"no access record for {request_id}:\n{gw.stderr_text(3000)}")
+# Access records are read by the shared helper; the name stays here for the usage tests.
+access_fields = h.access_fields
 
 
 def metrics_text(gw) -> str:

@@ -6,17 +6,19 @@ import Testing
     private let set = HeaderNameSet(["connection", "TE", "x-forwarded-for", "keep-alive", "x-amzn-requestid"])
 
     @Test func matchesAnyCaseOfAMember() {
-        for name in ["connection", "Connection", "CONNECTION", "te", "Te", "X-Forwarded-For", "Keep-Alive",
-            "x-amzn-RequestId"]
-        {
+        for name in [
+            "connection", "Connection", "CONNECTION", "te", "Te", "X-Forwarded-For", "Keep-Alive",
+            "x-amzn-RequestId",
+        ] {
             #expect(set.contains(name), "\(name)")
         }
     }
 
     @Test func rejectsNonMembersOfEveryLength() {
-        for name in ["", "t", "tf", "connectioN2", "connectio", "x-forwarded-fo", "x-forwarded-host", "content-type",
-            "keep_alive", "Keep-Alivf", "ünïcode", String(repeating: "a", count: 200)]
-        {
+        for name in [
+            "", "t", "tf", "connectioN2", "connectio", "x-forwarded-fo", "x-forwarded-host", "content-type",
+            "keep_alive", "Keep-Alivf", "ünïcode", String(repeating: "a", count: 200),
+        ] {
             #expect(!set.contains(name), "\(name)")
         }
     }

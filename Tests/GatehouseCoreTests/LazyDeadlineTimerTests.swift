@@ -51,20 +51,23 @@ import Testing
     }
 
     @Test func clearedOrCancelledNeverExpires() throws {
-        #expect(try expiries(after: .milliseconds(200)) { timer in
-            timer.set(in: .milliseconds(50))
-            timer.clear()
-        } == 0)
-        #expect(try expiries(after: .milliseconds(200)) { timer in
-            timer.set(in: .milliseconds(50))
-            timer.cancel()
-        } == 0)
+        #expect(
+            try expiries(after: .milliseconds(200)) { timer in
+                timer.set(in: .milliseconds(50))
+                timer.clear()
+            } == 0)
+        #expect(
+            try expiries(after: .milliseconds(200)) { timer in
+                timer.set(in: .milliseconds(50))
+                timer.cancel()
+            } == 0)
     }
 
     @Test func anEarlierDeadlineIsScheduledEarlier() throws {
-        #expect(try expiries(after: .milliseconds(150)) { timer in
-            timer.set(in: .seconds(60))
-            timer.set(in: .milliseconds(30))
-        } == 1)
+        #expect(
+            try expiries(after: .milliseconds(150)) { timer in
+                timer.set(in: .seconds(60))
+                timer.set(in: .milliseconds(30))
+            } == 1)
     }
 }

@@ -13,8 +13,9 @@ import Testing
                 if [8, 13, 18, 23].contains(index) {
                     #expect(byte == UInt8(ascii: "-"))
                 } else {
-                    #expect((UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                        || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte), "\(id)")
+                    #expect(
+                        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                            || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte), "\(id)")
                 }
             }
             #expect(bytes[14] == UInt8(ascii: "4"), "version nibble in \(id)")

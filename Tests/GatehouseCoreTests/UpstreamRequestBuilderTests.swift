@@ -64,7 +64,10 @@ import Testing
                 head.withBytes(head.fields[index].name) { String(decoding: $0, as: UTF8.self) }
             }
             #expect(clientNames == (forwardsUnderscores ? ["X_Custom"] : []) + ["X-Custom"])
-            #expect(built.headers.map(\.name) == ["host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-request-id"])
+            #expect(
+                built.headers.map(\.name) == [
+                    "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-request-id",
+                ])
             #expect(built.values("x-forwarded-for") == ["127.0.0.1"])
             #expect(built.values("x-request-id") == ["rid"])
         }

@@ -3,10 +3,11 @@ import Testing
 @testable import IPNetwork
 
 @Suite struct URLAuthorityTests {
-    @Test(arguments: [
-        ("127.0.0.1:8080", "127.0.0.1", "8080"), ("example.internal", "example.internal", nil),
-        ("[::1]:9000", "::1", "9000"), ("[fd00::1]", "fd00::1", nil), ("host:", "host", ""),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("127.0.0.1:8080", "127.0.0.1", "8080"), ("example.internal", "example.internal", nil),
+            ("[::1]:9000", "::1", "9000"), ("[fd00::1]", "fd00::1", nil), ("host:", "host", ""),
+        ] as [(String, String, String?)])
     func splitsHostAndPort(authority: String, host: String, port: String?) throws {
         let split = try URLAuthority.split(Substring(authority)).get()
         #expect(split.host == Substring(host))

@@ -95,6 +95,8 @@ public struct GatewayApplication {
                     metadata: ["GATEHOUSE_EVENT": "listening", "LISTENER": .string(entry.listener.name)])
             } catch {
                 Self.printError("listener \"\(entry.listener.name)\": cannot listen on \(entry.address): \(error)")
+                // The store was opened above: close it before exiting, as a stop does.
+                await state.stop()
                 try? await group.shutdownGracefully()
                 return 1
             }

@@ -21,7 +21,8 @@ public struct LogLineFormatter: Sendable {
         metadata: Logger.Metadata,
         timestamp: timespec = LogLineFormatter.now()
     ) -> String {
-        String(decoding: formatBytes(level: level, message: message, metadata: metadata, timestamp: timestamp),
+        String(
+            decoding: formatBytes(level: level, message: message, metadata: metadata, timestamp: timestamp),
             as: UTF8.self)
     }
 

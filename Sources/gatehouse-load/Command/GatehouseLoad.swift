@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import NIOCore
-import Systemd
 import NIOSSL
+import Systemd
 
 /// The load generator for Gatehouse benchmarks: HTTP/1.1 over mutual TLS (or plain HTTP for the upstream
 /// baseline), closed-loop clients on a multi-threaded event loop group, HdrHistogram latencies, optional
