@@ -17,6 +17,17 @@ import harness as h
 SERVICE = "echo.Echo"
 
 
+def secure_channel(gw: h.Gateway, pki, authority: str, client: str = "alice") -> grpc.Channel:
+    """A grpcio channel to the gateway over TLS with the client's certificate, naming `authority` (a stage host)."""
+    cert = pki.client(client)
+    creds = grpc.ssl_channel_credentials(
+        root_certificates=pki.ca.read_bytes(), private_key=cert.key.read_bytes(),
+        certificate_chain=cert.cert.read_bytes())
+    return grpc.secure_channel(
+        f"{h.LOOPBACK}:{gw.port()}", creds,
+        options=[("grpc.ssl_target_name_override", "gatehouse.test"), ("grpc.default_authority", authority)])
+
+
 class GrpcUpstream:
     """`/echo.Echo/Say` (unary): echoes; a request `status:CODE:MESSAGE` aborts with that code, `sleep:MS` sleeps.
     `/echo.Echo/Count` (server streaming): N messages `n=i` for a request `N`. `/echo.Echo/Join` (client

@@ -13,14 +13,11 @@ import pytest
 from botocore.credentials import Credentials
 
 import harness as h
-from grpc_support import GrpcUpstream
+from grpc_support import GrpcUpstream, secure_channel
 from test_hostile_upstream import access_record
 
 API = "grpce2e001"
 AUTHORITY = "grpc.internal"
-SIGV4_MESSAGE = (
-    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access "
-    "Key and signing method. Consult the service documentation for details.")
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +54,7 @@ def gw(pki, grpcup, start_gateway):
 
 @pytest.fixture(scope="module")
 def channel(gw, pki):
-    alice = pki.client("alice")
-    creds = grpc.ssl_channel_credentials(
-        root_certificates=pki.ca.read_bytes(), private_key=alice.key.read_bytes(),
-        certificate_chain=alice.cert.read_bytes())
-    ch = grpc.secure_channel(
-        f"{h.LOOPBACK}:{gw.port()}", creds,
-        options=[("grpc.ssl_target_name_override", "gatehouse.test"), ("grpc.default_authority", AUTHORITY)])
+    ch = secure_channel(gw, pki, AUTHORITY)
     yield ch
     ch.close()
 
@@ -114,7 +105,7 @@ def test_gateway_refusals_are_grpc_statuses(channel):
     say = channel.unary_unary("/echo.Echo/Say")
     cases = [
         (say, signed("/echo.Echo/Say", creds=Credentials(h.ALICE.access_key, "wrong")),
-         grpc.StatusCode.UNAUTHENTICATED, SIGV4_MESSAGE),
+         grpc.StatusCode.UNAUTHENTICATED, h.MSG_BAD_SIGNATURE),
         (say, [], grpc.StatusCode.UNAUTHENTICATED, "Missing Authentication Token"),
         (channel.unary_unary("/echo.Echo/Secret"), signed("/echo.Echo/Secret"), grpc.StatusCode.PERMISSION_DENIED,
          f"User: {h.ALICE.principal} is not authorized to perform: execute-api:Invoke on resource: "

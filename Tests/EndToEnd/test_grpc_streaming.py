@@ -14,16 +14,13 @@ import pytest
 
 import harness as h
 from grpc_streaming_support import RawH2Upstream, TimedGrpcUpstream
-from grpc_support import frame
+from grpc_support import frame, secure_channel
 from http2_support import H2Client, H2Response
 
 API = "grpcstrm01"
 AUTHORITY = "grpc.live"
 MAX_BODY = 4096
 BODY_TIMEOUT = 2
-SIGV4_MESSAGE = (
-    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access "
-    "Key and signing method. Consult the service documentation for details.")
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +70,7 @@ def gw_big(pki, raw, start_gateway):
 
 @pytest.fixture(scope="module")
 def channel(gw, pki):
-    alice = pki.client("alice")
-    creds = grpc.ssl_channel_credentials(
-        root_certificates=pki.ca.read_bytes(), private_key=alice.key.read_bytes(),
-        certificate_chain=alice.cert.read_bytes())
-    ch = grpc.secure_channel(
-        f"{h.LOOPBACK}:{gw.port()}", creds,
-        options=[("grpc.ssl_target_name_override", "gatehouse.test"), ("grpc.default_authority", AUTHORITY)])
+    ch = secure_channel(gw, pki, AUTHORITY)
     yield ch
     ch.close()
 
@@ -154,7 +145,7 @@ def test_signed_payload_is_still_buffered_and_verified(channel, up):
     mark = h.marker()
     with pytest.raises(grpc.RpcError) as failed:
         join(iter([b"a", b"b", b"d"]), metadata=signed("/live.Live/Join", mark, body=body), timeout=10)
-    assert (failed.value.code(), failed.value.details()) == (grpc.StatusCode.UNAUTHENTICATED, SIGV4_MESSAGE)
+    assert (failed.value.code(), failed.value.details()) == (grpc.StatusCode.UNAUTHENTICATED, h.MSG_BAD_SIGNATURE)
     assert dict(failed.value.trailing_metadata())["x-amzn-errortype"] == "InvalidSignatureException"
     with pytest.raises(AssertionError):
         up.call(mark, timeout=0.5)  # the upstream never saw the call

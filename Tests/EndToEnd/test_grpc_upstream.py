@@ -17,9 +17,6 @@ from grpc_support import GrpcUpstream, call_over_http1
 from test_hostile_upstream import access_record
 
 API = "grpcup0001"
-SIGV4_MESSAGE = (
-    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access "
-    "Key and signing method. Consult the service documentation for details.")
 
 
 @pytest.fixture(scope="module")
