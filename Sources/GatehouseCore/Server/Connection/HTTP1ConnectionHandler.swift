@@ -296,12 +296,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             now: exchange.receivedAt)
         {
         case .failure(let rejection):
-            exchange.rejectedMatch = rejection.match
-            exchange.rejectedAPI = rejection.api
-            exchange.normalizedPath = rejection.path
-            if let match = rejection.match, rejection.error.status == .forbidden {
-                observer.authenticationFailed(apiID: match.api.id, reason: rejection.error.errorType)
-            }
+            exchange.noteRejection(rejection, observer: observer)
             machine.headRefused(rejection.error, draining: draining)
         case .success(let admitted):
             exchange.admitted = admitted

@@ -187,12 +187,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             now: exchange.receivedAt)
         {
         case .failure(let rejection):
-            exchange.rejectedMatch = rejection.match
-            exchange.rejectedAPI = rejection.api
-            exchange.normalizedPath = rejection.path
-            if let match = rejection.match, rejection.error.status == .forbidden {
-                observer.authenticationFailed(apiID: match.api.id, reason: rejection.error.errorType)
-            }
+            exchange.noteRejection(rejection, observer: observer)
             answer(rejection.error)
         case .success(let admitted):
             exchange.admitted = admitted
