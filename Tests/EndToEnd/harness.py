@@ -1325,6 +1325,18 @@ def assert_request_id(resp: Response) -> str:
 ACCESS_TOKEN_RE = re.compile(r'[A-Z][A-Z0-9_]*=(?:"(?:[^"\\]|\\.)*"|\S*)')
 
 
+def reload(gw: Gateway, cfg: dict) -> None:
+    """Writes `cfg` as the gateway's configuration and sends SIGHUP; returns once the gateway logged the reload."""
+    gw.config = cfg
+    gw.config_path.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    before = gw.stderr_text(10**7).count("configuration reloaded")
+    gw.proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while gw.stderr_text(10**7).count("configuration reloaded") == before:
+        assert time.monotonic() < deadline, f"no reload:\n{gw.stderr_text()}"
+        time.sleep(0.05)
+
+
 def access_fields(gw: Gateway, request_id: str, timeout: float = 5.0) -> dict:
     """The fields of the access record of `request_id` on the gateway's stderr (quotes removed), waiting up to
     `timeout` seconds for it to be written; fails the test when it never is."""

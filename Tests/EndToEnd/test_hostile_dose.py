@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import signal
 import time
 
 import pytest
-import yaml
 
 import harness as h
 import hostile_support as hs
@@ -443,16 +441,6 @@ def test_a_body_that_arrives_whole_is_forwarded_whole(gw, upstream):
 # ------------------------------------------------------------------------------------------------ reload
 
 
-def reload(gw, cfg) -> None:
-    gw.config_path.write_text(yaml.safe_dump(cfg, sort_keys=False))
-    reloads = gw.stderr_text(10**7).count("configuration reloaded")
-    gw.proc.send_signal(signal.SIGHUP)
-    deadline = time.monotonic() + 10
-    while gw.stderr_text(10**7).count("configuration reloaded") == reloads:
-        assert time.monotonic() < deadline, f"no reload:\n{gw.stderr_text()}"
-        time.sleep(0.05)
-
-
 @pytest.mark.parametrize("change", ["revoked", "outside-allowed_clients"])
 def test_reload_closes_each_refused_clients_connection_once_its_request_is_answered(
         pki, upstream, start_gateway, tmp_path, change):
@@ -479,7 +467,7 @@ def test_reload_closes_each_refused_clients_connection_once_its_request_is_answe
             cfg["listeners"][0]["tls"]["client_crl"] = str(crl)
         else:
             cfg["listeners"][0]["tls"]["allowed_clients"] = ["spiffe://demo.internal/bob"]
-        reload(gw, cfg)
+        h.reload(gw, cfg)
         for n, conn in enumerate(alices):
             started = time.monotonic()
             conn.send(head("GET", f"/prod/{m}/last/{n}"))

@@ -51,7 +51,7 @@ def test_keyed_route_refuses_every_key_that_is_not_a_consumer_of_this_stage(gw, 
     assert resp.header("RateLimit-Policy") == '"gateway";q=5000;w=1', resp
     assert resp.header("RateLimit").startswith('"gateway";r='), resp
     assert resp.header("Retry-After") is None
-    record = us.access_fields(gw, resp.request_id)
+    record = h.access_fields(gw, resp.request_id)
     assert record["ERROR_TYPE"] == "ForbiddenException"
     assert record["USAGE_PLAN"] == "" and record["CONSUMER"] == ""
     if key is not None:
@@ -72,7 +72,7 @@ def test_a_valid_key_reaches_the_upstream_without_x_api_key(gw, upstream):
     # The tightest limit is the plan's (burst 5, 0.01/s): one token used.
     assert resp.header("RateLimit-Policy") == '"plan";q=5;w=500', resp
     assert resp.header("RateLimit") in ('"plan";r=4;t=100', '"plan";r=4;t=99'), resp
-    record = us.access_fields(gw, resp.request_id)
+    record = h.access_fields(gw, resp.request_id)
     assert record["API_KEY_ID"] == "k-forward"
     assert record["USAGE_PLAN"] == "gold"
     assert record["CONSUMER"] == "k-forward"
@@ -158,7 +158,7 @@ def test_no_ratelimit_fields_where_no_plan_applies(gw):
     assert resp.status == 200, resp
     assert resp.header("RateLimit") is None and resp.header("RateLimit-Policy") is None, resp
     # No plan covers the stage: the key is not even read.
-    assert us.access_fields(gw, resp.request_id)["API_KEY_ID"] == ""
+    assert h.access_fields(gw, resp.request_id)["API_KEY_ID"] == ""
 
 
 def test_http2_streams_pass_the_same_gates_with_the_same_fields(gw, upstream):
@@ -179,7 +179,7 @@ def test_http2_streams_pass_the_same_gates_with_the_same_fields(gw, upstream):
     assert throttled_answer.status == 429 and throttled_answer.error_type == "TooManyRequestsException"
     assert throttled_answer.header("ratelimit").startswith('"plan";r=0;'), throttled_answer
     assert throttled_answer.header("retry-after").isdigit(), throttled_answer
-    record = us.access_fields(gw, ok.request_id)
+    record = h.access_fields(gw, ok.request_id)
     assert (record["API_KEY_ID"], record["USAGE_PLAN"], record["CONSUMER"]) == ("k-h2", "gold", "k-h2")
 
 
@@ -212,11 +212,11 @@ def test_quota_admits_its_limit_then_limit_exceeded_and_survives_reload_and_rest
     assert abs(int(resp.header("Retry-After")) - seconds_to_utc_midnight()) <= 5, resp
     assert throttled(gw, "quota") == before + 1
     assert us.metric(gw, "gatehouse_quota_remaining", plan="platinum", consumer="k-quota") == 0
-    record = us.access_fields(gw, resp.request_id)
+    record = h.access_fields(gw, resp.request_id)
     assert (record["ERROR_TYPE"], record["USAGE_PLAN"], record["CONSUMER"]) == (
         "LimitExceededException", "platinum", "k-quota")
 
-    us.reload(gw, gw.config)
+    h.reload(gw, gw.config)
     h.assert_error(h.request(gw, "GET", "/prod/open", headers=[("x-api-key", KEYS["k-quota"])]), 429,
                    "LimitExceededException", "Limit Exceeded")
     gw.stop()
@@ -233,16 +233,16 @@ def test_consumers_by_principal_then_client_certificate(gw, upstream):
     target, headers = h.sign("GET", "localhost", f"/prod/signed/{m}", identity=h.BOB)
     signed = h.request(gw, "GET", target, headers=headers)
     assert signed.status == 200, signed
-    record = us.access_fields(gw, signed.request_id)
+    record = h.access_fields(gw, signed.request_id)
     assert (record["USAGE_PLAN"], record["CONSUMER"], record["API_KEY_ID"]) == ("gold", h.BOB.principal, "")
 
     by_cert = h.request(gw, "GET", "/prod/open", client="bob")
-    record = us.access_fields(gw, by_cert.request_id)
+    record = h.access_fields(gw, by_cert.request_id)
     assert (record["USAGE_PLAN"], record["CONSUMER"]) == ("bronze", "spiffe://demo.internal/bob")
     assert by_cert.header("RateLimit-Policy") == '"plan";q=1000;w=1', by_cert  # bronze's bucket is the tightest
 
     nobody = h.request(gw, "GET", "/prod/open", client="alice")
-    record = us.access_fields(gw, nobody.request_id)
+    record = h.access_fields(gw, nobody.request_id)
     assert (record["USAGE_PLAN"], record["CONSUMER"]) == ("", "")
 
 
@@ -264,7 +264,7 @@ def test_a_reload_keeps_the_counts_of_consumers_that_still_exist(gw):
         cfg = dict(gw.config)
         cfg["usage_plans"] = [dict(p) for p in gw.config["usage_plans"]]
         cfg["usage_plans"][2]["throttle"] = {"rate": 999, "burst": 999}  # another plan changes
-        us.reload(gw, cfg)
+        h.reload(gw, cfg)
         for _ in range(2):
             assert us.get(conn, "/prod/open", KEYS["k-reload"]).status == 200
         assert_too_many(us.get(conn, "/prod/open", KEYS["k-reload"]), "plan")

@@ -4,11 +4,8 @@ metrics and reloads."""
 from __future__ import annotations
 
 import re
-import signal
-import time
 import http.client
 
-import yaml
 
 import harness as h
 
@@ -122,9 +119,6 @@ def get(conn: http.client.HTTPSConnection, path: str, key: str | None = None, he
     return h.send_on(conn, "GET", path, headers=pairs)
 
 
-# Access records are read by the shared helper; the name stays here for the usage tests.
-access_fields = h.access_fields
-
 
 def metrics_text(gw) -> str:
     conn = http.client.HTTPConnection(h.LOOPBACK, gw.port("admin"), timeout=5)
@@ -147,13 +141,3 @@ def metric(gw, name: str, **labels) -> float | None:
     return None
 
 
-def reload(gw, cfg: dict) -> None:
-    """Writes `cfg` and sends SIGHUP; returns once the gateway logged the reload."""
-    gw.config = cfg
-    gw.config_path.write_text(yaml.safe_dump(cfg, sort_keys=False))
-    before = gw.stderr_text(10**7).count("configuration reloaded")
-    gw.proc.send_signal(signal.SIGHUP)
-    deadline = time.monotonic() + 10
-    while gw.stderr_text(10**7).count("configuration reloaded") == before:
-        assert time.monotonic() < deadline, f"no reload:\n{gw.stderr_text()}"
-        time.sleep(0.05)
