@@ -12,7 +12,8 @@ import NIOHTTP2
 /// frames past `controlFrameLimit` per `controlFrameWindow`, more than one empty DATA frame in a row, more than five
 /// CONTINUATION frames for one header block and too many stream errors; `HTTP2FloodGuardHandler`, in front of it,
 /// the ones it would answer otherwise (a header block past `max_header_bytes`, HPACK state past the limits).
-/// `HTTP2ConnectionEvents`, last, reports every flood and closes a connection NIOHTTP2 ended.
+/// `HTTP2ConnectionEvents`, last, reports every flood and closes a connection NIOHTTP2 ended. Every GOAWAY that ends a
+/// connection is followed by a lingering close (`HTTP2LingeringClose`, first after TLS) so the client reads it.
 enum HTTP2ConnectionPipeline {
     /// Each stream's receive window: the client may have this much request body in flight per stream.
     static let streamWindow = 256 * 1024
@@ -73,10 +74,13 @@ enum HTTP2ConnectionPipeline {
         let reportFlood = { (reason: String) in
             observer.http2Flood(listener: connection.listener, sourceIP: connection.sourceIPText, reason: reason)
         }
+        let lingeringClose = HTTP2LingeringClose(timeout: limits.lingerTimeout)
+        try sync.addHandler(lingeringClose)
         try sync.addHandler(
             HTTP2FloodGuardHandler(
                 HTTP2FloodGuard(maxHeaderListSize: limits.maxHeaderBytes, maxHeaderBlockBytes: limits.maxHeaderBytes),
-                headerTimeout: limits.headerTimeout, onFlood: { reportFlood($0.rawValue) }))
+                headerTimeout: limits.headerTimeout, lingeringClose: lingeringClose,
+                onFlood: { reportFlood($0.rawValue) }))
         _ = try sync.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connectionConfiguration(limits),
             streamConfiguration: streamConfiguration(limits), streamDelegate: manager.http2StreamDelegate
@@ -89,7 +93,7 @@ enum HTTP2ConnectionPipeline {
             }
         }
         try sync.addHandler(manager)
-        try sync.addHandler(HTTP2ConnectionEvents(onFlood: reportFlood))
+        try sync.addHandler(HTTP2ConnectionEvents(lingeringClose: lingeringClose, onFlood: reportFlood))
         // The manager starts its idle timer on channelActive, which this connection passed before ALPN finished.
         manager.channelActive(context: try sync.context(handler: manager))
     }
