@@ -7,7 +7,8 @@ import NIOHTTP2
 ///
 /// Limits (contract section 9): `SETTINGS_MAX_CONCURRENT_STREAMS` is `max_concurrent_streams`,
 /// `SETTINGS_MAX_HEADER_LIST_SIZE` is `max_header_bytes`, flow-control windows are bounded (`streamWindow`,
-/// `connectionWindow`). Floods end the connection with GOAWAY `ENHANCE_YOUR_CALM`: NIOHTTP2's heuristics recognise
+/// `connectionWindow`), and the request bodies its streams buffer by `max_connection_body_bytes` together
+/// (`HTTP2BodyBudgetLedger`). Floods end the connection with GOAWAY `ENHANCE_YOUR_CALM`: NIOHTTP2's heuristics recognise
 /// rapid reset (more than `max_concurrent_streams` RST_STREAM within a second), PING, SETTINGS and other control
 /// frames past `controlFrameLimit` per `controlFrameWindow`, more than one empty DATA frame in a row, more than five
 /// CONTINUATION frames for one header block and too many stream errors; `HTTP2FloodGuardHandler`, in front of it,
@@ -74,6 +75,9 @@ enum HTTP2ConnectionPipeline {
         let reportFlood = { (reason: String) in
             observer.http2Flood(listener: connection.listener, sourceIP: connection.sourceIPText, reason: reason)
         }
+        // Streams run on their connection's event loop: they share its buffered-body budget there.
+        let bodyBudget = NIOLoopBound(
+            HTTP2BodyBudgetLedger(limit: limits.maxConnectionBodyBytes), eventLoop: channel.eventLoop)
         let lingeringClose = HTTP2LingeringClose(timeout: limits.lingerTimeout)
         try sync.addHandler(lingeringClose)
         try sync.addHandler(
@@ -89,7 +93,8 @@ enum HTTP2ConnectionPipeline {
                 try stream.pipeline.syncOperations.addHandler(
                     HTTP2StreamHandler(
                         store: dependencies.store, connection: dependencies.connection, pools: dependencies.pools,
-                        observer: dependencies.observer, limits: limits, websockets: dependencies.websockets))
+                        observer: dependencies.observer, limits: limits, websockets: dependencies.websockets,
+                        bodyBudget: bodyBudget.value))
             }
         }
         try sync.addHandler(manager)
