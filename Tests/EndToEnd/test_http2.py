@@ -621,3 +621,33 @@ def test_a_stream_opened_after_the_drain_goaway_is_refused_alone(pki, upstream, 
     assert any(f & h2s.END_STREAM and sid == 1 for t, f, sid, _ in r.frames if t in (h2s.DATA, h2s.HEADERS)), \
         "the stream in flight lost its connection"
     r.close()
+
+
+# ---------------------------------------------------------------------------------------------- memory per stream
+
+
+def streams(gw, count: int, path: str) -> None:
+    """`count` streams on one connection, MAX_STREAMS at a time, each answered 200 (a new connection per 1,000
+    streams: the client's stream ids are not the point)."""
+    done = 0
+    while done < count:
+        with h2s.H2Client(gw) as c:
+            for _ in range(min(1000, count - done) // MAX_STREAMS):
+                sids = [c.start("GET", path) for _ in range(MAX_STREAMS)]
+                assert [c.wait(s).status for s in sids] == [200] * MAX_STREAMS
+                for s in sids:
+                    del c.responses[s]
+                done += MAX_STREAMS
+
+
+@pytest.mark.parametrize("path", ["/prod/mock", "/prod/echo/memory"])
+def test_a_finished_stream_leaves_nothing_behind(gw, path):
+    # Each stream's handler, response writer, exchange and child channel must go with the stream: they once stayed
+    # (the writer kept the context, which kept the handler), about 2.4 KB a stream, 9 MB for the 4,000 here.
+    streams(gw, 1000, path)  # warm-up: what the allocator and the pools keep once
+    before = h2s.rss_kib(gw.proc.pid)
+    streams(gw, 4000, path)
+    time.sleep(0.3)
+    grown = h2s.rss_kib(gw.proc.pid) - before
+    print(f"[rss] 4000 streams of {path}: VmRSS grew {grown} KiB")
+    assert grown < 3 * 1024, f"VmRSS grew {grown} KiB over 4,000 finished streams"

@@ -86,8 +86,13 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         budgetStream = bodyBudget?.register { [weak self] in self?.resumeBufferedBody() }
     }
 
+    /// The writer holds the context, which holds this handler: both links are cut here, or every stream's handler,
+    /// writer, exchange and channel would outlive the stream.
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        writer = nil
+        exchange = nil
+        proxy = nil
         timer?.cancel()
         bodyTimer?.cancel()
         releaseBudget()
