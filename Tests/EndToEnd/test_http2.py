@@ -399,6 +399,38 @@ def test_flood_is_cut_off_with_enhance_your_calm(gw, upstream, flood, reason):
     assert h2s.h2_request(gw, "GET", "/prod/mock").status == 200
 
 
+LINGER = 2  # GatewayLimits.lingerTimeout, as HTTP/1.1's lingering close
+
+
+def test_a_flooding_client_that_keeps_sending_reads_the_goaway_then_the_connection_ends_at_the_linger_deadline(gw):
+    """The lingering close end to end: a client that keeps flooding gets GOAWAY ENHANCE_YOUR_CALM and a clean end
+    (close_notify) at once; the gateway then reads and drops what it still sends for the linger time — closing at
+    once would reset the connection under the client — and closes it at the deadline, whatever the client does."""
+    attacker = h2s.RawH2(gw)
+    pings = h2s.frame(h2s.PING, 0, 0, bytes(8)) * 50
+    t0 = time.monotonic()
+    refused_at = []
+
+    def send():
+        while time.monotonic() - t0 < 10 and attacker.send(pings):
+            time.sleep(0.01)
+        refused_at.append(time.monotonic() - t0)
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    while attacker.goaway() is None and attacker.read_frames(5.0):
+        pass
+    goaway_at = time.monotonic() - t0
+    assert attacker.goaway() is not None and attacker.goaway()[1] == h2s.ENHANCE_YOUR_CALM, attacker.frames[-3:]
+    assert goaway_at < 1.0, goaway_at
+    assert not attacker.read_frames(5.0), "no clean end after the GOAWAY"
+    assert not attacker.was_reset
+    sender.join(15)
+    # the gateway kept taking the flood for the linger time, then closed the connection
+    assert LINGER - 0.5 < refused_at[0] - goaway_at < LINGER + 1.0, (goaway_at, refused_at)
+    attacker.close()
+
+
 def test_header_list_within_the_limit_is_served(gw):
     with h2s.H2Client(gw) as c:
         r = c.request("GET", "/prod/mock", headers=[("x-big", "v" * (MAX_HEADER - 600))])

@@ -54,6 +54,8 @@ import Testing
 
         channel.write(ByteBuffer(string: "GOAWAY"), promise: nil)  // unflushed, as NIOHTTP2's may be
         lingering.linger()
+        #expect(socket.operations == ["write"])  // the read loop under way completes first
+        loop.run()
         #expect(socket.operations == ["write", "flush", "close output"])
         #expect(lingering.lingering)
         #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "GOAWAY"))
@@ -64,6 +66,7 @@ import Testing
         #expect(channel.isActive)
 
         lingering.linger()  // a second GOAWAY path (both NIOHTTP2 and the flood guard) changes nothing
+        loop.run()
         #expect(socket.operations == ["write", "flush", "close output"])
 
         loop.advanceTime(by: .milliseconds(1999))
@@ -73,6 +76,41 @@ import Testing
         #expect(socket.operations.last == "close all")
     }
 
+    /// Stands for NIOHTTP2 finding a flood in a read: its GOAWAY leaves only when the read completes.
+    final class FloodedParser: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let lingering: HTTP2LingeringClose
+        var held = false
+
+        init(_ lingering: HTTP2LingeringClose) {
+            self.lingering = lingering
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            held = true
+            lingering.linger()
+        }
+
+        func channelReadComplete(context: ChannelHandlerContext) {
+            if held { context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "GOAWAY")), promise: nil) }
+            held = false
+        }
+    }
+
+    @Test func aGoAwayHeldUntilTheReadCompletesIsSentBeforeTheWriteSideCloses() throws {
+        let loop = EmbeddedEventLoop()
+        let channel = EmbeddedChannel(loop: loop)
+        let socket = Socket()
+        let lingering = HTTP2LingeringClose(timeout: .seconds(2))
+        try channel.pipeline.syncOperations.addHandlers([socket, lingering, FloodedParser(lingering)])
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.writeInbound(ByteBuffer(repeating: 1, count: 10))
+        loop.run()
+        #expect(socket.operations == ["write", "flush", "flush", "close output"])
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "GOAWAY"))
+    }
+
     @Test func aClientThatClosesEndsTheLingerAndTheDeadlineWithIt() throws {
         let loop = EmbeddedEventLoop()
         let channel = EmbeddedChannel(loop: loop)
@@ -80,6 +118,7 @@ import Testing
         try channel.pipeline.syncOperations.addHandlers([Socket(), lingering])
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         lingering.linger()
+        loop.run()
         _ = try channel.finish(acceptAlreadyClosed: true)
         #expect(!channel.isActive)
         loop.advanceTime(by: .seconds(3))  // the cancelled deadline does not fire on a closed channel
