@@ -4,10 +4,11 @@ instances whose heartbeat is within five sync intervals (at least 2 s); an insta
 heartbeat row, one that crashes stops counting once its row is older than that window; an `instance` throttle (the
 default) is not divided.
 
-One API, `authorization: NONE`, one MOCK route, three stages, all covered by a plan so every answer carries the
+One API, `authorization: NONE`, one MOCK route, four stages, all covered by a plan so every answer carries the
 `RateLimit-Policy` of the tightest bucket (the stage's here):
 - `fleet`: stage throttle {rate 2, burst 10, scope fleet} — the throttle under test;
 - `solo`: stage throttle {rate 2, burst 10} — the same figures with the default `instance` scope;
+- `tiny`: stage throttle {rate 1, burst 1, scope fleet} — fewer tokens than instances: each still gets one;
 - `probe`: stage throttle {rate 1000, burst 1000, scope fleet} — never runs out; its `RateLimit-Policy` (`q=500`
   with two live instances, `q=1000` with one) shows how many instances the answering gateway counts."""
 
@@ -36,6 +37,7 @@ def fleet_config(pki, state: dict) -> dict:
             "stages": {
                 "fleet": {"throttle": {"rate": RATE, "burst": BURST, "scope": "fleet"}},
                 "solo": {"throttle": {"rate": RATE, "burst": BURST}},
+                "tiny": {"throttle": {"rate": 1, "burst": 1, "scope": "fleet"}},
                 "probe": {"throttle": {"rate": 1000, "burst": 1000, "scope": "fleet"}},
             },
             "routes": [{"route": "GET /ping", "integration": h.mock(200, '{"pong":true}')}],
@@ -44,7 +46,7 @@ def fleet_config(pki, state: dict) -> dict:
     # A plan over every stage, only so that answers carry the RateLimit headers; it counts nobody.
     cfg["usage_plans"] = [{
         "id": "headers",
-        "api_stages": [{"api": API, "stage": s} for s in ("fleet", "solo", "probe")],
+        "api_stages": [{"api": API, "stage": s} for s in ("fleet", "solo", "tiny", "probe")],
     }]
     cfg["state"] = state
     return cfg
@@ -86,13 +88,14 @@ def burst(gw, stage: str, n: int) -> tuple[list[h.Response], float]:
         conn.close()
 
 
-def admitted(answers: list[h.Response]) -> int:
+def admitted(answers: list[h.Response], retry_after: str | None = "1") -> int:
     """How many were 200, checking they all came first and every refusal is the contract's 429."""
     ok = sum(1 for r in answers if r.status == 200)
     assert all(r.status == 200 for r in answers[:ok]), answers
     for refused in answers[ok:]:
         h.assert_error(refused, 429, "TooManyRequestsException", "Too Many Requests")
-        assert refused.header("Retry-After") == "1", refused  # (1 - tokens) / rate, rounded up: under 1 s here
+        # (1 - tokens) / rate, rounded up: under 1 s for the share's rate of 1/s and the whole rate of 2/s
+        assert retry_after is None or refused.header("Retry-After") == retry_after, refused
     return ok
 
 
@@ -128,6 +131,14 @@ def test_fleet_throttle_is_divided_between_two_gateways_and_whole_again_after_on
             got = admitted(answers)
             assert BURST <= got <= BURST + int(took * RATE), (got, took, answers)
             assert answers[0].header("RateLimit-Policy") == '"stage";q=10;w=5', answers[0]
+
+        # A fleet burst of 1 between two instances: each holds one token (not half of one, which would refuse every
+        # request for ever), refilled at 0.5/s — a refusal waits 2 s for it.
+        for gw in (a, b):
+            answers, took = burst(gw, "tiny", 3)
+            got = admitted(answers, retry_after="2" if took < 1 else None)
+            assert 1 <= got <= 1 + int(took * 0.5), (got, took, answers)
+            assert answers[0].header("RateLimit-Policy") == '"stage";q=1;w=2', answers[0]
 
         # SIGTERM b: it flushes and deletes its heartbeat row, so a's next sync counts one live instance — within a
         # few sync intervals, long before the heartbeat window would have lapsed.
