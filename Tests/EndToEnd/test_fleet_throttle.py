@@ -1,8 +1,8 @@
 """`scope: fleet` throttles across two real gateways sharing one real PostgreSQL (contract sections 7 and 8,
 docs/fleet.md, docs/state.md): each live instance gets `rate / N` and `burst / N` of a fleet throttle, N being the
 instances whose heartbeat is within five sync intervals (at least 2 s); an instance that stops cleanly removes its
-heartbeat row, one that crashes stops counting once its row is older than that window; an `instance` throttle (the
-default) is not divided.
+heartbeat row, one that crashes stops counting once its row is older than that window, one that joins cuts the
+others' buckets to their new share; an `instance` throttle (the default) is not divided.
 
 One API, `authorization: NONE`, one MOCK route, four stages, all covered by a plan so every answer carries the
 `RateLimit-Policy` of the tightest bucket (the stage's here):
@@ -188,3 +188,26 @@ def test_a_crashed_gateway_stops_counting_once_its_heartbeat_lapses(tmp_path, pk
         b.stop()
     # a removed its own row; b's crashed row stays (pruned by nothing; it only stops counting).
     assert postgres.psql_admin("SELECT COUNT(*) FROM gatehouse_instances") == "1"
+
+
+def test_a_gateway_joining_shrinks_the_share_of_one_already_serving(tmp_path, pki, postgres):
+    state = postgres.state_section(tmp_path, sync_interval_ms=SYNC_MS)
+    a = h.Gateway(tmp_path / "a", fleet_config(pki, state), pki).start()
+    b = None
+    try:
+        # a alone: the whole burst; one request leaves it 9 tokens.
+        assert sees(a, 1), policy(a)
+        answers, _ = burst(a, "fleet", 1)
+        assert answers[0].header("RateLimit") == '"stage";r=9;t=1', answers[0]
+        b = h.Gateway(tmp_path / "b", fleet_config(pki, state), pki).start()
+        assert wait_until(lambda: sees(a, 2) and sees(b, 2), 10), (policy(a), policy(b))
+        # a's bucket is cut to its new share of 5 (not 9 kept): between them the fleet admits its burst of 10.
+        for gw in (a, b):
+            answers, took = burst(gw, "fleet", 8)
+            got = admitted(answers)
+            assert BURST // 2 <= got <= BURST // 2 + int(took * RATE / 2), (got, took, answers)
+            assert answers[0].header("RateLimit") == '"stage";r=4;t=1', answers[0]
+    finally:
+        a.stop()
+        if b:
+            b.stop()
