@@ -1,5 +1,9 @@
 /// Who signed a request, once its SigV4 signature verified.
-public struct CallerPrincipal: Sendable {
+///
+/// A class, built once per configured identity when the configuration loads (`GatewaySnapshot.principal(for:)`):
+/// the ARN, account and tags belong to the identity, not to the request, so a verified request shares one reference
+/// instead of copying four fields into every exchange, policy subject and upstream request.
+public final class CallerPrincipal: Sendable {
     public let accessKeyID: String
     public let arn: String
     public let account: String?

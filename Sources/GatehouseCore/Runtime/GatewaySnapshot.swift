@@ -12,6 +12,8 @@ public final class GatewaySnapshot: Sendable {
     public let networks: [SourceNetwork]
     public let router: Router
     public let verifier: SigV4Verifier
+    /// The principal of each identity by access key id, built once here rather than per verified request.
+    private let principals: [String: CallerPrincipal]
     public let listeners: [String: ListenerRuntime]
     public let drainTimeout: Int
 
@@ -26,8 +28,24 @@ public final class GatewaySnapshot: Sendable {
         self.router = Router(apis: apis, region: region)
         let byKey = Dictionary(identities.map { ($0.accessKeyID, $0) }, uniquingKeysWith: { a, _ in a })
         self.verifier = SigV4Verifier(region: region, maxClockSkew: maxClockSkew) { byKey[$0] }
+        self.principals = byKey.mapValues(Self.principal(of:))
         self.listeners = Dictionary(listeners.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.drainTimeout = drainTimeout
+    }
+
+    /// The principal of the identity that signed a request this snapshot's verifier accepted (the verifier looks
+    /// identities up in the same table, so the access key id names the identity that verified).
+    func principal(for caller: VerifiedCaller) -> CallerPrincipal {
+        if let principal = principals[caller.accessKeyID] { return principal }
+        return CallerPrincipal(
+            accessKeyID: caller.accessKeyID, arn: caller.principalARN ?? caller.accessKeyID,
+            account: caller.accountID, tags: caller.tags)
+    }
+
+    private static func principal(of identity: SigV4Identity) -> CallerPrincipal {
+        CallerPrincipal(
+            accessKeyID: identity.accessKeyID, arn: identity.principalARN ?? identity.accessKeyID,
+            account: identity.accountID, tags: identity.tags)
     }
 
     /// The first named network containing the address: gives `aws:SourceVpce`, `aws:SourceVpc` and

@@ -17,8 +17,10 @@ struct RequestPipeline {
     let snapshot: GatewaySnapshot
     let connection: ConnectionState
 
-    /// A request whose head passed gates 3 and 4 and the first half of gate 5.
-    struct Admitted {
+    /// A request whose head passed gates 3 and 4 and the first half of gate 5. A class: it holds the pending
+    /// signature (the canonical prefixes, the keyed HMAC, the caller) and travels from the head phase through the
+    /// exchange to the body phase and the integration, so one reference moves instead of the whole value.
+    final class Admitted {
         let match: RouteMatch
         let path: NormalizedPath
         /// The SigV4 check still waiting for the body; nil on NONE routes.
@@ -27,7 +29,18 @@ struct RequestPipeline {
         let userAgent: String?
         /// The `x-api-key` value for gate 7, read with the head on routes where plans or keys apply. Never logged or
         /// forwarded.
-        var apiKey: String? = nil
+        let apiKey: String?
+
+        init(
+            match: RouteMatch, path: NormalizedPath, pendingSignature: PendingVerification?, userAgent: String?,
+            apiKey: String? = nil
+        ) {
+            self.match = match
+            self.path = path
+            self.pendingSignature = pendingSignature
+            self.userAgent = userAgent
+            self.apiKey = apiKey
+        }
     }
 
     /// A head refused by gate 3, 4 or 5a; the route, when one matched, is kept for the access record and metrics.
@@ -133,10 +146,7 @@ struct RequestPipeline {
     > {
         switch pending.finish(bodySHA256Hex: bodySHA256Hex) {
         case .success(let caller):
-            return .success(
-                CallerPrincipal(
-                    accessKeyID: caller.accessKeyID, arn: caller.principalARN ?? caller.accessKeyID,
-                    account: caller.accountID, tags: caller.tags))
+            return .success(snapshot.principal(for: caller))
         case .failure(let error):
             return .failure(GatewayError(error))
         }

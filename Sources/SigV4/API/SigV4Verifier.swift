@@ -81,16 +81,19 @@ public struct SigV4Verifier: Sendable {
         guard fields.signedHeaders.signsHost else {
             throw .incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
         }
-        let timestamp = try requestTimestamp(request, known: known, fields: fields)
+        let timestamp = try requestTimestamp(
+            request, known: known, presigned: fields.presigned, queryDate: fields.queryDate)
         guard scope.date.equals(timestamp.date) else {
             throw .incomplete(
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
                     + "'\(scope.date)' != '\(timestamp.date)', from '\(timestamp.basic)'."
             )
         }
-        let expires = try presignedExpiry(fields)
+        let expires = fields.presigned ? try presignedExpiry(fields.expires) : nil
         if fields.algorithm == .ecdsaP256SHA256 {
-            try checkRegionSet(request, known: known, query: query, fields: fields)
+            try checkRegionSet(
+                request, known: known, query: query, presigned: fields.presigned,
+                signsRegionSet: fields.signedHeaders.signsRegionSet)
         }
 
         guard let identity = lookup(scope.accessKeyID), identity.accessKeyID == scope.accessKeyID else {
@@ -163,11 +166,11 @@ public struct SigV4Verifier: Sendable {
     }
 
     /// `X-Amz-Date` (query for presigned, else header), or the HTTP `Date` header.
-    private func requestTimestamp(_ request: SigV4Request, known: KnownHeaders, fields: SignatureFields)
+    /// Takes the two parts of `SignatureFields` it reads rather than the whole value, which would be copied.
+    private func requestTimestamp(_ request: SigV4Request, known: KnownHeaders, presigned: Bool, queryDate: String?)
         throws(SigV4Error) -> AmzTimestamp
     {
-        let headerDate = known.amzDate.map { request.fields.value($0) }
-        if let amzDate = fields.presigned ? fields.queryDate : headerDate {
+        if let amzDate = presigned ? queryDate : known.amzDate.map({ request.fields.value($0) }) {
             guard let timestamp = AmzTimestamp(basic: amzDate) else {
                 throw .incomplete(
                     "Date must be in ISO-8601 'basic format'. Got '\(amzDate)'. See http://en.wikipedia.org/wiki/ISO_8601"
@@ -184,8 +187,8 @@ public struct SigV4Verifier: Sendable {
         return timestamp
     }
 
-    private func presignedExpiry(_ fields: SignatureFields) throws(SigV4Error) -> Int? {
-        guard fields.presigned, let text = fields.expires else { return nil }
+    private func presignedExpiry(_ expires: String?) throws(SigV4Error) -> Int? {
+        guard let text = expires else { return nil }
         guard !text.isEmpty, text.utf8.count <= 10, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
             let expires = Int(text)
         else {
@@ -212,20 +215,18 @@ public struct SigV4Verifier: Sendable {
     }
 
     /// SigV4a: the region set (a signed header, or a query parameter when presigned) must include our region.
-    private func checkRegionSet(_ request: SigV4Request, known: KnownHeaders, query: RawQuery, fields: SignatureFields)
-        throws(SigV4Error)
-    {
+    private func checkRegionSet(
+        _ request: SigV4Request, known: KnownHeaders, query: RawQuery, presigned: Bool, signsRegionSet: Bool
+    ) throws(SigV4Error) {
         let regionSet: String?
-        if fields.presigned {
+        if presigned {
             regionSet = query.value(named: "X-Amz-Region-Set")
         } else {
-            regionSet =
-                fields.signedHeaders.signsRegionSet
-                ? known.regionSet.map { request.fields.value($0) } : nil
+            regionSet = signsRegionSet ? known.regionSet.map { request.fields.value($0) } : nil
         }
         guard let regionSet else {
             throw .incomplete(
-                fields.presigned
+                presigned
                     ? "AWS query-string parameters must include 'X-Amz-Region-Set'. Re-examine the query-string parameters."
                     : "SigV4a requires a signed 'X-Amz-Region-Set' header."
             )

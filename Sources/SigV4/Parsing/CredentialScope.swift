@@ -1,14 +1,21 @@
 import GatehouseBytes
 
-/// The parsed `Credential` value: access key id and scope.
+/// The parsed `Credential` value: access key id and scope. The parts are kept as offsets into the one `Credential`
+/// slice, so that the value costs two references to copy or destroy, not one per part.
 struct CredentialScope: Sendable {
-    var accessKeyID: String
-    var date: TextSlice
+    let accessKeyID: String
+    private let credential: TextSlice
+    private let dateRange: Range<Int>
+    private let regionRange: Range<Int>?
+    private let serviceRange: Range<Int>
+    private let scopeRange: Range<Int>
+
+    var date: TextSlice { credential.slice(dateRange) }
     /// Nil for SigV4a, whose scope has no region.
-    var region: TextSlice?
-    var service: TextSlice
+    var region: TextSlice? { regionRange.map(credential.slice) }
+    var service: TextSlice { credential.slice(serviceRange) }
     /// `DATE/[REGION/]SERVICE/aws4_request`, the scope line of the string to sign.
-    var scope: TextSlice
+    var scope: TextSlice { credential.slice(scopeRange) }
 
     /// Checks the form and that it is scoped to `region` (v4) and `service`, as API Gateway does.
     init(_ credential: TextSlice, algorithm: SigV4Algorithm, region: String, service: String) throws(SigV4Error) {
@@ -38,12 +45,14 @@ struct CredentialScope: Sendable {
         }
         let last = algorithm == .hmacSHA256 ? slashes.3 : slashes.2
         let beforeLast = algorithm == .hmacSHA256 ? slashes.2 : slashes.1
+        self.credential = credential
         accessKeyID = credential.slice(0..<slashes.0).string
-        date = credential.slice((slashes.0 + 1)..<slashes.1)
-        self.region = algorithm == .hmacSHA256 ? credential.slice((slashes.1 + 1)..<slashes.2) : nil
-        self.service = credential.slice((beforeLast + 1)..<last)
+        dateRange = (slashes.0 + 1)..<slashes.1
+        regionRange = algorithm == .hmacSHA256 ? (slashes.1 + 1)..<slashes.2 : nil
+        serviceRange = (beforeLast + 1)..<last
+        scopeRange = (slashes.0 + 1)..<credential.count
         let terminator = credential.slice((last + 1)..<credential.count)
-        scope = credential.slice((slashes.0 + 1)..<credential.count)
+        let date = self.date
         guard date.withBytes({ $0.count == 8 && $0.allSatisfy(ASCII.isDigit) }) else {
             throw .incomplete("Credential date must be in the form YYYYMMDD, not '\(date)'.")
         }
