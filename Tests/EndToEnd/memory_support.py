@@ -28,6 +28,14 @@ class OneWriteUpstream:
               % (len(BODY), BODY))
 
     class _Handler(socketserver.BaseRequestHandler):
+        def setup(self) -> None:
+            with self.server.lock:
+                self.server.open_connections += 1
+
+        def finish(self) -> None:
+            with self.server.lock:
+                self.server.open_connections -= 1
+
         def handle(self) -> None:
             self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             data = b""
@@ -57,12 +65,20 @@ class OneWriteUpstream:
 
     def __init__(self):
         self.server = self._Server((h.LOOPBACK, 0), self._Handler)
+        self.server.lock = threading.Lock()
+        self.server.open_connections = 0
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     @property
     def url(self) -> str:
         return f"http://{h.LOOPBACK}:{self.port}"
+
+    @property
+    def open_connections(self) -> int:
+        """Connections the gateway holds open to this upstream now (each ends when the gateway closes it)."""
+        with self.server.lock:
+            return self.server.open_connections
 
     def stop(self) -> None:
         self.server.shutdown()

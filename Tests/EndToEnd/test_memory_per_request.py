@@ -166,3 +166,38 @@ def test_a_reload_leaves_nothing_of_the_old_configuration(gw, pki, fastup, wsup,
             assert (r.status, r.body.decode()) == (200, body), r
 
     ms.assert_bounded(gw, "reload", reloads, warm=8, dose=60, bound_kib=1024)
+
+
+def test_a_reload_closes_the_pooled_connections_to_upstreams_it_drops(pki, start_gateway):
+    # A reload that points a route at another upstream once left the pooled keep-alive connections to the old one
+    # open until that upstream closed them, which many never do: a file descriptor or more per event loop, reload
+    # after reload. They close with the reload now; the new upstream's stay pooled.
+    upstreams = [ms.OneWriteUpstream() for _ in range(4)]
+
+    def churn_config(up) -> dict:
+        return h.base_config(pki, apis=[{
+            "id": "churn00001", "name": "churn", "authorization": "NONE", "stages": {"prod": {}},
+            "routes": [{"route": "ANY /p/{proxy+}", "integration": h.proxy(up.url + "/{proxy}")}],
+        }])
+
+    try:
+        first = churn_config(upstreams[0])
+        gw = start_gateway(first)
+        for i, up in enumerate(upstreams):
+            if i:
+                cfg = churn_config(up)
+                cfg["listeners"] = first["listeners"]
+                h.reload(gw, cfg)
+            for _ in range(4):  # on fresh client connections: both event loops' pools
+                assert h.request(gw, "GET", "/prod/p/x").status == 200
+            assert up.open_connections >= 1, "the upstream's connection was not pooled"
+            if i:
+                previous = upstreams[i - 1]
+                deadline = time.monotonic() + 5
+                while previous.open_connections and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                assert previous.open_connections == 0, f"reload {i}: the dropped upstream's connections stayed open"
+        assert upstreams[-1].open_connections >= 1
+    finally:
+        for up in upstreams:
+            up.stop()

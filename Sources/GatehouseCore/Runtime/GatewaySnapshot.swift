@@ -14,6 +14,8 @@ public final class GatewaySnapshot: Sendable {
     public let verifier: SigV4Verifier
     public let listeners: [String: ListenerRuntime]
     public let drainTimeout: Int
+    /// Every `HTTP_PROXY` upstream the routes name: after a reload, pooled connections to any other are closed.
+    public let upstreams: Set<Upstream>
 
     public init(
         region: String, accountID: String, limits: GatewayLimits, networks: [SourceNetwork], apis: [APIDefinition],
@@ -28,6 +30,13 @@ public final class GatewaySnapshot: Sendable {
         self.verifier = SigV4Verifier(region: region, maxClockSkew: maxClockSkew) { byKey[$0] }
         self.listeners = Dictionary(listeners.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.drainTimeout = drainTimeout
+        var upstreams = Set<Upstream>()
+        for api in apis {
+            for route in api.stages.values.joined() {
+                if case .httpProxy(let target) = route.integration { upstreams.insert(target.upstream) }
+            }
+        }
+        self.upstreams = upstreams
     }
 
     /// The first named network containing the address: gives `aws:SourceVpce`, `aws:SourceVpc` and
