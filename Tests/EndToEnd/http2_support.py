@@ -201,8 +201,17 @@ def frame(ftype: int, flags: int, sid: int, payload: bytes = b"") -> bytes:
 class RawH2:
     """A hostile client: the preface and SETTINGS, then whatever frames the test writes; reads frames back."""
 
-    def __init__(self, gw: h.Gateway, client="alice", timeout: float = h.IO_TIMEOUT):
-        self.sock = tls_socket(gw, client, ("h2",), timeout=timeout)
+    def __init__(self, gw: h.Gateway, client="alice", timeout: float = h.IO_TIMEOUT, rcvbuf: int | None = None):
+        if rcvbuf is None:
+            self.sock = tls_socket(gw, client, ("h2",), timeout=timeout)
+        else:
+            # A small receive buffer: what the gateway writes while this client does not read waits in the
+            # gateway's send queue, where a close without lingering (a TCP reset) destroys it.
+            raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+            raw.settimeout(timeout)
+            raw.connect((h.LOOPBACK, gw.port()))
+            self.sock = h2_context(gw.pki, client, ("h2",)).wrap_socket(raw, server_hostname=h.LOOPBACK)
         assert self.sock.selected_alpn_protocol() == "h2"
         self.encoder = hpack.Encoder()
         self.buffer = b""

@@ -1,7 +1,9 @@
 """Gates 1 and 2: source admission before TLS, then the mTLS handshake (contract §2 listeners, §3 order of checks)."""
 
+import os
 import socket
 import ssl
+import time
 
 import pytest
 
@@ -225,3 +227,30 @@ def test_connection_closed_with_close_notify(gw):
         assert extra == b""
     finally:
         conn.close()
+
+
+def test_a_client_that_never_answers_close_notify_is_let_go_within_a_second(gw):
+    # After its close_notify, Gatehouse waits for the client's only briefly (NIOSSL waited 5 s by default), so a client
+    # that keeps the connection open and silent holds its socket and connection slot for one second more at most.
+    conn = h.RawConn(gw)
+    raw = None
+    try:
+        conn.send(b"GET /prod/ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        assert conn.read_response().status == 200
+        how, _ = conn.read_until_closed(timeout=5)
+        assert how == "close_notify", how
+        t0 = time.monotonic()
+        # The TLS layer saw the close_notify; below it, wait for the TCP end without ever answering it.
+        raw = socket.socket(fileno=os.dup(conn.sock.fileno()))
+        raw.settimeout(10)
+        try:
+            while raw.recv(4096):
+                pass
+        except ConnectionResetError:
+            pass
+        waited = time.monotonic() - t0
+    finally:
+        if raw is not None:
+            raw.close()
+        conn.close()
+    assert waited < 1.8, f"the gateway held the connection {waited:.2f} s after its close_notify"

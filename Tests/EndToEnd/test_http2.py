@@ -320,23 +320,32 @@ def hpack_bomb(r: h2s.RawH2) -> None:
                      r.headers_block(extra=[("x-b", "b" * 3900)] * 100)))
 
 
-def ping_flood(r: h2s.RawH2) -> None:
-    for i in range(100000):
-        if not r.send(h2s.frame(h2s.PING, 0, 0, i.to_bytes(8, "big"))):
+# The control-frame floods are sent in batches, as a real attacker pipelines them: bytes are still in flight when the
+# gateway cuts the connection off, which is when a close without lingering becomes a TCP reset.
+FLOOD_BATCH = 512
+
+
+def send_batches(r: h2s.RawH2, one: bytes, total: int = 100000) -> None:
+    batch = one * FLOOD_BATCH
+    for _ in range(total // FLOOD_BATCH):
+        if not r.send(batch):
             return
+
+
+def ping_flood(r: h2s.RawH2) -> None:
+    send_batches(r, h2s.frame(h2s.PING, 0, 0, bytes(8)))
 
 
 def settings_flood(r: h2s.RawH2) -> None:
-    for _ in range(100000):
-        if not r.send(h2s.frame(h2s.SETTINGS, 0, 0)):
-            return
+    send_batches(r, h2s.frame(h2s.SETTINGS, 0, 0))
 
 
 def empty_data_flood(r: h2s.RawH2) -> None:
+    # 150 PINGs first (under the control-frame limit): their ACKs fill the attacker's receive buffer, so the GOAWAY
+    # waits in the gateway's send queue as it does in the PING and SETTINGS floods.
+    r.send(h2s.frame(h2s.PING, 0, 0, bytes(8)) * 150)
     r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS, 1, r.headers_block("/prod/slow/3000")))
-    for _ in range(100000):
-        if not r.send(h2s.frame(h2s.DATA, 0, 1, b"")):
-            return
+    send_batches(r, h2s.frame(h2s.DATA, 0, 1, b""))
 
 
 FLOODS = [
@@ -353,8 +362,13 @@ FLOODS = [
 
 @pytest.mark.parametrize("flood, reason", FLOODS)
 def test_flood_is_cut_off_with_enhance_your_calm(gw, upstream, flood, reason):
+    """The attacker reads the GOAWAY ENHANCE_YOUR_CALM even though it is still sending: the gateway closes with a
+    lingering close (close_notify, then it reads and drops what still arrives), never with a TCP reset that would
+    destroy the GOAWAY before the client reads it."""
     rss_before = h2s.rss_kib(gw.proc.pid)
-    attacker = h2s.RawH2(gw)
+    # The attacker does not read while it floods (4 KiB receive buffer): the gateway's answers and its GOAWAY wait
+    # in the gateway's send queue, which a close with unread input (a TCP reset) would throw away.
+    attacker = h2s.RawH2(gw, rcvbuf=4096)
     t0 = time.monotonic()
     sender = threading.Thread(target=flood, args=(attacker,), daemon=True)
     sender.start()
@@ -363,23 +377,19 @@ def test_flood_is_cut_off_with_enhance_your_calm(gw, upstream, flood, reason):
     with h2s.H2Client(gw, client="bob") as other:
         served = other.request("GET", f"/prod/meanwhile/{m}")
     assert served.status == 200, served
+    time.sleep(0.5)  # the flood is cut off before the attacker reads
     goaway = attacker.wait_goaway(timeout=5)
     elapsed = time.monotonic() - t0
-    reset = goaway is None and attacker.was_reset
-    if reset:
-        # The gateway closes a flooding connection right after its GOAWAY; bytes the attacker still had in flight
-        # make the kernel answer with a TCP reset, which can throw away the GOAWAY before the client reads it
-        # (a client that floods does not get a lingering close). The flood record below still names the reason.
-        assert flood in (ping_flood, settings_flood, empty_data_flood), "no GOAWAY"
-    else:
-        assert goaway is not None, "no GOAWAY"
-        assert goaway[1] == h2s.ENHANCE_YOUR_CALM, goaway
+    assert not attacker.was_reset, "TCP reset instead of the GOAWAY"
+    assert goaway is not None, "no GOAWAY"
+    assert goaway[1] == h2s.ENHANCE_YOUR_CALM, goaway
     assert elapsed < 2.0, elapsed
-    # and the connection is closed after it
+    # then a clean end (close_notify), not a reset, within the linger time, while the attacker may still be sending
     deadline = time.monotonic() + 3
     while attacker.read_frames(0.1) and time.monotonic() < deadline:
         pass
     assert time.monotonic() < deadline, "the flooding connection stayed open"
+    assert not attacker.was_reset, "TCP reset after the GOAWAY"
     attacker.close()
     sender.join(10)
     assert h2s.rss_kib(gw.proc.pid) - rss_before < 40 * 1024
@@ -387,6 +397,38 @@ def test_flood_is_cut_off_with_enhance_your_calm(gw, upstream, flood, reason):
     assert "SOURCE_IP=127.0.0.1" in line
     # the gateway still serves HTTP/2 afterwards
     assert h2s.h2_request(gw, "GET", "/prod/mock").status == 200
+
+
+LINGER = 2  # GatewayLimits.lingerTimeout, as HTTP/1.1's lingering close
+
+
+def test_a_flooding_client_that_keeps_sending_reads_the_goaway_then_the_connection_ends_at_the_linger_deadline(gw):
+    """The lingering close end to end: a client that keeps flooding gets GOAWAY ENHANCE_YOUR_CALM and a clean end
+    (close_notify) at once; the gateway then reads and drops what it still sends for the linger time — closing at
+    once would reset the connection under the client — and closes it at the deadline, whatever the client does."""
+    attacker = h2s.RawH2(gw)
+    pings = h2s.frame(h2s.PING, 0, 0, bytes(8)) * 50
+    t0 = time.monotonic()
+    refused_at = []
+
+    def send():
+        while time.monotonic() - t0 < 10 and attacker.send(pings):
+            time.sleep(0.01)
+        refused_at.append(time.monotonic() - t0)
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    while attacker.goaway() is None and attacker.read_frames(5.0):
+        pass
+    goaway_at = time.monotonic() - t0
+    assert attacker.goaway() is not None and attacker.goaway()[1] == h2s.ENHANCE_YOUR_CALM, attacker.frames[-3:]
+    assert goaway_at < 1.0, goaway_at
+    assert not attacker.read_frames(5.0), "no clean end after the GOAWAY"
+    assert not attacker.was_reset
+    sender.join(15)
+    # the gateway kept taking the flood for the linger time, then closed the connection
+    assert LINGER - 0.5 < refused_at[0] - goaway_at < LINGER + 1.0, (goaway_at, refused_at)
+    attacker.close()
 
 
 def test_header_list_within_the_limit_is_served(gw):

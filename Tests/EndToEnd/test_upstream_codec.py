@@ -5,6 +5,8 @@ the client — and a connection is reused only when its every byte was one answe
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import harness as h
@@ -57,7 +59,10 @@ def gw(pki, up, start_gateway):
                 "name": "codec",
                 "authorization": "NONE",
                 "stages": {"prod": {}},
-                "routes": [{"route": "ANY /u/{proxy+}", "integration": h.proxy(up.url + "/{proxy}")}],
+                "routes": [
+                    {"route": "ANY /u/{proxy+}", "integration": h.proxy(up.url + "/{proxy}")},
+                    {"route": "GET /mock", "integration": h.mock(200, '{"mock":true}')},
+                ],
             }
         ],
     )
@@ -136,3 +141,24 @@ def test_connection_close_from_the_upstream_is_not_pooled(gw, up):
     (first,) = up.matching(f"/{m}/close-after")
     (later,) = up.matching(f"/{m}/after")
     assert later.connection != first.connection
+
+
+def first_record(conn: h.RawConn, head: bytes) -> bytes:
+    """What the first TLS record of the answer to `head` holds: Python's `recv` returns one record's bytes at most."""
+    conn.send(head)
+    return conn.sock.recv(65536)
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/prod/u/{m}/small", rb"fine:/{m}/small"),  # relayed, with a length
+    ("/prod/u/{m}/http10-until-close", rb"[0-9a-f]+\r\nxxx"),  # relayed, re-chunked: its first chunk
+    ("/prod/mock", rb'\{"mock":true\}'),  # made by Gatehouse
+])
+def test_head_and_a_small_body_leave_in_one_tls_record(gw, path, body):
+    # One write, one TLS record and one SSL_write instead of two; the client decrypts once.
+    m = h.marker()
+    with h.RawConn(gw) as conn:
+        record = first_record(conn, h.raw_head("GET", path.format(m=m)))
+    head, _, rest = record.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n"), record
+    assert re.match(body.replace(b"{m}", m.encode()), rest), record

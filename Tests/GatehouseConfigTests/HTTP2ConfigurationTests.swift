@@ -2,7 +2,8 @@ import Testing
 
 @testable import GatehouseConfig
 
-/// The HTTP/2 keys: `http2` per listener (default true) and `limits.max_concurrent_streams` (default 100).
+/// The HTTP/2 keys: `http2` per listener (default true), `limits.max_concurrent_streams` (default 100) and
+/// `limits.max_connection_body_bytes` (default max(`max_body_bytes`, 4 MiB)).
 @Suite struct HTTP2ConfigurationTests {
     @Test func defaultsOfferHTTP2With100Streams() throws {
         let configuration = try ConfigFixture().configuration(Configurations.minimal)
@@ -26,6 +27,28 @@ import Testing
         #expect(
             fixture.problemLines(yaml) == [
                 "gatehouse.yaml:11:27: \"max_concurrent_streams\" in \"limits\" must be between 1 and 10000, found 0"
+            ])
+    }
+
+    /// `limits.max_connection_body_bytes`: by default one largest body, at least 4 MiB.
+    @Test func connectionBodyBudgetDefaultsFromMaxBodyBytes() throws {
+        let fixture = try ConfigFixture()
+        #expect(try fixture.configuration(Configurations.minimal).limits.maxConnectionBodyBytes == 10_485_760)
+        let small = Configurations.minimal + "limits:\n  max_body_bytes: 1024\n"
+        #expect(try fixture.configuration(small).limits.maxConnectionBodyBytes == 4_194_304)
+        let large = Configurations.minimal + "limits:\n  max_body_bytes: 52428800\n"
+        #expect(try fixture.configuration(large).limits.maxConnectionBodyBytes == 52_428_800)
+        let set = Configurations.minimal + "limits:\n  max_connection_body_bytes: 65536\n"
+        #expect(try fixture.configuration(set).limits.maxConnectionBodyBytes == 65536)
+    }
+
+    @Test func negativeConnectionBodyBudgetIsAProblem() throws {
+        let fixture = try ConfigFixture()
+        let yaml = Configurations.minimal + "limits:\n  max_connection_body_bytes: -1\n"
+        #expect(
+            fixture.problemLines(yaml) == [
+                "gatehouse.yaml:11:30: \"max_connection_body_bytes\" in \"limits\" must be between 0 and "
+                    + "9223372036854775807, found -1"
             ])
     }
 

@@ -119,6 +119,15 @@ import Testing
         #expect(HTTP2ConnectionEvents.floodReason(refused) == nil)
     }
 
+    /// A connection NIOHTTP2 ended with GOAWAY lingers so the client reads it; one failed below (TLS, I/O) closes.
+    @Test func onlyAGoAwayIsFollowedByALingeringClose() {
+        #expect(HTTP2ConnectionEvents.sentGoAway(NIOHTTP2Errors.excessiveControlFrames()))
+        #expect(HTTP2ConnectionEvents.sentGoAway(NIOHTTP2Errors.excessiveEmptyDataFrames()))
+        #expect(HTTP2ConnectionEvents.sentGoAway(NIOHTTP2Errors.unableToParseFrame()))
+        #expect(!HTTP2ConnectionEvents.sentGoAway(ChannelError.ioOnClosedChannel))
+        #expect(!HTTP2ConnectionEvents.sentGoAway(NIOHTTP2Errors.contentLengthViolated()))
+    }
+
     @Test func goAwayFrameBytes() {
         let frame = HTTP2FloodGuard.goAway(lastStreamID: 5, errorCode: 0xB)
         #expect(Array(frame.readableBytesView) == [0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0xB])

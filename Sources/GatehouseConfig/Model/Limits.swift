@@ -19,6 +19,16 @@ public struct Limits: Hashable, Sendable {
     /// Streams an HTTP/2 client may have open at once on one connection (`SETTINGS_MAX_CONCURRENT_STREAMS`); also
     /// the number of stream resets per second past which a connection is cut off as a rapid-reset flood.
     public let maxConcurrentStreams: Int
+    /// HTTP/2: request-body bytes one connection may hold buffered across its streams before its streams stop
+    /// reading (flow control then holds the client back). Without it one connection could hold
+    /// `maxConcurrentStreams` × `maxBodyBytes`.
+    public let maxConnectionBodyBytes: Int
+
+    /// The default of `maxConnectionBodyBytes`: one largest body, and at least 4 MiB so that a small `max_body_bytes`
+    /// does not make a connection's streams take turns for bodies that fit in memory easily.
+    public static func defaultConnectionBodyBytes(maxBodyBytes: Int) -> Int {
+        max(maxBodyBytes, 4 * 1024 * 1024)
+    }
 
     public init(
         maxBodyBytes: Int = 10_485_760,
@@ -28,7 +38,8 @@ public struct Limits: Hashable, Sendable {
         idleTimeout: Duration = .seconds(60),
         maxConnections: Int = 10000,
         websocketIdleTimeout: Duration = .seconds(300),
-        maxConcurrentStreams: Int = 100
+        maxConcurrentStreams: Int = 100,
+        maxConnectionBodyBytes: Int? = nil
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxHeaderBytes = maxHeaderBytes
@@ -38,6 +49,8 @@ public struct Limits: Hashable, Sendable {
         self.maxConnections = maxConnections
         self.websocketIdleTimeout = websocketIdleTimeout
         self.maxConcurrentStreams = maxConcurrentStreams
+        self.maxConnectionBodyBytes =
+            maxConnectionBodyBytes ?? Self.defaultConnectionBodyBytes(maxBodyBytes: maxBodyBytes)
     }
 
     /// The contract's defaults.

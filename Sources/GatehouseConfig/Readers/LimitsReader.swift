@@ -4,7 +4,7 @@ import Yams
 struct LimitsReader {
     static let knownKeys = [
         "max_body_bytes", "max_header_bytes", "header_timeout", "body_timeout", "idle_timeout", "max_connections",
-        "websocket_idle_timeout", "max_concurrent_streams",
+        "websocket_idle_timeout", "max_concurrent_streams", "max_connection_body_bytes",
     ]
 
     let context: LoadContext
@@ -29,8 +29,12 @@ struct LimitsReader {
         let websocketIdle = context.integer(fields, "websocket_idle_timeout", default: 300, range: 1...86400)
         let maxStreams = context.integer(
             fields, "max_concurrent_streams", default: defaults.maxConcurrentStreams, range: 1...10000)
+        let maxConnectionBody = context.integer(
+            fields, "max_connection_body_bytes",
+            default: Limits.defaultConnectionBodyBytes(maxBodyBytes: maxBody ?? defaults.maxBodyBytes),
+            range: 0...Int(Int64.max))
         guard let maxBody, let maxHeader, let headerTimeout, let bodyTimeout, let idleTimeout, let maxConnections,
-            let websocketIdle, let maxStreams
+            let websocketIdle, let maxStreams, let maxConnectionBody
         else {
             return nil
         }
@@ -42,7 +46,8 @@ struct LimitsReader {
             idleTimeout: .seconds(idleTimeout),
             maxConnections: maxConnections,
             websocketIdleTimeout: .seconds(websocketIdle),
-            maxConcurrentStreams: maxStreams
+            maxConcurrentStreams: maxStreams,
+            maxConnectionBodyBytes: maxConnectionBody
         )
     }
 }

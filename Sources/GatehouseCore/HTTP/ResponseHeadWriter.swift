@@ -91,9 +91,14 @@ struct ResponseHeadWriter {
     /// `SIZE\r\n` before a chunk of `count` bytes.
     static func chunkHeader(_ count: Int, allocator: ByteBufferAllocator, reserving extra: Int = 0) -> ByteBuffer {
         var header = allocator.buffer(capacity: 18 + extra)
-        header.writeString(String(count, radix: 16))
-        header.writeStaticString("\r\n")
+        writeChunkHeader(count, to: &header)
         return header
+    }
+
+    /// Writes `SIZE\r\n` (hexadecimal) onto `buffer`.
+    static func writeChunkHeader(_ count: Int, to buffer: inout ByteBuffer) {
+        buffer.writeString(String(count, radix: 16))
+        buffer.writeStaticString("\r\n")
     }
 
     private static let contentLength = HeaderNameSet(["content-length"])

@@ -12,6 +12,8 @@ public struct GatewayLimits: Sendable {
     /// HTTP/2: streams open at once per connection, and resets per second past which a connection is a rapid-reset
     /// flood.
     public var maxConcurrentStreams: Int = 100
+    /// HTTP/2: request-body bytes one connection may hold buffered across its streams (`HTTP2BodyBudget`).
+    public var maxConnectionBodyBytes: Int = 10_485_760
     /// How long a connection answered with an early error keeps draining what the client still sends, so the
     /// answer is not lost to a TCP reset (nginx's lingering close).
     public var lingerTimeout: TimeAmount = .seconds(2)

@@ -84,6 +84,7 @@ public enum SnapshotBuilder {
         limits.maxConnections = configuration.limits.maxConnections
         limits.websocketIdleTimeout = timeAmount(configuration.limits.websocketIdleTimeout)
         limits.maxConcurrentStreams = configuration.limits.maxConcurrentStreams
+        limits.maxConnectionBodyBytes = configuration.limits.maxConnectionBodyBytes
         return .success(
             GatewaySnapshot(
                 region: configuration.region, accountID: configuration.accountID, limits: limits,

@@ -1,3 +1,4 @@
+import NIOCore
 import NIOSSL
 
 /// Builds a listener's server-side TLS context. Expensive, so it is done once per configuration, off the event
@@ -13,6 +14,9 @@ public enum TLSContextFactory {
     ///   - certificateChainPEM: the server chain, leaf first.
     ///   - clientCAPEM: trust anchors; sent as the acceptable CA list so clients pick the right certificate.
     ///     Verification itself happens in the custom callback (`ClientCertificatePolicy`).
+    /// See `TLSConfiguration.shutdownTimeout` in `makeServerContext`.
+    static let closeNotifyWait = TimeAmount.milliseconds(500)
+
     public static func makeServerContext(
         certificateChainPEM: [UInt8], privateKeyPEM: [UInt8], clientCAPEM: [UInt8], minimumVersion: TLSVersion,
         offersHTTP2: Bool = true
@@ -31,6 +35,10 @@ public enum TLSContextFactory {
         configuration.sendCANameList = true
         // ALPN: `h2` first, so a client offering both speaks HTTP/2 (contract section 9); without it, HTTP/1.1 only.
         configuration.applicationProtocols = offersHTTP2 ? ["h2", "http/1.1"] : ["http/1.1"]
+        // After Gatehouse's close_notify, how long NIOSSL waits for the client's before closing the socket. Its
+        // default, 5 s, let a client that never answers hold its socket and connection slot 5 s past every close
+        // (idle timeout, `Connection: close`, a lingering close); clients that do answer answer at once.
+        configuration.shutdownTimeout = closeNotifyWait
         return try NIOSSLContext(configuration: configuration)
     }
 }

@@ -54,7 +54,7 @@ extension HTTP1ConnectionHandler {
             writer.add(name, value)
         }
         exchange.responseBytes = buffer.readableBytes
-        context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange, keepAlive: keepAlive))), promise: nil)
+        pendingHead = endHead(&writer, exchange, keepAlive: keepAlive)
         writeBody(buffer, exchange: exchange, context: context)
         writeEnd(exchange, context: context)
     }
@@ -104,27 +104,43 @@ extension HTTP1ConnectionHandler {
         return writer.finish(framing: exchange.framing)
     }
 
-    /// Chunks up to this size are sent with their framing in one buffer (one TLS record); larger ones as three
-    /// writes, so the body is not copied.
+    /// Chunks up to this size are sent with their framing in one buffer (one TLS record), and a first body part up to
+    /// this size joins the head; larger ones are written on their own, so the body is not copied.
     static let joinedChunkLimit = 4096
 
+    /// Writes a body part — after the head still pending, joined to it when the part is small.
     func writeBody(_ buffer: ByteBuffer, exchange: RequestExchange, context: ChannelHandlerContext) {
+        let count = buffer.readableBytes
         switch exchange.framing {
         case .none:
-            return
+            writePendingHead(context: context)
         case .fixed, .untilClose:
+            if count <= Self.joinedChunkLimit, var head = pendingHead {
+                pendingHead = nil
+                head.writeImmutableBuffer(buffer)
+                context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
+                return
+            }
+            writePendingHead(context: context)
             context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
         case .chunked:
-            let count = buffer.readableBytes
             guard count > 0 else { return }
             if count <= Self.joinedChunkLimit {
-                var header = ResponseHeadWriter.chunkHeader(
-                    count, allocator: context.channel.allocator, reserving: count + 2)
-                var chunk = buffer
-                header.writeBuffer(&chunk)
-                header.writeStaticString("\r\n")
-                context.write(wrapOutboundOut(.byteBuffer(header)), promise: nil)
+                var joined: ByteBuffer
+                if let head = pendingHead {
+                    pendingHead = nil
+                    joined = head
+                    joined.reserveCapacity(minimumWritableBytes: count + 20)
+                    ResponseHeadWriter.writeChunkHeader(count, to: &joined)
+                } else {
+                    joined = ResponseHeadWriter.chunkHeader(
+                        count, allocator: context.channel.allocator, reserving: count + 2)
+                }
+                joined.writeImmutableBuffer(buffer)
+                joined.writeStaticString("\r\n")
+                context.write(wrapOutboundOut(.byteBuffer(joined)), promise: nil)
             } else {
+                writePendingHead(context: context)
                 let header = ResponseHeadWriter.chunkHeader(count, allocator: context.channel.allocator)
                 context.write(wrapOutboundOut(.byteBuffer(header)), promise: nil)
                 context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
@@ -133,8 +149,16 @@ extension HTTP1ConnectionHandler {
         }
     }
 
+    /// Writes the head still waiting for a body part to join it (see `pendingHead`).
+    func writePendingHead(context: ChannelHandlerContext) {
+        guard let head = pendingHead else { return }
+        pendingHead = nil
+        context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
+    }
+
     /// Ends the body (the last chunk, when chunked) and sends everything written.
     func writeEnd(_ exchange: RequestExchange, context: ChannelHandlerContext) {
+        writePendingHead(context: context)
         if exchange.framing == .chunked {
             context.write(wrapOutboundOut(.byteBuffer(ResponseHeadWriter.lastChunk)), promise: nil)
         }

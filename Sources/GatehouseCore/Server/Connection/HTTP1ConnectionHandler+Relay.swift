@@ -21,7 +21,7 @@ extension HTTP1ConnectionHandler: UpstreamLegOwner {
         EndToEndHeaders.forEachForwardedField(of: head, except: reserved) {
             writer.add(fieldAt: $0, of: head)
         }
-        context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange, keepAlive: nil))), promise: nil)
+        pendingHead = endHead(&writer, exchange, keepAlive: nil)
     }
 
     /// The same for an HTTP/2 upstream's head: its fields (pseudo-headers, HTTP/2's connection-specific fields and any
@@ -32,7 +32,7 @@ extension HTTP1ConnectionHandler: UpstreamLegOwner {
         for (name, value, _) in fields where Self.relaysHTTP2Field(name: name, value: value) {
             writer.add(name, value)
         }
-        context.write(wrapOutboundOut(.byteBuffer(endHead(&writer, exchange, keepAlive: nil))), promise: nil)
+        pendingHead = endHead(&writer, exchange, keepAlive: nil)
     }
 
     static func relaysHTTP2Field(name: String, value: String) -> Bool {
@@ -50,7 +50,9 @@ extension HTTP1ConnectionHandler: UpstreamLegOwner {
     }
 
     func relayFlush() {
-        context?.flush()
+        guard let context else { return }
+        writePendingHead(context: context)
+        context.flush()
     }
 
     func relayEnd(exchange: RequestExchange) {
@@ -61,6 +63,7 @@ extension HTTP1ConnectionHandler: UpstreamLegOwner {
         guard let context else { return }
         proxy = nil
         if let trailers, exchange.framing == .chunked {
+            writePendingHead(context: context)
             // HTTP/1.1 carries trailers after the last chunk (gRPC's `grpc-status`, `grpc-message`).
             var end = context.channel.allocator.buffer(capacity: 64)
             end.writeStaticString("0\r\n")
@@ -95,6 +98,7 @@ extension HTTP1ConnectionHandler: UpstreamLegOwner {
     /// truncated response, whose `RESPONSE_BYTES` tells how much of the body was sent.
     func relayAbort(_ error: GatewayError, exchange: RequestExchange) {
         proxy = nil
+        if let context { writePendingHead(context: context) }
         exchange.errorType = error.errorType
         noteRevocation()
         machine.integrationFailed(error)

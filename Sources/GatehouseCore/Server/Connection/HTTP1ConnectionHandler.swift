@@ -46,6 +46,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     var exchange: RequestExchange?
     var context: ChannelHandlerContext?
     var proxy: (any IntegrationLeg)?
+    /// A response head made but not yet written: a small first body part joins it, so that head and body leave in
+    /// one write — one TLS record, one `SSL_write` — instead of two. Written out by the first body part, the end of
+    /// the response or a flush, whichever comes first.
+    var pendingHead: ByteBuffer?
     /// The connection's one timer: header, body, idle, linger, and the integration timeout of an upstream leg.
     private var timer: LazyDeadlineTimer?
     /// When the first head is due: `header_timeout` counts from the accept, and this handler is added only once the

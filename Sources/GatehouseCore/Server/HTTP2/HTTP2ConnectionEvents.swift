@@ -3,13 +3,17 @@ import NIOHTTP2
 
 /// The last handler of an HTTP/2 connection: NIOHTTP2 reports the connection errors it answered with GOAWAY here
 /// (after sending it). The floods among them are reported like the ones `HTTP2FloodGuardHandler` finds, so an
-/// operator sees every connection cut off for a flood, whichever part recognised it.
+/// operator sees every connection cut off for a flood, whichever part recognised it. A connection NIOHTTP2 ended with
+/// GOAWAY closes with a lingering close (`HTTP2LingeringClose`) so the client reads why; one that failed otherwise
+/// (TLS, I/O) has nothing left to say and closes at once.
 final class HTTP2ConnectionEvents: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame
 
     private let onFlood: (String) -> Void
+    private let lingeringClose: HTTP2LingeringClose
 
-    init(onFlood: @escaping (String) -> Void) {
+    init(lingeringClose: HTTP2LingeringClose, onFlood: @escaping (String) -> Void) {
+        self.lingeringClose = lingeringClose
         self.onFlood = onFlood
     }
 
@@ -47,11 +51,20 @@ final class HTTP2ConnectionEvents: ChannelInboundHandler {
         }
     }
 
+    /// Whether NIOHTTP2 answered `error`, which ends the connection, with a GOAWAY (a connection error of its own)
+    /// rather than passing on a failure of the layers below.
+    static func sentGoAway(_ error: any Error) -> Bool {
+        endsConnection(error) && error is any NIOHTTP2Error
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let reason = Self.floodReason(error) { onFlood(reason) }
         guard Self.endsConnection(error) else { return }
-        // The GOAWAY NIOHTTP2 wrote may wait for the end of the read loop: send it before closing.
-        context.flush()
-        context.close(promise: nil)
+        guard Self.sentGoAway(error) else {
+            context.close(promise: nil)
+            return
+        }
+        // NIOHTTP2 wrote and flushed its GOAWAY before reporting the error.
+        lingeringClose.linger()
     }
 }

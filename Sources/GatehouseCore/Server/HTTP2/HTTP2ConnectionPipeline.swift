@@ -7,12 +7,14 @@ import NIOHTTP2
 ///
 /// Limits (contract section 9): `SETTINGS_MAX_CONCURRENT_STREAMS` is `max_concurrent_streams`,
 /// `SETTINGS_MAX_HEADER_LIST_SIZE` is `max_header_bytes`, flow-control windows are bounded (`streamWindow`,
-/// `connectionWindow`). Floods end the connection with GOAWAY `ENHANCE_YOUR_CALM`: NIOHTTP2's heuristics recognise
+/// `connectionWindow`), and the request bodies its streams buffer by `max_connection_body_bytes` together
+/// (`HTTP2BodyBudgetLedger`). Floods end the connection with GOAWAY `ENHANCE_YOUR_CALM`: NIOHTTP2's heuristics recognise
 /// rapid reset (more than `max_concurrent_streams` RST_STREAM within a second), PING, SETTINGS and other control
 /// frames past `controlFrameLimit` per `controlFrameWindow`, more than one empty DATA frame in a row, more than five
 /// CONTINUATION frames for one header block and too many stream errors; `HTTP2FloodGuardHandler`, in front of it,
 /// the ones it would answer otherwise (a header block past `max_header_bytes`, HPACK state past the limits).
-/// `HTTP2ConnectionEvents`, last, reports every flood and closes a connection NIOHTTP2 ended.
+/// `HTTP2ConnectionEvents`, last, reports every flood and closes a connection NIOHTTP2 ended. Every GOAWAY that ends a
+/// connection is followed by a lingering close (`HTTP2LingeringClose`, first after TLS) so the client reads it.
 enum HTTP2ConnectionPipeline {
     /// Each stream's receive window: the client may have this much request body in flight per stream.
     static let streamWindow = 256 * 1024
@@ -73,10 +75,16 @@ enum HTTP2ConnectionPipeline {
         let reportFlood = { (reason: String) in
             observer.http2Flood(listener: connection.listener, sourceIP: connection.sourceIPText, reason: reason)
         }
+        // Streams run on their connection's event loop: they share its buffered-body budget there.
+        let bodyBudget = NIOLoopBound(
+            HTTP2BodyBudgetLedger(limit: limits.maxConnectionBodyBytes), eventLoop: channel.eventLoop)
+        let lingeringClose = HTTP2LingeringClose(timeout: limits.lingerTimeout)
+        try sync.addHandler(lingeringClose)
         try sync.addHandler(
             HTTP2FloodGuardHandler(
                 HTTP2FloodGuard(maxHeaderListSize: limits.maxHeaderBytes, maxHeaderBlockBytes: limits.maxHeaderBytes),
-                headerTimeout: limits.headerTimeout, onFlood: { reportFlood($0.rawValue) }))
+                headerTimeout: limits.headerTimeout, lingeringClose: lingeringClose,
+                onFlood: { reportFlood($0.rawValue) }))
         _ = try sync.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connectionConfiguration(limits),
             streamConfiguration: streamConfiguration(limits), streamDelegate: manager.http2StreamDelegate
@@ -85,11 +93,12 @@ enum HTTP2ConnectionPipeline {
                 try stream.pipeline.syncOperations.addHandler(
                     HTTP2StreamHandler(
                         store: dependencies.store, connection: dependencies.connection, pools: dependencies.pools,
-                        observer: dependencies.observer, limits: limits, websockets: dependencies.websockets))
+                        observer: dependencies.observer, limits: limits, websockets: dependencies.websockets,
+                        bodyBudget: bodyBudget.value))
             }
         }
         try sync.addHandler(manager)
-        try sync.addHandler(HTTP2ConnectionEvents(onFlood: reportFlood))
+        try sync.addHandler(HTTP2ConnectionEvents(lingeringClose: lingeringClose, onFlood: reportFlood))
         // The manager starts its idle timer on channelActive, which this connection passed before ALPN finished.
         manager.channelActive(context: try sync.context(handler: manager))
     }

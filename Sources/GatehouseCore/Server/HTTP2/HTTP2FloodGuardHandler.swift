@@ -2,7 +2,8 @@ import NIOCore
 
 /// Runs `HTTP2FloodGuard` on a connection's bytes in front of NIOHTTP2's handler. On a flood it stops passing bytes
 /// on, sends `GOAWAY ENHANCE_YOUR_CALM` itself (as a whole frame, between NIOHTTP2's whole frames), reports it, and
-/// closes the connection once the frame is written. Other connections are not touched.
+/// ends the connection with a lingering close (`HTTP2LingeringClose`), so the client reads the GOAWAY even while it is
+/// still sending. Other connections are not touched.
 final class HTTP2FloodGuardHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -13,16 +14,18 @@ final class HTTP2FloodGuardHandler: ChannelInboundHandler {
     private var guardState: HTTP2FloodGuard
     private let headerTimeout: TimeAmount
     private let onFlood: (HTTP2FloodGuard.Flood) -> Void
+    private let lingeringClose: HTTP2LingeringClose
     private var tripped = false
     /// Armed while a header block is open: `header_timeout` is the time a client gets to finish one (a block
     /// dribbled out in a few CONTINUATION frames, then left open, is a slow-loris on a stream not yet opened).
     private var headerDeadline: Scheduled<Void>?
 
     init(
-        _ guardState: HTTP2FloodGuard, headerTimeout: TimeAmount,
+        _ guardState: HTTP2FloodGuard, headerTimeout: TimeAmount, lingeringClose: HTTP2LingeringClose,
         onFlood: @escaping (HTTP2FloodGuard.Flood) -> Void
     ) {
         self.guardState = guardState
+        self.lingeringClose = lingeringClose
         self.headerTimeout = headerTimeout
         self.onFlood = onFlood
     }
@@ -66,7 +69,7 @@ final class HTTP2FloodGuardHandler: ChannelInboundHandler {
         onFlood(flood)
         let frame = HTTP2FloodGuard.goAway(
             lastStreamID: guardState.lastClientStreamID, errorCode: Self.enhanceYourCalm)
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+        lingeringClose.linger()
     }
 }

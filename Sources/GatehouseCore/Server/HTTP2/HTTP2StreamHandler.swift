@@ -16,7 +16,9 @@ import NIOHTTP2
 ///
 /// Flow control is NIOHTTP2's: DATA is consumed as it is read, so the client's window only reopens as fast as this
 /// stream takes it, and a response relayed from the upstream pauses the upstream read while the stream is not
-/// writable.
+/// writable. A buffered body is charged to the connection's `HTTP2BodyBudgetLedger`: when the connection holds its
+/// `max_connection_body_bytes`, the stream stops reading (autoRead off, so NIOHTTP2 sends no WINDOW_UPDATE and the
+/// client waits) until bytes are released; `body_timeout` still bounds that wait (408).
 ///
 /// A streamed body (`streamsBody`): on an HTTP/2 upstream (gRPC), when the signature does not cover the payload (a
 /// NONE route, or `UNSIGNED-PAYLOAD` declared), gates 5b–8 do not depend on the body, so they run at the end of the
@@ -42,6 +44,9 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let observer: GatewayObserver
     private let limits: GatewayLimits
     private let websockets: WebSocketRegistry
+    /// The connection's buffered-body budget (nil: unbounded, for handlers made outside a connection).
+    private let bodyBudget: HTTP2BodyBudgetLedger?
+    private var budgetStream: HTTP2BodyBudget.Stream?
     private(set) var phase = Phase.awaitingHead
     private(set) var exchange: RequestExchange?
     /// The response writer of the current exchange, for whatever answers it (see `HTTP2ResponseWriter`).
@@ -60,9 +65,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     init(
         store: SnapshotStore, connection: ConnectionState, pools: UpstreamPools, observer: GatewayObserver,
-        limits: GatewayLimits, websockets: WebSocketRegistry = WebSocketRegistry()
+        limits: GatewayLimits, websockets: WebSocketRegistry = WebSocketRegistry(),
+        bodyBudget: HTTP2BodyBudgetLedger? = nil
     ) {
         self.websockets = websockets
+        self.bodyBudget = bodyBudget
         self.store = store
         self.connection = connection
         self.pools = pools
@@ -76,6 +83,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         bodyTimer = LazyDeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
             self?.refuseStreamedBody(.requestTimeout)
         }
+        budgetStream = bodyBudget?.register { [weak self] in self?.resumeBufferedBody() }
     }
 
     /// The writer holds the context, which holds this handler: both links are cut here, or every stream's handler,
@@ -87,6 +95,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         proxy = nil
         timer?.cancel()
         bodyTimer?.cancel()
+        releaseBudget()
     }
 
     // MARK: Frames in
@@ -134,6 +143,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         timer?.cancel()
         bodyTimer?.cancel()
+        releaseBudget()
         context.fireChannelInactive()
     }
 
@@ -154,6 +164,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             timer?.cancel()
             exchange = nil
         }
+        releaseBudget()
     }
 
     // MARK: The request
@@ -225,6 +236,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             if requestEnded {
                 endOfRequest()
             } else {
+                if let budgetStream { bodyBudget?.open(budgetStream) }
                 // The head passed every check it alone decides: a client waiting for it may send its body now.
                 if head.parsed.listContains("100-continue", inFieldsNamed: "expect") { writer?.sendContinue() }
                 timer?.set(in: limits.bodyTimeout)
@@ -251,12 +263,41 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                 buffer.withUnsafeReadableBytes { exchange.hasher!.update(bufferPointer: $0) }
             }
             exchange.appendBody(buffer)
+            if let budgetStream, let bodyBudget, !bodyBudget.charge(buffer.readableBytes, to: budgetStream),
+                !endStream
+            {
+                pauseBufferedBody()
+            }
         }
         if endStream {
             endOfRequest()
         } else {
             timer?.set(in: limits.bodyTimeout)
         }
+    }
+
+    /// The connection holds its budget of buffered bodies: no more DATA is read (so no WINDOW_UPDATE is sent) until
+    /// the ledger resumes this stream. `body_timeout`, armed at the last DATA, still runs.
+    private func pauseBufferedBody() {
+        try? context?.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+    }
+
+    /// The ledger freed room for this stream: it reads again — on the next loop tick, not inside the call that
+    /// released the bytes (another stream's answer, in the middle of NIOHTTP2's work).
+    private func resumeBufferedBody() {
+        guard let context else { return }
+        context.eventLoop.assumeIsolated().execute { [weak self] in
+            guard let self, let context = self.context, self.phase == .receiving else { return }
+            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+            context.read()
+        }
+    }
+
+    /// The stream's buffered body no longer counts against the connection (answered, reset or closed).
+    private func releaseBudget() {
+        guard let budgetStream else { return }
+        self.budgetStream = nil
+        bodyBudget?.release(budgetStream)
     }
 
     /// A piece of a streamed body, to the upstream: counted against `max_body_bytes`, and the client's stream paused
@@ -295,6 +336,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Gates 5b, 6 (and 7–8) once the whole body is in, then the integration.
     private func endOfRequest() {
         requestEnded = true
+        if let budgetStream { bodyBudget?.finishReceiving(budgetStream) }
         decide()
     }
 
@@ -438,6 +480,9 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         phase = .finished
         timer?.cancel()
         bodyTimer?.cancel()
+        // The answer is written: the body is no longer needed (an upstream leg that sent it has ended).
+        exchange.body = nil
+        releaseBudget()
         if !requestEnded, context?.channel.isActive == true { writer?.reset(.noError) }
         observer.requestFinished(exchange.accessRecord(connection: connection))
         if connection.isRevoked {
