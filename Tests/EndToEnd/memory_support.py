@@ -137,8 +137,9 @@ def keep_alive(method: str, path: str, status: int, *, headers=None, sign: bool 
 
 def connection_per_request(path: str, status: int):
     """A driver: `count` connections, each a full mTLS handshake and one request, closed by the client once
-    answered (a connection the gateway closes first is kept by NIOSSL until the peer's close_notify or its 5 s
-    shutdown timeout, which would measure that wait rather than a leak)."""
+    answered. (A connection the gateway closes first is kept whole, handler and buffers, by NIOSSL's shutdown timer
+    until the client's close_notify or `TLSContextFactory.closeNotifyWait`, even once the client has closed: that
+    wait, not a leak, would be measured.)"""
 
     def drive(gw: h.Gateway, count: int) -> None:
         ctx = h.client_context(gw.pki, "alice")
