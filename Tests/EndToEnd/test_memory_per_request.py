@@ -202,3 +202,52 @@ def test_a_reload_closes_the_pooled_connections_to_upstreams_it_drops(pki, start
     finally:
         for up in upstreams:
             up.stop()
+
+
+def established_to(port: int) -> int:
+    """TCP connections on this host in ESTABLISHED whose remote end is `port` on loopback (the gateway's side of its
+    connections to an upstream listening there)."""
+    count = 0
+    with open("/proc/net/tcp") as f:
+        for line in list(f)[1:]:
+            fields = line.split()
+            remote, state = fields[2], fields[3]
+            if state == "01" and int(remote.split(":")[1], 16) == port:
+                count += 1
+    return count
+
+
+def test_a_reload_closes_the_http2_connection_to_an_upstream_it_drops(pki, start_gateway):
+    # The same for `h2c://` upstreams: the multiplexed connection to a dropped upstream closes with the reload (it
+    # carries no call here; one that does closes after its last).
+    upstreams = [GrpcUpstream() for _ in range(3)]
+
+    def churn_config(up) -> dict:
+        return h.base_config(pki, apis=[{
+            "id": "churn00002", "name": "churn", "authorization": "NONE",
+            "hosts": [{"host": GRPC_HOST, "stage": "prod"}], "stages": {"prod": {}},
+            "routes": [{"route": "POST /echo.Echo/{method}", "integration": h.proxy(up.url + "/echo.Echo/{method}")}],
+        }])
+
+    try:
+        first = churn_config(upstreams[0])
+        gw = start_gateway(first)
+        for i, up in enumerate(upstreams):
+            if i:
+                cfg = churn_config(up)
+                cfg["listeners"] = first["listeners"]
+                h.reload(gw, cfg)
+            for _ in range(2):  # a channel (connection) each: both event loops
+                channel = secure_channel(gw, pki, GRPC_HOST)
+                assert channel.unary_unary("/echo.Echo/Say")(b"churn", timeout=10) == b"churn"
+                channel.close()
+            assert established_to(up.port) >= 1, "the upstream's connection was not kept"
+            if i:
+                previous = upstreams[i - 1].port
+                deadline = time.monotonic() + 5
+                while established_to(previous) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                assert established_to(previous) == 0, f"reload {i}: the dropped upstream's connection stayed open"
+    finally:
+        for up in upstreams:
+            up.stop()

@@ -27,10 +27,13 @@ final class UpstreamPools: @unchecked Sendable {
         pools[ObjectIdentifier(eventLoop)]!
     }
 
-    /// After a reload: every loop's pool closes its idle connections to upstreams the configuration no longer names
-    /// (`UpstreamConnectionPool.retain(only:)`).
+    /// After a reload: every loop's pools close their connections to upstreams the configuration no longer names
+    /// (`UpstreamConnectionPool.retain(only:)`, `HTTP2UpstreamConnections.retain(only:)`).
     func retain(only upstreams: Set<Upstream>) async {
         for pool in pools.values {
+            try? await pool.eventLoop.submit { pool.retain(only: upstreams) }.get()
+        }
+        for pool in http2Pools.values {
             try? await pool.eventLoop.submit { pool.retain(only: upstreams) }.get()
         }
     }
