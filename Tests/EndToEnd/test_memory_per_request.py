@@ -251,3 +251,42 @@ def test_a_reload_closes_the_http2_connection_to_an_upstream_it_drops(pki, start
     finally:
         for up in upstreams:
             up.stop()
+
+
+def test_a_call_in_flight_on_a_dropped_http2_upstream_finishes_before_its_connection_closes(pki, start_gateway):
+    # A bidirectional gRPC call open across the reload keeps its stream: the connection closes after it ends.
+    import queue
+
+    upstreams = [GrpcUpstream() for _ in range(2)]
+
+    def churn_config(up) -> dict:
+        return h.base_config(pki, apis=[{
+            "id": "churn00003", "name": "churn", "authorization": "NONE",
+            "hosts": [{"host": GRPC_HOST, "stage": "prod"}], "stages": {"prod": {}},
+            "routes": [{"route": "POST /echo.Echo/{method}", "integration": h.proxy(up.url + "/echo.Echo/{method}")}],
+        }])
+
+    try:
+        first = churn_config(upstreams[0])
+        gw = start_gateway(first)
+        channel = secure_channel(gw, pki, GRPC_HOST)
+        outgoing: queue.Queue = queue.Queue()
+        replies = channel.stream_stream("/echo.Echo/Chat")(iter(outgoing.get, None), timeout=20)
+        outgoing.put(b"before")
+        assert next(replies) == b"before"
+        cfg = churn_config(upstreams[1])
+        cfg["listeners"] = first["listeners"]
+        h.reload(gw, cfg)
+        outgoing.put(b"after")
+        assert next(replies) == b"after", "the call in flight did not survive the reload"
+        assert established_to(upstreams[0].port) >= 1, "the connection closed under its call"
+        outgoing.put(None)
+        assert list(replies) == []
+        deadline = time.monotonic() + 5
+        while established_to(upstreams[0].port) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert established_to(upstreams[0].port) == 0, "the dropped upstream's connection outlived its last call"
+        channel.close()
+    finally:
+        for up in upstreams:
+            up.stop()
