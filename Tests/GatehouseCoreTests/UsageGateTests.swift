@@ -194,6 +194,18 @@ import Testing
         #expect(Self.send(pipeline, "/prod/open", key: Self.goldKey).refusal == .tooManyRequests)
     }
 
+    @Test func aFleetShareOfABurstSmallerThanTheFleetStillHoldsOneToken() throws {
+        // burst 1 among 2 instances: a share of 0.5 tokens would refuse every request for ever.
+        let usage = UsageState(accounting: QuotaLedgerDouble(liveInstances: 2))
+        let pipeline = try Self.pipeline(Self.text(planThrottle: "{rate: 1, burst: 1, scope: fleet}"), usage: usage)
+        #expect(Self.send(pipeline, "/prod/open", key: Self.goldKey).refusal == nil)
+        #expect(Self.send(pipeline, "/prod/open", key: Self.goldKey).refusal == .tooManyRequests)
+        // The next token comes at the share's rate, 0.5 per second: after 2 s, not after 1 s.
+        let second: UInt64 = 1_000_000_000
+        #expect(Self.send(pipeline, "/prod/open", key: Self.goldKey, clock: second).refusal == .tooManyRequests)
+        #expect(Self.send(pipeline, "/prod/open", key: Self.goldKey, clock: 2 * second).refusal == nil)
+    }
+
     @Test func aReloadKeepsTheBucketsOfWhatStillExists() throws {
         let usage = UsageState(accounting: QuotaLedgerDouble())
         let before = try Self.pipeline(usage: usage)

@@ -8,9 +8,12 @@ public final class ConnectionLimiter: Sendable {
     private let active = Atomic<Int>(0)
     private let serverChannel = Mutex<Channel?>(nil)
     private let stopped = Atomic<Bool>(false)
+    /// Told of every close, so that the memory of many closed connections goes back to the kernel.
+    private let heapTrimmer: HeapTrimmer?
 
-    public init(limit: Int) {
+    public init(limit: Int, heapTrimmer: HeapTrimmer? = nil) {
         self.limit = limit
+        self.heapTrimmer = heapTrimmer
     }
 
     public var activeConnections: Int { active.load(ordering: .relaxed) }
@@ -37,6 +40,7 @@ public final class ConnectionLimiter: Sendable {
     }
 
     func connectionClosed() {
+        heapTrimmer?.connectionClosed()
         let now = active.wrappingSubtract(1, ordering: .relaxed).newValue
         if now == limit - 1 { setAccepting(true) }
     }

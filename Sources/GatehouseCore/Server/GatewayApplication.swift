@@ -77,7 +77,8 @@ public struct GatewayApplication {
         let store = SnapshotStore(snapshot)
         let group = MultiThreadedEventLoopGroup(
             numberOfThreads: CPUAffinity.usableCoreCount(fallback: System.coreCount))
-        let server = GatewayServer(store: store, group: group, observer: observer)
+        let heapTrimmer = HeapTrimmer()
+        let server = GatewayServer(store: store, group: group, observer: observer, heapTrimmer: heapTrimmer)
         await state.startIfNeeded(configuration)
         let admin = AdminServer(group: group, registry: registry, health: health, usage: { state.usageJSON() })
         let notifier = SystemdNotifier()
@@ -107,6 +108,7 @@ public struct GatewayApplication {
         _ = try? notifier.ready(status: summary)
         logger.info("\(summary)", metadata: ["GATEHOUSE_EVENT": "ready"])
         let watchdog = startWatchdog(notifier)
+        let trimming = Task { await heapTrimmer.run(every: .seconds(1)) }
 
         for await signal in signals {
             if signal == .sighup {
@@ -122,6 +124,7 @@ public struct GatewayApplication {
             break
         }
         watchdog?.cancel()
+        trimming.cancel()
         // Every count taken is written before exit (contract section 8).
         await state.stop()
         observer.accessLog.flush()

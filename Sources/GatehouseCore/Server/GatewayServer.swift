@@ -22,8 +22,12 @@ public final class GatewayServer: Sendable {
     private let revalidation = ClientRevalidation()
     /// Open WebSockets, closed with 1001 when drain's timeout has passed.
     private let websockets = WebSocketRegistry()
+    private let heapTrimmer: HeapTrimmer?
 
-    public init(store: SnapshotStore, group: any EventLoopGroup, observer: GatewayObserver) {
+    public init(
+        store: SnapshotStore, group: any EventLoopGroup, observer: GatewayObserver, heapTrimmer: HeapTrimmer? = nil
+    ) {
+        self.heapTrimmer = heapTrimmer
         self.store = store
         self.group = group
         self.observer = observer
@@ -32,7 +36,7 @@ public final class GatewayServer: Sendable {
 
     /// Starts one data listener; returns its bound channel (for the actual address when port 0 was asked).
     public func startListener(name: String, socket: ListenerSocket) async throws -> Channel {
-        let limiter = ConnectionLimiter(limit: store.current.limits.maxConnections)
+        let limiter = ConnectionLimiter(limit: store.current.limits.maxConnections, heapTrimmer: heapTrimmer)
         let quiesce = ServerQuiescingHelper(group: group)
         quiescers.withLockedValue { $0.append(quiesce) }
         limiters.withLockedValue { $0.append(limiter) }

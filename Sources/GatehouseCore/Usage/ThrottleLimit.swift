@@ -19,9 +19,12 @@ struct ThrottleLimit: Sendable {
         self.fleet = fleet
     }
 
-    /// The share of one instance among `instances` live ones.
+    /// The share of one instance among `instances` live ones. The burst's share is never below one token when the
+    /// whole burst has one: a bucket smaller than a token would refuse every request for ever (burst 1 among two
+    /// instances), so a fleet with fewer tokens than instances may admit up to one request per instance at once.
     func share(of instances: Int) -> (rate: Double, burst: Double) {
         guard fleet, instances > 1 else { return (rate, burst) }
-        return (rate / Double(instances), burst / Double(instances))
+        let burstShare = burst / Double(instances)
+        return (rate / Double(instances), burst >= 1 ? Swift.max(1, burstShare) : burstShare)
     }
 }
