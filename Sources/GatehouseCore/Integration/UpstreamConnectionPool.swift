@@ -15,6 +15,9 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
 
     private var idle: [Upstream: IdleList] = [:]
     private let maxIdlePerUpstream: Int
+    /// The upstreams the configuration names, set by each reload (`retain(only:)`); nil before the first, when every
+    /// upstream is. A connection to any other is closed rather than pooled: nothing would take it again.
+    private var wanted: Set<Upstream>?
 
     init(eventLoop: any EventLoop, maxIdlePerUpstream: Int = 128) {
         self.eventLoop = eventLoop
@@ -57,6 +60,11 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
     /// Returns a connection after a complete response, when the upstream allows reuse.
     func release(_ channel: Channel, to address: Upstream) {
         eventLoop.preconditionInEventLoop()
+        guard wanted?.contains(address) ?? true else {
+            // An exchange admitted before a reload dropped its upstream.
+            channel.close(promise: nil)
+            return
+        }
         let list: IdleList
         if let existing = idle[address] {
             list = existing
@@ -70,6 +78,19 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
             return
         }
         list.channels.append(channel)
+    }
+
+    /// After a reload: the idle connections to upstreams `upstreams` no longer names are closed and their lists
+    /// dropped. Without this they stayed open until the upstream closed them (many never close an idle connection),
+    /// one file descriptor or more per dropped upstream and event loop, reload after reload.
+    func retain(only upstreams: Set<Upstream>) {
+        eventLoop.preconditionInEventLoop()
+        wanted = upstreams
+        for address in idle.keys where !upstreams.contains(address) {
+            if let list = idle.removeValue(forKey: address) {
+                for channel in list.channels { channel.close(promise: nil) }
+            }
+        }
     }
 
     /// Closes every pooled connection (drain); returns the close futures.

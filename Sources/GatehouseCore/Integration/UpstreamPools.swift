@@ -1,3 +1,4 @@
+import GatehouseConfig
 import NIOCore
 
 /// The per-event-loop upstream pools of one server, created up front so lookup needs no lock.
@@ -24,6 +25,17 @@ final class UpstreamPools: @unchecked Sendable {
 
     func pool(for eventLoop: any EventLoop) -> UpstreamConnectionPool {
         pools[ObjectIdentifier(eventLoop)]!
+    }
+
+    /// After a reload: every loop's pools close their connections to upstreams the configuration no longer names
+    /// (`UpstreamConnectionPool.retain(only:)`, `HTTP2UpstreamConnections.retain(only:)`).
+    func retain(only upstreams: Set<Upstream>) async {
+        for pool in pools.values {
+            try? await pool.eventLoop.submit { pool.retain(only: upstreams) }.get()
+        }
+        for pool in http2Pools.values {
+            try? await pool.eventLoop.submit { pool.retain(only: upstreams) }.get()
+        }
     }
 
     /// Closes every pooled upstream connection; completes when they are closed.

@@ -16,6 +16,8 @@ public final class GatewaySnapshot: Sendable {
     private let principals: [String: CallerPrincipal]
     public let listeners: [String: ListenerRuntime]
     public let drainTimeout: Int
+    /// Every `HTTP_PROXY` upstream the routes name: after a reload, pooled connections to any other are closed.
+    public let upstreams: Set<Upstream>
 
     public init(
         region: String, accountID: String, limits: GatewayLimits, networks: [SourceNetwork], apis: [APIDefinition],
@@ -31,6 +33,13 @@ public final class GatewaySnapshot: Sendable {
         self.principals = byKey.mapValues(Self.principal(of:))
         self.listeners = Dictionary(listeners.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.drainTimeout = drainTimeout
+        var upstreams = Set<Upstream>()
+        for api in apis {
+            for route in api.stages.values.joined() {
+                if case .httpProxy(let target) = route.integration { upstreams.insert(target.upstream) }
+            }
+        }
+        self.upstreams = upstreams
     }
 
     /// The principal of the identity that signed a request this snapshot's verifier accepted (the verifier looks

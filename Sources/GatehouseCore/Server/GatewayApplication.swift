@@ -150,6 +150,7 @@ public struct GatewayApplication {
         switch result {
         case .success(let (configuration, snapshot)):
             store.replace(with: snapshot)
+            await server.retireUpstreams(notIn: snapshot)
             await state.startIfNeeded(configuration)
             let revoked = await server.revalidateClients(against: snapshot)
             if revoked > 0 {

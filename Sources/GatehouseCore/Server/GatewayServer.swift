@@ -179,6 +179,12 @@ public final class GatewayServer: Sendable {
         return revoked
     }
 
+    /// After a reload: pooled upstream connections to upstreams `snapshot` no longer names are closed (and any such
+    /// connection released later by an exchange admitted before the reload).
+    public func retireUpstreams(notIn snapshot: GatewaySnapshot) async {
+        await pools.retain(only: snapshot.upstreams)
+    }
+
     /// Drain: stop accepting, let connections finish their current request (idle keep-alive connections close
     /// at once), and complete when every connection has closed or the timeout has passed.
     public func drain(timeout: TimeAmount) async {

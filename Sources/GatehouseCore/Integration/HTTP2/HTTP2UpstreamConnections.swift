@@ -18,6 +18,14 @@ final class HTTP2UpstreamConnections: @unchecked Sendable {  // confined to `eve
 
     private var ready: [Key: Channel] = [:]
     private var waiting: [Key: [(Result<Channel, any Error>) -> Void]] = [:]
+    /// The upstreams the configuration names, set by each reload (`retain(only:)`); nil before the first, when every
+    /// upstream is.
+    private var wanted: Set<Upstream>?
+    /// Calls open on each connection (by its channel's identity), from the stream's creation to its close: a
+    /// connection to an upstream a reload dropped closes once its last call has ended.
+    private var openCalls: [ObjectIdentifier: Int] = [:]
+    /// Connections to upstreams a reload dropped that still carry calls: each closes when its last one ends.
+    private var retiring: Set<ObjectIdentifier> = []
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
@@ -63,7 +71,42 @@ final class HTTP2UpstreamConnections: @unchecked Sendable {  // confined to `eve
             done(.failure(error))
             return
         }
-        multiplexer.createStreamChannel { $0.eventLoop.makeSucceededVoidFuture() }.assumeIsolated().whenComplete(done)
+        multiplexer.createStreamChannel { $0.eventLoop.makeSucceededVoidFuture() }.assumeIsolated().whenComplete {
+            result in
+            if case .success(let stream) = result { self.callOpened(on: connection, stream: stream) }
+            done(result)
+        }
+    }
+
+    private func callOpened(on connection: Channel, stream: Channel) {
+        let id = ObjectIdentifier(connection)
+        openCalls[id, default: 0] += 1
+        stream.closeFuture.assumeIsolated().whenComplete { _ in
+            let left = (self.openCalls[id] ?? 1) - 1
+            guard left <= 0 else {
+                self.openCalls[id] = left
+                return
+            }
+            self.openCalls[id] = nil
+            if self.retiring.remove(id) != nil { connection.close(promise: nil) }
+        }
+    }
+
+    /// After a reload: the connections to upstreams `upstreams` no longer names take no new call, and close now
+    /// when idle or else once their last call (a long gRPC stream, say) has ended. Without this they stayed open
+    /// until the upstream closed them, one per dropped upstream and event loop, reload after reload.
+    func retain(only upstreams: Set<Upstream>) {
+        eventLoop.preconditionInEventLoop()
+        wanted = upstreams
+        for (key, channel) in ready where !upstreams.contains(key.upstream) {
+            ready[key] = nil
+            let id = ObjectIdentifier(channel)
+            if openCalls[id] == nil {
+                channel.close(promise: nil)
+            } else {
+                retiring.insert(id)
+            }
+        }
     }
 
     private func connection(
@@ -78,9 +121,18 @@ final class HTTP2UpstreamConnections: @unchecked Sendable {  // confined to `eve
         connect(upstream.upstream, tls: tls, timeout: timeout).assumeIsolated().whenComplete { result in
             let waiters = self.waiting.removeValue(forKey: upstream) ?? []
             if case .success(let channel) = result {
-                self.ready[upstream] = channel
+                let id = ObjectIdentifier(channel)
+                if self.wanted?.contains(upstream.upstream) ?? true {
+                    self.ready[upstream] = channel
+                } else {
+                    // Asked for by an exchange admitted before a reload dropped the upstream: it serves the
+                    // waiting calls, then closes.
+                    self.retiring.insert(id)
+                }
                 channel.closeFuture.assumeIsolated().whenComplete { _ in
                     if self.ready[upstream] === channel { self.ready[upstream] = nil }
+                    self.openCalls[id] = nil
+                    self.retiring.remove(id)
                 }
                 // After the upstream's GOAWAY the next call opens a new connection; this one serves its streams in
                 // flight until the upstream closes it.
