@@ -10,7 +10,8 @@ import NIOSSL
 /// loop), then closes the TLS write side (close_notify, then a TCP FIN: the client sees a clean end right after the
 /// GOAWAY), and reads and drops whatever still arrives until the client closes its side or `timeout`
 /// (`GatewayLimits.lingerTimeout`, as HTTP/1.1) has passed. Then the socket is closed under TLS: NIOSSL would
-/// answer a close by waiting (up to its own shutdown timeout, 5 s) for the client's close_notify, reading on.
+/// answer a close by waiting (up to its shutdown timeout, `TLSContextFactory.closeNotifyWait`) for the client's
+/// close_notify, reading on.
 ///
 /// Bounded: the first handler after TLS, so dropped bytes never reach NIOHTTP2 or the flood guard and nothing is kept;
 /// the deadline is armed as lingering starts, whatever the client does.
