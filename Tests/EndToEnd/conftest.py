@@ -35,6 +35,16 @@ def unix_upstream(tmp_path_factory) -> Upstream:
 
 
 @pytest.fixture(scope="module")
+def grpcup():
+    """A real grpcio echo server over h2c, per module (imported here only when a module asks for it)."""
+    from grpc_support import GrpcUpstream
+
+    up = GrpcUpstream()
+    yield up
+    up.stop()
+
+
+@pytest.fixture(scope="module")
 def start_gateway(tmp_path_factory, pki):
     """Factory: start_gateway(config, env=None, files=None) -> running Gateway, stopped at module end."""
     started: list[Gateway] = []

@@ -13,18 +13,11 @@ import pytest
 from botocore.credentials import Credentials
 
 import harness as h
-from grpc_support import GrpcUpstream, secure_channel
+from grpc_support import secure_channel
 from test_hostile_upstream import access_record
 
 API = "grpce2e001"
 AUTHORITY = "grpc.internal"
-
-
-@pytest.fixture(scope="module")
-def grpcup():
-    up = GrpcUpstream()
-    yield up
-    up.stop()
 
 
 @pytest.fixture(scope="module")

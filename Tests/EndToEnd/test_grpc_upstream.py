@@ -20,13 +20,6 @@ API = "grpcup0001"
 
 
 @pytest.fixture(scope="module")
-def grpcup():
-    up = GrpcUpstream()
-    yield up
-    up.stop()
-
-
-@pytest.fixture(scope="module")
 def gw(pki, grpcup, start_gateway):
     cfg = h.base_config(
         pki,

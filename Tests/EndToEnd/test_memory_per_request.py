@@ -34,13 +34,6 @@ def wsup():
     up.stop()
 
 
-@pytest.fixture(scope="module")
-def grpcup():
-    up = GrpcUpstream()
-    yield up
-    up.stop()
-
-
 def config(pki, fastup, wsup, grpcup, mock_body: str = '{"mock":true}') -> dict:
     return h.base_config(
         pki,
@@ -217,24 +210,26 @@ def established_to(port: int) -> int:
     return count
 
 
+def grpc_churn_config(pki, up, api_id: str) -> dict:
+    """One gRPC route by host to `up`: reloading with another `up` drops the previous upstream."""
+    return h.base_config(pki, apis=[{
+        "id": api_id, "name": "churn", "authorization": "NONE",
+        "hosts": [{"host": GRPC_HOST, "stage": "prod"}], "stages": {"prod": {}},
+        "routes": [{"route": "POST /echo.Echo/{method}", "integration": h.proxy(up.url + "/echo.Echo/{method}")}],
+    }])
+
+
 def test_a_reload_closes_the_http2_connection_to_an_upstream_it_drops(pki, start_gateway):
     # The same for `h2c://` upstreams: the multiplexed connection to a dropped upstream closes with the reload (it
     # carries no call here; one that does closes after its last).
     upstreams = [GrpcUpstream() for _ in range(3)]
 
-    def churn_config(up) -> dict:
-        return h.base_config(pki, apis=[{
-            "id": "churn00002", "name": "churn", "authorization": "NONE",
-            "hosts": [{"host": GRPC_HOST, "stage": "prod"}], "stages": {"prod": {}},
-            "routes": [{"route": "POST /echo.Echo/{method}", "integration": h.proxy(up.url + "/echo.Echo/{method}")}],
-        }])
-
     try:
-        first = churn_config(upstreams[0])
+        first = grpc_churn_config(pki, upstreams[0], "churn00002")
         gw = start_gateway(first)
         for i, up in enumerate(upstreams):
             if i:
-                cfg = churn_config(up)
+                cfg = grpc_churn_config(pki, up, "churn00002")
                 cfg["listeners"] = first["listeners"]
                 h.reload(gw, cfg)
             for _ in range(2):  # a channel (connection) each: both event loops
@@ -259,22 +254,15 @@ def test_a_call_in_flight_on_a_dropped_http2_upstream_finishes_before_its_connec
 
     upstreams = [GrpcUpstream() for _ in range(2)]
 
-    def churn_config(up) -> dict:
-        return h.base_config(pki, apis=[{
-            "id": "churn00003", "name": "churn", "authorization": "NONE",
-            "hosts": [{"host": GRPC_HOST, "stage": "prod"}], "stages": {"prod": {}},
-            "routes": [{"route": "POST /echo.Echo/{method}", "integration": h.proxy(up.url + "/echo.Echo/{method}")}],
-        }])
-
     try:
-        first = churn_config(upstreams[0])
+        first = grpc_churn_config(pki, upstreams[0], "churn00003")
         gw = start_gateway(first)
         channel = secure_channel(gw, pki, GRPC_HOST)
         outgoing: queue.Queue = queue.Queue()
         replies = channel.stream_stream("/echo.Echo/Chat")(iter(outgoing.get, None), timeout=20)
         outgoing.put(b"before")
         assert next(replies) == b"before"
-        cfg = churn_config(upstreams[1])
+        cfg = grpc_churn_config(pki, upstreams[1], "churn00003")
         cfg["listeners"] = first["listeners"]
         h.reload(gw, cfg)
         outgoing.put(b"after")
