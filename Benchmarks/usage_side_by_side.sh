@@ -10,26 +10,12 @@
 # upstream, as Benchmarks/run.sh)
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 rounds=${1:-6} seconds=${2:-8}
 PORT_BASE=${PORT_BASE:-19000}
-PROXY_CPU=${PROXY_CPU:-1}
-LOAD_CPU=${LOAD_CPU:-0}
-bin=$(cd "$here/.." && swift build -c release --show-bin-path)
-work=$(mktemp -d /tmp/gatehouse-usage-side.XXXXXX)
-upstream_port=$((PORT_BASE + 80))
+source "$(dirname "${BASH_SOURCE[0]}")/side_by_side_lib.sh"
 key=benchApiKey0000000000000000000000
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    bash "$here/reference/reference.sh" stop "$work/upstream" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$bin/gatehouse" certs init --out "$work/pki" --client bench >/dev/null
+side_by_side_setup usage
 printf '%s' "$key" >"$work/bench.key"
-taskset -c "$LOAD_CPU" bash "$here/reference/reference.sh" upstream "$upstream_port" "$work/upstream"
 
 config() {  # port admin-port -> file
     cat >"$work/gatehouse-$1.yaml" <<YAML
@@ -62,48 +48,9 @@ apis:
 YAML
     echo "$work/gatehouse-$1.yaml"
 }
-port_a=$((PORT_BASE + 443)) port_b=$((PORT_BASE + 444))
-for spec in "$port_a $((PORT_BASE + 901))" "$port_b $((PORT_BASE + 902))"; do
-    set -- $spec
-    taskset -c "$PROXY_CPU" "$bin/gatehouse" serve --config "$(config "$1" "$2")" >"$work/gatehouse-$1.log" 2>&1 &
-    pids+=("$!")
-done
-pid_a=${pids[0]} pid_b=${pids[1]}
-sleep 2
-
-tls=(--cert "$work/pki/clients/bench.pem" --key "$work/pki/clients/bench-key.pem" --cacert "$work/pki/ca.pem")
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
-ticks=$(getconf CLK_TCK)
-plain() { echo "https://127.0.0.1:$1/prod/bench"; }
-metered() { echo "https://127.0.0.1:$1/metered/bench"; }
-for port in "$port_a" "$port_b"; do
-    taskset -c "$LOAD_CPU" "$bin/gatehouse-load" -c 16 -n 5000 "${tls[@]}" "$(plain "$port")" >/dev/null
-    taskset -c "$LOAD_CPU" "$bin/gatehouse-load" -c 16 -n 5000 "${tls[@]}" -H "x-api-key: $key" \
-        "$(metered "$port")" >/dev/null
-done
-for round in $(seq 1 "$rounds"); do
-    if [ $((round % 2)) = 1 ]; then plain_port=$port_a plan_port=$port_b plain_pid=$pid_a plan_pid=$pid_b
-    else plain_port=$port_b plan_port=$port_a plain_pid=$pid_b plan_pid=$pid_a; fi
-    before_plain=$(cpu_ticks "$plain_pid") before_plan=$(cpu_ticks "$plan_pid")
-    taskset -c "$LOAD_CPU" "$bin/gatehouse-load" -c 16 -d "$seconds" --json "${tls[@]}" "$(plain "$plain_port")" \
-        >"$work/plain-$round.json" &
-    load_plain=$!
-    taskset -c "$LOAD_CPU" "$bin/gatehouse-load" -c 16 -d "$seconds" --json "${tls[@]}" -H "x-api-key: $key" \
-        "$(metered "$plan_port")" >"$work/plan-$round.json" &
-    load_plan=$!
-    wait $load_plain $load_plan
-    python3 - "$work/plain-$round.json" "$work/plan-$round.json" "$ticks" \
-        "$before_plain" "$(cpu_ticks "$plain_pid")" "$before_plan" "$(cpu_ticks "$plan_pid")" "$round" <<'PY'
-import json, sys
-plain, plan = (json.load(open(p)) for p in sys.argv[1:3])
-ticks = int(sys.argv[3])
-cpu = lambda a, b, n: (int(b) - int(a)) / ticks * 1e6 / n
-cpu_plain = cpu(sys.argv[4], sys.argv[5], plain["requests"])
-cpu_plan = cpu(sys.argv[6], sys.argv[7], plan["requests"])
-errors = sum(plain["errors"].values()) + sum(plan["errors"].values())
-print(f"round {sys.argv[8]}: plain {plain['requests_per_second']:.0f} req/s {cpu_plain:.1f} µs/req, "
-      f"plan {plan['requests_per_second']:.0f} req/s {cpu_plan:.1f} µs/req, "
-      f"plan/plain throughput {plan['requests_per_second'] / plain['requests_per_second']:.3f}, "
-      f"CPU {cpu_plan / cpu_plain:.3f}, errors {errors}")
-PY
-done
+a_args=()
+b_args=(-H "x-api-key: $key")
+a_url() { echo "https://127.0.0.1:$1/prod/bench"; }
+b_url() { echo "https://127.0.0.1:$1/metered/bench"; }
+side_by_side_start
+side_by_side_rounds plain plan b/a
