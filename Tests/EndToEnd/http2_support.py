@@ -283,14 +283,6 @@ class RawH2:
         self.sock.close()
 
 
-def rss_kib(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
-
-
 # ------------------------------------------------------------------------------------------- curl, nghttp
 
 def curl(gw: h.Gateway, path: str, *args: str, client="alice", data: bytes | None = None,

@@ -15,6 +15,7 @@ import threading
 import time
 
 import harness as h
+import hostile_support as hs
 
 
 class OneWriteUpstream:
@@ -85,23 +86,14 @@ class OneWriteUpstream:
         self.server.server_close()
 
 
-def rss_kib(pid: int) -> int:
-    """The process's VmRSS, in KiB."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
-
-
 def growth_kib(gw: h.Gateway, drive, *, warm: int, dose: int, settle: float = 0.3) -> int:
     """VmRSS growth over `drive(gw, dose)`, measured after `drive(gw, warm)`."""
     drive(gw, warm)
     time.sleep(settle)
-    before = rss_kib(gw.proc.pid)
+    before = hs.proc_kb(gw.proc.pid)
     drive(gw, dose)
     time.sleep(settle)
-    return rss_kib(gw.proc.pid) - before
+    return hs.proc_kb(gw.proc.pid) - before
 
 
 def assert_bounded(

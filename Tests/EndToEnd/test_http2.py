@@ -14,6 +14,7 @@ import urllib.parse
 import pytest
 
 import harness as h
+import hostile_support as hs
 import http2_support as h2s
 from harness import ALICE
 from test_logging import fields, wait_line
@@ -365,7 +366,7 @@ def test_flood_is_cut_off_with_enhance_your_calm(gw, upstream, flood, reason):
     """The attacker reads the GOAWAY ENHANCE_YOUR_CALM even though it is still sending: the gateway closes with a
     lingering close (close_notify, then it reads and drops what still arrives), never with a TCP reset that would
     destroy the GOAWAY before the client reads it."""
-    rss_before = h2s.rss_kib(gw.proc.pid)
+    rss_before = hs.proc_kb(gw.proc.pid)
     # The attacker does not read while it floods (4 KiB receive buffer): the gateway's answers and its GOAWAY wait
     # in the gateway's send queue, which a close with unread input (a TCP reset) would throw away.
     attacker = h2s.RawH2(gw, rcvbuf=4096)
@@ -392,7 +393,7 @@ def test_flood_is_cut_off_with_enhance_your_calm(gw, upstream, flood, reason):
     assert not attacker.was_reset, "TCP reset after the GOAWAY"
     attacker.close()
     sender.join(10)
-    assert h2s.rss_kib(gw.proc.pid) - rss_before < 40 * 1024
+    assert hs.proc_kb(gw.proc.pid) - rss_before < 40 * 1024
     line = wait_line(gw, lambda l: "GATEHOUSE_EVENT=http2_flood" in l and f"REASON={reason}" in l)
     assert "SOURCE_IP=127.0.0.1" in line
     # the gateway still serves HTTP/2 afterwards
@@ -531,14 +532,14 @@ def test_a_stream_past_max_concurrent_streams_ends_the_connection_after_the_open
 
 def test_a_client_that_does_not_read_costs_a_window_not_the_response(gw):
     """Backpressure: a 30 MB response to a client that never opens its flow-control window stays upstream."""
-    rss_before = h2s.rss_kib(gw.proc.pid)
+    rss_before = hs.proc_kb(gw.proc.pid)
     r = h2s.RawH2(gw)  # default 64 KiB windows, never updated
     r.send(h2s.frame(h2s.HEADERS, h2s.END_HEADERS | h2s.END_STREAM, 1, r.headers_block("/prod/stream/30000000")))
     time.sleep(3)
     r.read_frames(0.5)
     got = sum(len(p) for t, _, sid, p in r.frames if t == h2s.DATA and sid == 1)
     assert got <= 65535, got
-    assert h2s.rss_kib(gw.proc.pid) - rss_before < 20 * 1024
+    assert hs.proc_kb(gw.proc.pid) - rss_before < 20 * 1024
     # the connection and the gateway still serve other streams
     assert h2s.h2_request(gw, "GET", "/prod/mock").status == 200
     r.close()
@@ -677,9 +678,9 @@ def test_a_finished_stream_leaves_nothing_behind(gw, path):
     # Each stream's handler, response writer, exchange and child channel must go with the stream: they once stayed
     # (the writer kept the context, which kept the handler), about 2.4 KB a stream, 9 MB for the 4,000 here.
     streams(gw, 1000, path)  # warm-up: what the allocator and the pools keep once
-    before = h2s.rss_kib(gw.proc.pid)
+    before = hs.proc_kb(gw.proc.pid)
     streams(gw, 4000, path)
     time.sleep(0.3)
-    grown = h2s.rss_kib(gw.proc.pid) - before
+    grown = hs.proc_kb(gw.proc.pid) - before
     print(f"[rss] 4000 streams of {path}: VmRSS grew {grown} KiB")
     assert grown < 3 * 1024, f"VmRSS grew {grown} KiB over 4,000 finished streams"

@@ -9,6 +9,7 @@ import time
 import pytest
 
 import harness as h
+import hostile_support as hs
 import http2_support as h2s
 
 API = "h2budget01"
@@ -77,7 +78,7 @@ def test_streams_that_never_finish_their_bodies_hold_the_budget_not_every_body(g
     """50 streams each send a body just under max_body_bytes and never end it: without a per-connection bound the
     gateway would hold 50 × 4 MiB; with it, the budget, the oldest stream's body and at most two windows per stream
     (the batch a stream read when it was paused, and what NIOHTTP2 keeps of a paused stream)."""
-    rss_before = h2s.rss_kib(gw.proc.pid)
+    rss_before = hs.proc_kb(gw.proc.pid)
     m = h.marker()
     c = h2s.H2Client(gw)
     sids = [c.start("POST", f"/prod/held/{m}/{i}", end_stream=False) for i in range(STREAMS)]
@@ -85,7 +86,7 @@ def test_streams_that_never_finish_their_bodies_hold_the_budget_not_every_body(g
     bodies = {sid: body for sid in sids}
     sent = feed(c, bodies, seconds=10, end_stream=False, stall=1.5)
     time.sleep(0.5)
-    growth_kib = h2s.rss_kib(gw.proc.pid) - rss_before
+    growth_kib = hs.proc_kb(gw.proc.pid) - rss_before
     held = BUDGET + MAX_BODY + STREAMS * 2 * STREAM_WINDOW  # 30 MiB, against 200 MiB of bodies
     # the client was held back by flow control: it could not send more than the gateway may hold (plus one frame a
     # stream in flight when it was paused)

@@ -13,6 +13,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 
 import harness as h
+import hostile_support as hs
 from harness import ALICE
 from test_hostile_upstream import access_record
 from test_metrics import scrape, scrape_until
@@ -197,13 +198,6 @@ def test_upstream_that_does_not_switch_is_relayed_as_a_normal_answer(gw, upstrea
     assert rec.header("Upgrade") == "websocket"  # asked to switch, and declined
 
 
-def rss_kib(pid: int) -> int:
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS")
-
-
 def test_a_slow_client_holds_the_upstream_back(gw):
     # the upstream sends 64 MiB as fast as it can while the client reads nothing: the gateway reads the upstream
     # only while the client's connection takes writes, so what it holds stays far below what was sent
@@ -211,10 +205,10 @@ def test_a_slow_client_holds_the_upstream_back(gw):
     with ws_connect(gw, f"/prod/ws/{h.marker()}", max_queue=1) as ws:
         ws.send("x")
         assert ws.recv(timeout=5) == "x"
-        before = rss_kib(gw.proc.pid)
+        before = hs.proc_kb(gw.proc.pid)
         ws.send(f"flood:{count}:{size}")
         time.sleep(2.0)
-        grown = rss_kib(gw.proc.pid) - before
+        grown = hs.proc_kb(gw.proc.pid) - before
         assert grown < 24 * 1024, f"the gateway grew by {grown} KiB while its client read nothing"
         chunk = h.pattern_bytes(size)
         for i in range(count):

@@ -12,9 +12,9 @@ import h2.settings
 import pytest
 
 import harness as h
+import hostile_support as hs
 from http2_support import H2Client
 from test_metrics import scrape, scrape_until
-from test_websocket import rss_kib
 from test_websocket_h2 import H2WebSocket, signed
 from websocket_support import WebSocketUpstream
 
@@ -68,10 +68,10 @@ def test_a_client_that_does_not_read_holds_the_upstream_back(gw):
         ws = open_ws(client)
         ws.send(0x1, b"x")
         assert ws.recv() == (0x1, b"x")
-        before = rss_kib(gw.proc.pid)
+        before = hs.proc_kb(gw.proc.pid)
         ws.send(0x1, f"flood:{count}:{size}".encode())
         time.sleep(2.0)  # nothing read, nothing acknowledged meanwhile
-        grown = rss_kib(gw.proc.pid) - before
+        grown = hs.proc_kb(gw.proc.pid) - before
         print(f"RSS growth while the client read nothing: {grown} KiB")
         assert grown < 16 * 1024, f"the gateway grew by {grown} KiB while its client read nothing"
         chunk = h.pattern_bytes(size)
