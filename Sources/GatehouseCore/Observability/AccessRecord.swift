@@ -62,24 +62,25 @@ public struct AccessRecord: Sendable {
         sink.field("USAGE_PLAN", usagePlan ?? "")
     }
 
-    /// Calls `body` with the parts of the readable summary, in order:
-    /// `SOURCE PRINCIPAL "METHOD PATH" STATUS BYTESB LATENCYms REQUEST_ID`.
-    func forEachMessagePart(_ body: (String) -> Void) {
-        body(sourceIP)
-        body(" ")
-        body(principal ?? "-")
-        body(" \"")
-        body(method)
-        body(" ")
-        body(Self.messagePath(path))
-        body("\" ")
-        body(String(status))
-        body(" ")
-        body(String(responseBytes))
-        body("B ")
-        body(LogLine.decimalText(thousandths: Self.thousandths(latencyMilliseconds)))
-        body("ms ")
-        body(requestID)
+    /// Hands `sink` the parts of the readable summary, in order:
+    /// `SOURCE PRINCIPAL "METHOD PATH" STATUS BYTESB LATENCYms REQUEST_ID`. Numbers are passed as numbers, so the
+    /// line writes their digits without making strings of them.
+    func forEachMessagePart<Sink: AccessMessageSink>(into sink: inout Sink) {
+        sink.part(sourceIP)
+        sink.part(" ")
+        sink.part(principal ?? "-")
+        sink.part(" \"")
+        sink.part(method)
+        sink.part(" ")
+        sink.part(Self.messagePath(path))
+        sink.part("\" ")
+        sink.part(integer: status)
+        sink.part(" ")
+        sink.part(integer: responseBytes)
+        sink.part("B ")
+        sink.part(thousandths: Self.thousandths(latencyMilliseconds))
+        sink.part("ms ")
+        sink.part(requestID)
     }
 
     /// The journald fields, named exactly as the contract lists them.
@@ -93,16 +94,16 @@ public struct AccessRecord: Sendable {
     /// written without building the dictionary.
     public func line(timestamp: timespec = LogLineFormatter.now()) -> [UInt8] {
         var line = LogLine(level: .info, message: "", timestamp: timestamp, capacity: 512)
-        forEachMessagePart { line.appendToMessage($0) }
+        forEachMessagePart(into: &line)
         forEachField(into: &line)
         return line.finish()
     }
 
     /// A readable one-line summary for `MESSAGE`.
     public var message: String {
-        var message = ""
-        forEachMessagePart { message += $0 }
-        return message
+        var message = MessageText()
+        forEachMessagePart(into: &message)
+        return message.text
     }
 
     /// The path as the readable summary shows it: percent-encoded wherever a byte could be read as part of the line's
@@ -133,6 +134,28 @@ protocol AccessFieldSink {
 }
 
 extension LogLine: AccessFieldSink {}
+
+/// Where ``AccessRecord/forEachMessagePart(into:)`` puts the summary's parts.
+protocol AccessMessageSink {
+    mutating func part(_ text: String)
+    mutating func part(integer: Int)
+    mutating func part(thousandths: Int)
+}
+
+extension LogLine: AccessMessageSink {
+    mutating func part(_ text: String) { appendToMessage(text) }
+    mutating func part(integer: Int) { appendToMessage(integer: integer) }
+    mutating func part(thousandths: Int) { appendToMessage(thousandths: thousandths) }
+}
+
+/// The summary as a `String`, for the journal's `MESSAGE`.
+private struct MessageText: AccessMessageSink {
+    var text = ""
+
+    mutating func part(_ text: String) { self.text += text }
+    mutating func part(integer: Int) { text += String(integer) }
+    mutating func part(thousandths: Int) { text += LogLine.decimalText(thousandths: thousandths) }
+}
 
 /// Fields as swift-log metadata, for the journal (and for log handlers in tests).
 private struct MetadataSink: AccessFieldSink {

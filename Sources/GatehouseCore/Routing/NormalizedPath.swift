@@ -15,6 +15,9 @@ public struct NormalizedPath: Sendable, Equatable {
     public let segments: [String]
     /// Whether the path ended in `/` (kept so the upstream sees what the client asked for).
     public let trailingSlash: Bool
+    /// The decoded path with a leading `/`, as used in resource ARNs and logs. Made once: every request's access
+    /// record uses it, and for the usual path — nothing decoded or dropped — it is the raw path's text as it came.
+    public let decodedPath: String
 
     public enum Problem: Error, Equatable, Sendable {
         /// The target does not start with `/` (absolute-form, `*`, or garbage).
@@ -37,6 +40,8 @@ public struct NormalizedPath: Sendable, Equatable {
         var segments: [String] = []
         segments.reserveCapacity(4)
         var trailingSlash = false
+        // Whether the normal form differs from the raw bytes (an escape decoded, a segment dropped).
+        var rewritten = false
         // Segments are the runs between slashes, walked in place (no array of slices per request).
         var start = 1
         while true {
@@ -46,14 +51,18 @@ public struct NormalizedPath: Sendable, Equatable {
             case .success(let text): segment = text
             case .failure(let problem): return .failure(problem)
             }
+            if segment.utf8.count != end - start { rewritten = true }
             trailingSlash = false
             switch segment {
             case "", ".":
                 trailingSlash = true
+                // An empty last segment is the trailing slash itself; anywhere else a segment was dropped.
+                if segment == "." || end < bytes.endIndex { rewritten = true }
             case "..":
                 // At the root, `..` stays at the root (RFC 3986 §5.2.4, and AWS's canonical URI).
                 _ = segments.popLast()
                 trailingSlash = true
+                rewritten = true
             default:
                 segments.append(segment)
             }
@@ -61,7 +70,10 @@ public struct NormalizedPath: Sendable, Equatable {
             start = end + 1
         }
         if segments.isEmpty { trailingSlash = false }
-        return .success(NormalizedPath(segments: segments, trailingSlash: trailingSlash))
+        guard !rewritten else { return .success(NormalizedPath(segments: segments, trailingSlash: trailingSlash)) }
+        return .success(
+            NormalizedPath(
+                segments: segments, trailingSlash: trailingSlash, decodedPath: String(decoding: bytes, as: UTF8.self)))
     }
 
     /// Normalizes the path part of a request target (everything before `?`); see `normalize(rawPath:)`.
@@ -73,27 +85,33 @@ public struct NormalizedPath: Sendable, Equatable {
     }
 
     public init(segments: [String], trailingSlash: Bool = false) {
-        self.segments = segments
-        self.trailingSlash = trailingSlash
+        self.init(
+            segments: segments, trailingSlash: trailingSlash,
+            decodedPath: "/" + segments.joined(separator: "/") + (trailingSlash ? "/" : ""))
     }
 
-    /// The decoded path with a leading `/`, as used in resource ARNs and logs.
-    public var decodedPath: String {
-        "/" + segments.joined(separator: "/") + (trailingSlash ? "/" : "")
+    private init(segments: [String], trailingSlash: Bool, decodedPath: String) {
+        self.segments = segments
+        self.trailingSlash = trailingSlash
+        self.decodedPath = decodedPath
     }
 
     /// One segment's bytes decoded. The common segment has no `%` and is checked and copied in one pass.
     private static func decode(_ raw: UnsafeBufferPointer<UInt8>) -> Result<String, Problem> {
         var escaped = false
+        var ascii = true
         for byte in raw {
             switch byte {
             case UInt8(ascii: "%"): escaped = true
             case UInt8(ascii: ";"): return .failure(.pathParameter)
             case UInt8(ascii: "\\"), 0: return .failure(.forbiddenEncodedCharacter)
+            case 0x80...: ascii = false
             default: continue
             }
         }
         guard escaped else {
+            // ASCII is UTF-8 already: the usual segment skips the generic validation (most of this function's cost).
+            if ascii { return .success(String(decoding: raw, as: UTF8.self)) }
             guard let text = String(validating: raw, as: UTF8.self) else { return .failure(.notUTF8) }
             return .success(text)
         }

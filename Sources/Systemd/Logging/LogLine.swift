@@ -31,6 +31,16 @@ public struct LogLine: Sendable {
         Self.appendEscaped(text, to: &bytes)
     }
 
+    /// Continues the message with `value` in decimal digits (nothing to escape, no `String` made).
+    public mutating func appendToMessage(integer value: Int) {
+        Self.appendInteger(value, to: &bytes)
+    }
+
+    /// Continues the message with `thousandths / 1000` written as ``decimalText(thousandths:)`` writes it.
+    public mutating func appendToMessage(thousandths: Int) {
+        Self.appendDecimal(thousandths: thousandths, to: &bytes)
+    }
+
     /// Appends ` key=value`, the key sanitised and the value quoted when needed.
     public mutating func field(_ key: String, _ value: String) {
         bytes.append(UInt8(ascii: " "))
@@ -134,6 +144,11 @@ public struct LogLine: Sendable {
     /// exactly the fields written. Scanning UTF-8 bytes finds the same characters as scanning scalars: every byte of
     /// a multi-byte scalar is 0x80 or above.
     static func appendValue(_ value: String, to bytes: inout [UInt8]) {
+        // Empty values are common in access records (no API key, no plan, no error): `""` without a scan.
+        if value.isEmpty {
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: 2))
+            return
+        }
         let breaks: (UInt8) -> Bool = { byte in
             byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
                 || byte == UInt8(ascii: "\\")

@@ -32,6 +32,10 @@ enum NormalizedPathFuzzTarget {
                 "segment \(segment.debugDescription) holds a slash, backslash or NUL")
         }
         FuzzCheck.require(!path.segments.isEmpty || !path.trailingSlash, "root with a trailing slash")
+        // The normalizer's shortcut (the raw text when nothing was rewritten) must say what the segments say.
+        let joined = "/" + path.segments.joined(separator: "/") + (path.trailingSlash ? "/" : "")
+        FuzzCheck.require(
+            path.decodedPath == joined, "\(raw.debugDescription): decodedPath \(path.decodedPath) but segments \(joined)")
         let upstream = upstreamPath(path)
         if refusesPathParameters {
             FuzzCheck.require(!input.contains(UInt8(ascii: ";")), "accepted \(raw.debugDescription) with a ; parameter")
