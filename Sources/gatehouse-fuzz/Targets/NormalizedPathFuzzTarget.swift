@@ -35,7 +35,8 @@ enum NormalizedPathFuzzTarget {
         // The normalizer's shortcut (the raw text when nothing was rewritten) must say what the segments say.
         let joined = "/" + path.segments.joined(separator: "/") + (path.trailingSlash ? "/" : "")
         FuzzCheck.require(
-            path.decodedPath == joined, "\(raw.debugDescription): decodedPath \(path.decodedPath) but segments \(joined)")
+            path.decodedPath == joined,
+            "\(raw.debugDescription): decodedPath \(path.decodedPath) but segments \(joined)")
         let upstream = upstreamPath(path)
         if refusesPathParameters {
             FuzzCheck.require(!input.contains(UInt8(ascii: ";")), "accepted \(raw.debugDescription) with a ; parameter")
