@@ -38,4 +38,20 @@ import Testing
     func staticKeysQuoteValuesLikeTheGenericField(value: String) {
         #expect(fields { $0.field("KEY" as StaticString, value) } == fields { $0.field("KEY" as String, value) })
     }
+
+    /// Quoted values written byte for byte: runs copied whole, `"` and `\` escaped, control bytes as `\n`, `\t`,
+    /// `\xHH`, non-ASCII kept.
+    @Test(arguments: [
+        ("", #"KEY="""#),
+        ("CN=bench,O=Gatehouse", #"KEY="CN=bench,O=Gatehouse""#),
+        ("a \"b\" c", #"KEY="a \"b\" c""#),
+        ("\"start and end\\", #"KEY="\"start and end\\""#),
+        ("line\nbreak\ttab\r", #"KEY="line\nbreak\ttab\r""#),
+        ("bell\u{07}del\u{7F}", #"KEY="bell\x07del\x7f""#),
+        ("ü = ü", #"KEY="ü = ü""#),
+        ("plain", "KEY=plain"),
+    ])
+    func valuesAreQuotedAndEscapedExactly(value: String, expected: String) {
+        #expect(fields { $0.field("KEY" as StaticString, value) } == " " + expected)
+    }
 }

@@ -166,15 +166,35 @@ public struct LogLine: Sendable {
             return
         }
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                bytes.append(UInt8(ascii: "\\"))
-                bytes.append(byte)
-            default: appendEscapedControl(byte, to: &bytes)
+        let copiedQuoted = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            // Runs that need no escape (a certificate subject's `CN=…,O=…` is one run) are copied whole.
+            var runStart = 0
+            for (index, byte) in utf8.enumerated() where needsEscape(byte) {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                appendQuotedByte(byte, to: &bytes)
+                runStart = index + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            return true
+        }
+        if copiedQuoted != true {
+            for byte in value.utf8 { appendQuotedByte(byte, to: &bytes) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Bytes a quoted value cannot hold as they are: `"`, `\` and control bytes.
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    private static func appendQuotedByte(_ byte: UInt8, to bytes: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(byte)
+        default: appendEscapedControl(byte, to: &bytes)
+        }
     }
 
     /// Messages are not quoted, but control characters are escaped so a record stays on one line.
