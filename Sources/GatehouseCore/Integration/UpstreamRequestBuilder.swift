@@ -69,13 +69,17 @@ struct UpstreamRequestBuilder {
         -> String
     {
         var uri = ""
+        uri.reserveCapacity(clientURI.utf8.count + 32)
         for part in template {
             switch part {
             case .literal(let text):
                 uri += text
             case .parameter(let name), .greedy(let name):
-                let segments = parameters[name] ?? []
-                uri += segments.map(percentEncodePathSegment).joined(separator: "/")
+                // The segments encoded and joined with `/`, appended in place (no array or joined string each time).
+                for (index, segment) in (parameters[name] ?? []).enumerated() {
+                    if index > 0 { uri += "/" }
+                    uri += percentEncodePathSegment(segment)
+                }
             }
         }
         if uri.isEmpty || uri.first != "/" { uri = "/" + uri }

@@ -143,7 +143,7 @@ public struct NormalizedPath: Sendable, Equatable {
 /// that are safe in a segment stay, everything else is escaped. A `;` (sent as `%3B`) is escaped too, so no
 /// segment becomes a path parameter on its way out.
 public func percentEncodePathSegment(_ segment: String) -> String {
-    PercentEncoding.encoded(segment.utf8) { byte in
+    let isKept: (UInt8) -> Bool = { byte in
         switch byte {
         case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
             UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "="),
@@ -152,4 +152,7 @@ public func percentEncodePathSegment(_ segment: String) -> String {
         default: PercentEncoding.isUnreserved(byte)
         }
     }
+    // The usual segment needs no escape: it is forwarded as it is, without a new string.
+    if segment.utf8.allSatisfy(isKept) { return segment }
+    return PercentEncoding.encoded(segment.utf8, keeping: isKept)
 }
