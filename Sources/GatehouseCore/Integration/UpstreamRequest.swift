@@ -34,35 +34,79 @@ struct UpstreamRequest {
 
     /// `METHOD URI HTTP/1.1`, the headers, and the blank line.
     func head(allocator: ByteBufferAllocator) -> ByteBuffer {
-        var size = 32 + uri.utf8.count + (clientHead?.count ?? 0)
+        let method = self.method.rawValue
+        // The exact size, so the head is written in one pass into one buffer: a head is some forty short pieces,
+        // and writing each through `ByteBuffer` (its bounds and uniqueness checks every time) cost about 2 % of a
+        // keep-alive request's CPU.
+        var size = method.utf8.count + 1 + uri.utf8.count + 11 + 2
         for header in headers { size += header.name.utf8.count + header.value.utf8.count + 4 }
-        var buffer = allocator.buffer(capacity: size)
-        buffer.writeString(method.rawValue)
-        buffer.writeStaticString(" ")
-        buffer.writeString(uri)
-        buffer.writeStaticString(" HTTP/1.1\r\n")
-        for (position, header) in headers.enumerated() {
-            buffer.writeString(header.name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(header.value)
-            buffer.writeStaticString("\r\n")
-            if position == 0, let clientHead { Self.writeFields(forwardedFields, of: clientHead, to: &buffer) }
-        }
-        buffer.writeStaticString("\r\n")
-        return buffer
-    }
-
-    /// The client's fields as it sent them: name, `: `, the value's bytes.
-    private static func writeFields(_ indices: [Int], of head: ParsedRequestHead, to buffer: inout ByteBuffer) {
-        head.bytes.withUnsafeReadableBytes { bytes in
-            for index in indices {
-                let field = head.fields[index]
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.name]))
-                buffer.writeStaticString(": ")
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.value]))
-                buffer.writeStaticString("\r\n")
+        if let clientHead {
+            for index in forwardedFields {
+                let field = clientHead.fields[index]
+                size += field.name.count + field.value.count + 4
             }
         }
+        var buffer = allocator.buffer(capacity: size)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+            var writer = HeadBytesWriter(out: out)
+            writer.put(method)
+            writer.put(UInt8(ascii: " "))
+            writer.put(uri)
+            writer.put(" HTTP/1.1\r\n")
+            for (position, header) in headers.enumerated() {
+                writer.put(header.name)
+                writer.put(": ")
+                writer.put(header.value)
+                writer.put("\r\n")
+                if position == 0, let clientHead {
+                    clientHead.bytes.withUnsafeReadableBytes { bytes in
+                        for index in forwardedFields {
+                            let field = clientHead.fields[index]
+                            writer.put(UnsafeRawBufferPointer(rebasing: bytes[field.name]))
+                            writer.put(": ")
+                            writer.put(UnsafeRawBufferPointer(rebasing: bytes[field.value]))
+                            writer.put("\r\n")
+                        }
+                    }
+                }
+            }
+            writer.put("\r\n")
+            assert(writer.count == size, "upstream head size miscounted")
+            return writer.count
+        }
+        return buffer
+    }
+}
+
+/// Copies a head's pieces into memory sized for them in advance.
+private struct HeadBytesWriter {
+    let out: UnsafeMutableRawBufferPointer
+    private(set) var count = 0
+
+    init(out: UnsafeMutableRawBufferPointer) {
+        self.out = out
+    }
+
+    mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        precondition(count + bytes.count <= out.count, "upstream head larger than counted")
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        (out.baseAddress! + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func put(_ byte: UInt8) {
+        precondition(count < out.count, "upstream head larger than counted")
+        out[count] = byte
+        count += 1
+    }
+
+    mutating func put(_ text: StaticString) {
+        put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func put(_ text: String) {
+        var text = text
+        text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
     }
 }
 
