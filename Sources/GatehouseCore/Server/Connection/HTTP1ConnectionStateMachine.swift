@@ -36,7 +36,9 @@ struct HTTP1ConnectionStateMachine<Head: HTTP1RequestHeadFacts> {
     enum Action {
         /// Make the exchange for this head and run the pipeline's head phase on it; report with
         /// `headAdmitted(maxBodyBytes:draining:)` or `headRefused(_:draining:)`.
-        case startRequest(Head)
+        // `indirect`: a head is about 130 bytes, and every action (queued, moved, copied out) was that size because of
+        // this case; boxed, an action is a few words.
+        indirect case startRequest(Head)
         /// `HTTP/1.1 100 Continue`: the client waits for it before sending the body.
         case sendContinue
         /// Body bytes of an admitted request: keep (and hash) them for the integration.
@@ -48,7 +50,7 @@ struct HTTP1ConnectionStateMachine<Head: HTTP1RequestHeadFacts> {
         /// then `responseEnded()` or `integrationFailed(_:)`.
         case startIntegration
         /// Write the contract's error as the whole answer; `keepAlive` says which connection semantics it announces.
-        case writeError(GatewayError, keepAlive: Bool)
+        indirect case writeError(GatewayError, keepAlive: Bool)
         /// The exchange is over (answered, or abandoned after its answer began): log it and count it.
         case emitAccessRecord
         case armTimer(Timer)
