@@ -26,7 +26,8 @@ struct HTTP1ConnectionStateMachine<Head: HTTP1RequestHeadFacts> {
 
     /// A decoded piece of the client's request stream.
     enum InboundPart {
-        case head(Head)
+        /// Indirect for the same reason as `Action.startRequest`: the queue's parts stay a few words each.
+        indirect case head(Head)
         case body(ByteBuffer)
         case end
         /// The stream was refused (`RequestDecoder`): answered after the requests before it, and nothing follows.
@@ -35,9 +36,8 @@ struct HTTP1ConnectionStateMachine<Head: HTTP1RequestHeadFacts> {
 
     enum Action {
         /// Make the exchange for this head and run the pipeline's head phase on it; report with
-        /// `headAdmitted(maxBodyBytes:draining:)` or `headRefused(_:draining:)`.
-        // `indirect`: a head is about 130 bytes, and every action (queued, moved, copied out) was that size because of
-        // this case; boxed, an action is a few words.
+        /// `headAdmitted(maxBodyBytes:draining:)` or `headRefused(_:draining:)`. Indirect, as `writeError` is: a head
+        /// is about 130 bytes, and every action queued, moved and copied out was that size because of this case.
         indirect case startRequest(Head)
         /// `HTTP/1.1 100 Continue`: the client waits for it before sending the body.
         case sendContinue
