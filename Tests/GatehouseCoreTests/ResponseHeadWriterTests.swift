@@ -77,4 +77,19 @@ import Testing
         writer.add("content-length", "12")
         #expect(text(writer.finish(framing: .fixed)).contains("content-length: 12\r\n"))
     }
+
+    @Test func relayedFieldsAreCopiedByteForByte() throws {
+        var upstream = ByteBuffer(string: "HTTP/1.1 200 OK\r\nServer: up\r\nX-Empty:\r\nX-Latin: caf")
+        upstream.writeBytes([0xE9, 0x20, 0xFF])
+        upstream.writeString("\r\nContent-Length: 2\r\n\r\n")
+        let head = try ResponseHeadParser().parse(upstream)
+        var writer = ResponseHeadWriter(allocator: ByteBufferAllocator(), version: .http1_1, status: .ok, capacity: 4)
+        for index in head.fields.indices { writer.add(fieldAt: index, of: head) }
+        #expect(writer.hasContentLength)
+        let wire = Array(writer.finish(framing: .fixed).readableBytesView)
+        let expected =
+            Array("HTTP/1.1 200 OK\r\nServer: up\r\nX-Empty: \r\nX-Latin: caf".utf8) + [0xE9, 0x20, 0xFF]
+            + Array("\r\nContent-Length: 2\r\n\r\n".utf8)
+        #expect(wire == expected)
+    }
 }

@@ -74,10 +74,21 @@ struct ResponseHeadWriter {
                 if dropsContentLength { return }
                 hasContentLength = true
             }
-            buffer.writeBytes(name)
-            buffer.writeStaticString(": ")
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.value]))
-            buffer.writeStaticString("\r\n")
+            let value = UnsafeRawBufferPointer(rebasing: bytes[field.value])
+            // One write of the whole line (four through `ByteBuffer`'s checked writes cost more than the copy).
+            let count = name.count + value.count + 4
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
+                let base = out.baseAddress!
+                if name.count > 0 { base.copyMemory(from: name.baseAddress!, byteCount: name.count) }
+                base.storeBytes(of: UInt8(ascii: ":"), toByteOffset: name.count, as: UInt8.self)
+                base.storeBytes(of: UInt8(ascii: " "), toByteOffset: name.count + 1, as: UInt8.self)
+                if value.count > 0 {
+                    (base + name.count + 2).copyMemory(from: value.baseAddress!, byteCount: value.count)
+                }
+                base.storeBytes(of: UInt8(ascii: "\r"), toByteOffset: count - 2, as: UInt8.self)
+                base.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: count - 1, as: UInt8.self)
+                return count
+            }
         }
     }
 
