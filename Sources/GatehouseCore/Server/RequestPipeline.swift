@@ -96,8 +96,11 @@ struct RequestPipeline {
             return .success(
                 Admitted(match: match, path: path, pendingSignature: nil, userAgent: userAgent, apiKey: apiKey))
         }
-        let request = head.sigV4Request(method: method, path: String(pathPart), query: query.map(String.init))
-        switch snapshot.verifier.begin(request, now: Int(now.timeIntervalSince1970)) {
+        let verifier = snapshot.verifier
+        let began = head.withSigV4Request(method: method, path: String(pathPart), query: query.map(String.init)) {
+            verifier.begin($0, now: Int(now.timeIntervalSince1970))
+        }
+        switch began {
         case .success(let pending):
             return .success(
                 Admitted(match: match, path: path, pendingSignature: pending, userAgent: userAgent, apiKey: apiKey))

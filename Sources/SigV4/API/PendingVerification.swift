@@ -3,7 +3,9 @@ import GatehouseBytes
 
 /// A request whose signature parameters, identity, session token, scope and date have been accepted, waiting for
 /// the body hash. The gateway obtains it before reading the body, so bad requests are refused without reading it.
-public struct PendingVerification: Sendable {
+/// A class: it travels from the head phase to the body phase with the request, and one reference moves instead of
+/// the canonical prefixes, the keyed HMAC, the signature and the caller's fields.
+public final class PendingVerification: Sendable {
     enum Key: Sendable {
         case hmac(SigningKey)
         case ecdsa(P256.Signing.PublicKey)
@@ -28,6 +30,18 @@ public struct PendingVerification: Sendable {
     /// As sent: lowercase hex (v4) or hex DER (v4a).
     let signature: TextSlice
     let caller: VerifiedCaller
+
+    init(
+        prefixes: [UInt8], canonicalPrefixCount: Int, payload: Payload, key: Key, signature: TextSlice,
+        caller: VerifiedCaller
+    ) {
+        self.prefixes = prefixes
+        self.canonicalPrefixCount = canonicalPrefixCount
+        self.payload = payload
+        self.key = key
+        self.signature = signature
+        self.caller = caller
+    }
 
     /// Whether `finish` needs the SHA-256 of the body. False only for `UNSIGNED-PAYLOAD`, in which case the body
     /// can be streamed without hashing.

@@ -12,8 +12,14 @@ public struct SigV4Verifier: Sendable {
     public let maxClockSkew: Int
     /// False only to reproduce the S3-style unnormalized cases of the AWS test suites.
     public let normalizePath: Bool
-    private let lookup: @Sendable (String) -> SigV4Identity?
+    private let identities: Identities
     private let keyCache: SigV4KeyCache
+
+    /// Where identities come from: a table read by the key id's bytes, or a caller's function of the key id.
+    private enum Identities: Sendable {
+        case table(SigV4IdentityTable)
+        case lookup(@Sendable (String) -> SigV4Identity?)
+    }
 
     /// - Parameters:
     ///   - region: the gateway's region; v4 scopes must name it, v4a region sets must include it.
@@ -34,7 +40,26 @@ public struct SigV4Verifier: Sendable {
         self.maxClockSkew = maxClockSkew
         self.normalizePath = normalizePath
         self.keyCache = keyCache
-        self.lookup = lookup
+        self.identities = .lookup(lookup)
+    }
+
+    /// A verifier whose identities are a table: the one a gateway builds per configuration. A verified request's key
+    /// id is looked up by its bytes, and the signing key of the day is kept with the identity, so a warm verification
+    /// makes one lookup and no `String` for the key id (`VerifiedCaller.identityIndex` says which identity signed).
+    public init(
+        region: String,
+        service: String = "execute-api",
+        maxClockSkew: Int = 300,
+        normalizePath: Bool = true,
+        keyCache: SigV4KeyCache = SigV4KeyCache(),
+        identities: SigV4IdentityTable
+    ) {
+        self.region = region
+        self.service = service
+        self.maxClockSkew = maxClockSkew
+        self.normalizePath = normalizePath
+        self.keyCache = keyCache
+        self.identities = .table(identities)
     }
 
     /// Phase 1, before the body: parses the signature, finds the identity, checks the session token, the scope,
@@ -96,8 +121,18 @@ public struct SigV4Verifier: Sendable {
                 signsRegionSet: fields.signedHeaders.signsRegionSet)
         }
 
-        guard let identity = lookup(scope.accessKeyID), identity.accessKeyID == scope.accessKeyID else {
-            throw .unrecognizedClient
+        let entry: SigV4IdentityTable.Entry?
+        let identity: SigV4Identity
+        switch identities {
+        case .table(let table):
+            guard let found = scope.accessKeyID.withBytes(table.entry(for:)) else { throw .unrecognizedClient }
+            entry = found
+            identity = found.identity
+        case .lookup(let lookup):
+            let keyID = scope.accessKeyID.string
+            guard let found = lookup(keyID), found.accessKeyID == keyID else { throw .unrecognizedClient }
+            entry = nil
+            identity = found
         }
         let headerToken = known.securityToken.map { request.fields.value($0) }
         let token = fields.presigned ? (query.value(named: "X-Amz-Security-Token") ?? headerToken) : headerToken
@@ -134,14 +169,15 @@ public struct SigV4Verifier: Sendable {
                 )
             }
             canonicalPrefixCount = out.count
-            SigV4Canonical.writeStringToSignPrefix(
-                algorithm: fields.algorithm, timestamp: timestamp.basic, scope: scope.scope, to: &out
-            )
+            timestamp.withBasic { basic in
+                SigV4Canonical.writeStringToSignPrefix(
+                    algorithm: fields.algorithm, timestamp: basic, scope: scope.scope, to: &out)
+            }
         }
         let key: PendingVerification.Key
         switch fields.algorithm {
         case .hmacSHA256:
-            key = .hmac(keyCache.signingKey(identity: identity, date: scope.date, region: region, service: service))
+            key = .hmac(signingKey(identity: identity, entry: entry, date: scope.date))
         case .ecdsaP256SHA256:
             key = .ecdsa(keyCache.publicKey(identity: identity))
         }
@@ -153,7 +189,8 @@ public struct SigV4Verifier: Sendable {
             algorithm: fields.algorithm,
             presigned: fields.presigned,
             usedSessionToken: token != nil,
-            signedAt: timestamp.epochSeconds
+            signedAt: timestamp.epochSeconds,
+            identityIndex: entry?.index
         )
         return PendingVerification(
             prefixes: prefixes,
@@ -165,16 +202,35 @@ public struct SigV4Verifier: Sendable {
         )
     }
 
+    /// The signing key of `date` (checked `yyyyMMdd`): the one kept with the table's entry when it is that day's, else
+    /// the key cache's (derived on a miss), then kept with the entry.
+    private func signingKey(identity: SigV4Identity, entry: SigV4IdentityTable.Entry?, date: TextSlice) -> SigningKey {
+        guard let entry else {
+            return keyCache.signingKey(identity: identity, date: date, region: region, service: service)
+        }
+        let day = SigV4KeyCache.day(date)
+        guard day >= 0 else {
+            return keyCache.signingKey(identity: identity, date: date, region: region, service: service)
+        }
+        if let kept = entry.signingKey(day: day, region: region, service: service) { return kept }
+        let key = keyCache.signingKey(identity: identity, date: date, region: region, service: service)
+        entry.keep(key, day: day, region: region, service: service)
+        return key
+    }
+
     /// `X-Amz-Date` (query for presigned, else header), or the HTTP `Date` header.
     /// Takes the two parts of `SignatureFields` it reads rather than the whole value, which would be copied.
     private func requestTimestamp(_ request: SigV4Request, known: KnownHeaders, presigned: Bool, queryDate: String?)
         throws(SigV4Error) -> AmzTimestamp
     {
-        if let amzDate = presigned ? queryDate : known.amzDate.map({ request.fields.value($0) }) {
-            guard let timestamp = AmzTimestamp(basic: amzDate) else {
-                throw .incomplete(
-                    "Date must be in ISO-8601 'basic format'. Got '\(amzDate)'. See http://en.wikipedia.org/wiki/ISO_8601"
-                )
+        if presigned, let queryDate {
+            guard let timestamp = AmzTimestamp(basic: queryDate) else { throw Self.malformedDate(queryDate) }
+            return timestamp
+        }
+        if !presigned, let index = known.amzDate {
+            // Read in place: the value is wanted as text only when it is malformed.
+            guard let timestamp = request.fields.withValue(index, { AmzTimestamp(basic: $0) }) else {
+                throw Self.malformedDate(request.fields.value(index))
             }
             return timestamp
         }
@@ -185,6 +241,10 @@ public struct SigV4Verifier: Sendable {
             throw .incomplete("Date header must be in RFC 1123 form, e.g. 'Sun, 30 Aug 2015 12:36:00 GMT'.")
         }
         return timestamp
+    }
+
+    private static func malformedDate(_ text: String) -> SigV4Error {
+        .incomplete("Date must be in ISO-8601 'basic format'. Got '\(text)'. See http://en.wikipedia.org/wiki/ISO_8601")
     }
 
     private func presignedExpiry(_ expires: String?) throws(SigV4Error) -> Int? {

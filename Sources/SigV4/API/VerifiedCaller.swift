@@ -12,4 +12,7 @@ public struct VerifiedCaller: Sendable, Equatable {
     public let usedSessionToken: Bool
     /// The signing time from `X-Amz-Date` / `Date`, in epoch seconds.
     public let signedAt: Int
+    /// Where the identity is in the verifier's `SigV4IdentityTable.identities`, when it was given one: lets the
+    /// gateway find what it built per identity by position instead of hashing the key id again.
+    public let identityIndex: Int?
 }
