@@ -117,15 +117,16 @@ public final class PendingVerification: Sendable {
         prefixes.withUnsafeBufferPointer { buffer in
             let canonicalPrefix = UnsafeBufferPointer(rebasing: buffer[..<canonicalPrefixCount])
             let hashed = withPayloadLine(bodySHA256Hex: bodySHA256Hex) { line in
-                UTF8Bytes.concatenated(UnsafeRawBufferPointer(canonicalPrefix), UnsafeRawBufferPointer(line)) {
-                    var hasher = SHA256()
-                    hasher.update(bufferPointer: $0)
-                    return hasher.finalize()
-                }
+                var hasher = SHA256State()
+                hasher.update(UnsafeRawBufferPointer(canonicalPrefix))
+                hasher.update(UnsafeRawBufferPointer(line))
+                return hasher.finalize()
             }
             return hashed.map { digest in
-                Hex.withLowercase(digest) { hex in
-                    body(UnsafeBufferPointer(rebasing: buffer[canonicalPrefixCount...]), hex)
+                digest.withUnsafeBytes { digest in
+                    Hex.withLowercase(digest) { hex in
+                        body(UnsafeBufferPointer(rebasing: buffer[canonicalPrefixCount...]), hex)
+                    }
                 }
             }
         }
@@ -139,8 +140,8 @@ public final class PendingVerification: Sendable {
             let mac = signingKey.authenticationCode(
                 UnsafeRawBufferPointer(prefix), UnsafeRawBufferPointer(canonicalHashHex)
             )
-            return Hex.withLowercase(mac) { expected in
-                signature.withBytes { ConstantTime.equals(expected, $0) }
+            return mac.withUnsafeBytes { mac in
+                Hex.withLowercase(mac) { expected in signature.withBytes { ConstantTime.equals(expected, $0) } }
             }
         case .ecdsa(let publicKey):
             guard let der = signature.withBytes({ Hex.decode($0) }),

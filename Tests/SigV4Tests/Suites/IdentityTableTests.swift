@@ -70,7 +70,7 @@ import Testing
             secret: SigningFixture.secret, date: "20150830", region: "us-east-1", service: "execute-api")
         let message = Array("AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/execute-api/aws4_request\n".utf8)
         #expect(
-            Array(kept.authenticationCode(message))
+            kept.authenticationCode(message).bytes
                 == Array(HMAC<SHA256>.authenticationCode(for: message, using: fresh)))
         #expect(entry.signingKey(day: 20_150_831, region: "us-east-1", service: "execute-api") == nil)
         #expect(entry.signingKey(day: 20_150_830, region: "eu-west-1", service: "execute-api") == nil)
