@@ -12,14 +12,9 @@ public struct SigV4Verifier: Sendable {
     public let maxClockSkew: Int
     /// False only to reproduce the S3-style unnormalized cases of the AWS test suites.
     public let normalizePath: Bool
-    private let identities: Identities
+    /// Where identities come from: a table read by the key id's bytes, or one that asks a caller's function.
+    private let identities: SigV4IdentityTable
     private let keyCache: SigV4KeyCache
-
-    /// Where identities come from: a table read by the key id's bytes, or a caller's function of the key id.
-    private enum Identities: Sendable {
-        case table(SigV4IdentityTable)
-        case lookup(@Sendable (String) -> SigV4Identity?)
-    }
 
     /// - Parameters:
     ///   - region: the gateway's region; v4 scopes must name it, v4a region sets must include it.
@@ -40,7 +35,7 @@ public struct SigV4Verifier: Sendable {
         self.maxClockSkew = maxClockSkew
         self.normalizePath = normalizePath
         self.keyCache = keyCache
-        self.identities = .lookup(lookup)
+        self.identities = SigV4IdentityTable(lookup: lookup)
     }
 
     /// A verifier whose identities are a table: the one a gateway builds per configuration. A verified request's key
@@ -59,7 +54,7 @@ public struct SigV4Verifier: Sendable {
         self.maxClockSkew = maxClockSkew
         self.normalizePath = normalizePath
         self.keyCache = keyCache
-        self.identities = .table(identities)
+        self.identities = identities
     }
 
     /// Phase 1, before the body: parses the signature, finds the identity, checks the session token, the scope,
@@ -121,22 +116,11 @@ public struct SigV4Verifier: Sendable {
                 signsRegionSet: fields.signedHeaders.signsRegionSet)
         }
 
-        let entry: SigV4IdentityTable.Entry?
-        let identity: SigV4Identity
-        switch identities {
-        case .table(let table):
-            guard let found = scope.accessKeyID.withBytes(table.entry(for:)) else { throw .unrecognizedClient }
-            entry = found
-            identity = found.identity
-        case .lookup(let lookup):
-            let keyID = scope.accessKeyID.string
-            guard let found = lookup(keyID), found.accessKeyID == keyID else { throw .unrecognizedClient }
-            entry = nil
-            identity = found
-        }
+        // One reference for the identity from here on: its fields are read where needed, never copied whole.
+        guard let entry = scope.accessKeyID.withBytes(identities.entry(for:)) else { throw .unrecognizedClient }
         let headerToken = known.securityToken.map { request.fields.value($0) }
         let token = fields.presigned ? (query.value(named: "X-Amz-Security-Token") ?? headerToken) : headerToken
-        switch (identity.sessionToken, token) {
+        switch (entry.identity.sessionToken, token) {
         case (nil, nil): break
         case (.some(let expected), .some(let sent))
         where UTF8Bytes.with(expected, { left in UTF8Bytes.with(sent) { ConstantTime.equals(left, $0) } }):
@@ -177,20 +161,16 @@ public struct SigV4Verifier: Sendable {
         let key: PendingVerification.Key
         switch fields.algorithm {
         case .hmacSHA256:
-            key = .hmac(signingKey(identity: identity, entry: entry, date: scope.date))
+            key = .hmac(signingKey(entry, date: scope.date))
         case .ecdsaP256SHA256:
-            key = .ecdsa(keyCache.publicKey(identity: identity))
+            key = .ecdsa(keyCache.publicKey(identity: entry.identity))
         }
         let caller = VerifiedCaller(
-            accessKeyID: identity.accessKeyID,
-            principalARN: identity.principalARN,
-            accountID: identity.accountID,
-            tags: identity.tags,
+            identity: entry,
             algorithm: fields.algorithm,
             presigned: fields.presigned,
             usedSessionToken: token != nil,
-            signedAt: timestamp.epochSeconds,
-            identityIndex: entry?.index
+            signedAt: timestamp.epochSeconds
         )
         return PendingVerification(
             prefixes: prefixes,
@@ -204,16 +184,13 @@ public struct SigV4Verifier: Sendable {
 
     /// The signing key of `date` (checked `yyyyMMdd`): the one kept with the table's entry when it is that day's, else
     /// the key cache's (derived on a miss), then kept with the entry.
-    private func signingKey(identity: SigV4Identity, entry: SigV4IdentityTable.Entry?, date: TextSlice) -> SigningKey {
-        guard let entry else {
-            return keyCache.signingKey(identity: identity, date: date, region: region, service: service)
-        }
+    private func signingKey(_ entry: SigV4IdentityTable.Entry, date: TextSlice) -> SigningKey {
         let day = SigV4KeyCache.day(date)
-        guard day >= 0 else {
-            return keyCache.signingKey(identity: identity, date: date, region: region, service: service)
+        guard entry.index != nil, day >= 0 else {
+            return keyCache.signingKey(identity: entry.identity, date: date, region: region, service: service)
         }
         if let kept = entry.signingKey(day: day, region: region, service: service) { return kept }
-        let key = keyCache.signingKey(identity: identity, date: date, region: region, service: service)
+        let key = keyCache.signingKey(identity: entry.identity, date: date, region: region, service: service)
         entry.keep(key, day: day, region: region, service: service)
         return key
     }

@@ -13,8 +13,9 @@ public final class SigV4IdentityTable: Sendable {
     /// One identity and the derived key of one day. A class: a lookup hands out one reference.
     final class Entry: Sendable {
         let identity: SigV4Identity
-        /// The position of the identity in the table's `identities` (`VerifiedCaller.identityIndex`).
-        let index: Int
+        /// The position of the identity in the table's `identities` (`VerifiedCaller.identityIndex`); nil for an
+        /// identity a lookup function gave, which is made for one request and keeps no key.
+        let index: Int?
         private let dayKey = Mutex<DayKey?>(nil)
 
         private struct DayKey {
@@ -24,7 +25,7 @@ public final class SigV4IdentityTable: Sendable {
             var key: SigningKey
         }
 
-        init(identity: SigV4Identity, index: Int) {
+        init(identity: SigV4Identity, index: Int?) {
             self.identity = identity
             self.index = index
         }
@@ -77,6 +78,8 @@ public final class SigV4IdentityTable: Sendable {
     private let inline: [InlineKeyID: Int]
     /// Key ids longer than `InlineKeyID.capacity`.
     private let long: [String: Int]
+    /// Set for a verifier made with a lookup function instead of a table (tests, tools): asked for every request.
+    private let lookup: (@Sendable (String) -> SigV4Identity?)?
 
     /// - Parameter identities: when two share an access key id, the first is kept.
     public init(_ identities: [SigV4Identity]) {
@@ -97,10 +100,25 @@ public final class SigV4IdentityTable: Sendable {
         self.entries = kept.enumerated().map { Entry(identity: $1, index: $0) }
         self.inline = inline
         self.long = long
+        self.lookup = nil
+    }
+
+    /// A table that asks `lookup` for each key id (`SigV4Verifier.init(region:…:lookup:)`).
+    init(lookup: @escaping @Sendable (String) -> SigV4Identity?) {
+        identities = []
+        entries = []
+        inline = [:]
+        long = [:]
+        self.lookup = lookup
     }
 
     /// The identity of an access key id, by its bytes.
     func entry(for keyID: UnsafeBufferPointer<UInt8>) -> Entry? {
+        if let lookup {
+            let text = String(decoding: keyID, as: UTF8.self)
+            guard let found = lookup(text), found.accessKeyID == text else { return nil }
+            return Entry(identity: found, index: nil)
+        }
         if let key = InlineKeyID(keyID) {
             return inline[key].map { entries[$0] }
         }
