@@ -76,6 +76,9 @@ public final class SigV4IdentityTable: Sendable {
     public let identities: [SigV4Identity]
     private let entries: [Entry]
     private let inline: [InlineKeyID: Int]
+    /// The inline key ids when there are at most `scanLimit`: comparing a few in turn costs less than hashing one.
+    private let scanned: [(key: InlineKeyID, index: Int)]?
+    static let scanLimit = 8
     /// Key ids longer than `InlineKeyID.capacity`.
     private let long: [String: Int]
     /// Set for a verifier made with a lookup function instead of a table (tests, tools): asked for every request.
@@ -99,6 +102,7 @@ public final class SigV4IdentityTable: Sendable {
         self.identities = kept
         self.entries = kept.enumerated().map { Entry(identity: $1, index: $0) }
         self.inline = inline
+        self.scanned = inline.count <= Self.scanLimit ? inline.map { ($0.key, $0.value) } : nil
         self.long = long
         self.lookup = nil
     }
@@ -108,6 +112,7 @@ public final class SigV4IdentityTable: Sendable {
         identities = []
         entries = []
         inline = [:]
+        scanned = nil
         long = [:]
         self.lookup = lookup
     }
@@ -120,6 +125,10 @@ public final class SigV4IdentityTable: Sendable {
             return Entry(identity: found, index: nil)
         }
         if let key = InlineKeyID(keyID) {
+            if let scanned {
+                for candidate in scanned where candidate.key == key { return entries[candidate.index] }
+                return nil
+            }
             return inline[key].map { entries[$0] }
         }
         return long[String(decoding: keyID, as: UTF8.self)].map { entries[$0] }

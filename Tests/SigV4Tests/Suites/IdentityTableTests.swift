@@ -32,6 +32,18 @@ import Testing
         #expect(edge.identity(for: exactlyInline + "K") == nil)
     }
 
+    /// Small tables are scanned, larger ones hashed: both find every identity and nothing else.
+    @Test(arguments: [1, SigV4IdentityTable.scanLimit, SigV4IdentityTable.scanLimit + 1, 40])
+    func findsEveryIdentityScannedOrHashed(count: Int) {
+        let keyIDs = (0..<count).map { "AKIA\(String(repeating: "0", count: 12))\(1000 + $0)" }
+        let table = SigV4IdentityTable(keyIDs.map { SigV4Identity(accessKeyID: $0, secretAccessKey: "s-\($0)") })
+        for keyID in keyIDs {
+            #expect(table.identity(for: keyID)?.secretAccessKey == "s-\(keyID)")
+        }
+        #expect(table.identity(for: "AKIA\(String(repeating: "0", count: 12))\(1000 + count)") == nil)
+        #expect(table.identity(for: "AKIA") == nil)
+    }
+
     /// The gateway's verifier (a table) and a lookup function accept and refuse alike, and the table's says which
     /// identity signed.
     @Test func tableVerifierAgreesWithLookupVerifier() throws {
