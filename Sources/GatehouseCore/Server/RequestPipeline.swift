@@ -97,7 +97,9 @@ struct RequestPipeline {
                 Admitted(match: match, path: path, pendingSignature: nil, userAgent: userAgent, apiKey: apiKey))
         }
         let verifier = snapshot.verifier
-        let began = head.withSigV4Request(method: method, path: String(pathPart), query: query.map(String.init)) {
+        // Without a query the path is the whole target: shared, not copied.
+        let signedPath = query == nil ? target : String(pathPart)
+        let began = head.withSigV4Request(method: method, path: signedPath, query: query.map(String.init)) {
             verifier.begin($0, now: Int(now.timeIntervalSince1970))
         }
         switch began {
