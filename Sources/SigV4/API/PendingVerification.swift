@@ -20,27 +20,32 @@ public final class PendingVerification: Sendable {
         case bodyHash
     }
 
-    /// The canonical request without its payload line, then the string to sign without its last line: one
-    /// allocation for both.
+    /// The canonical request without its payload line, then the string to sign without its last line, then the
+    /// signature as sent (lowercase hex for v4, hex DER for v4a): one allocation for the three.
     let prefixes: [UInt8]
     /// Where the string-to-sign prefix starts in `prefixes`.
     let canonicalPrefixCount: Int
+    /// Where it ends, and the signature starts.
+    let stringToSignPrefixEnd: Int
     let payload: Payload
     let key: Key
-    /// As sent: lowercase hex (v4) or hex DER (v4a).
-    let signature: TextSlice
     let caller: VerifiedCaller
 
     init(
-        prefixes: [UInt8], canonicalPrefixCount: Int, payload: Payload, key: Key, signature: TextSlice,
+        prefixes: [UInt8], canonicalPrefixCount: Int, stringToSignPrefixEnd: Int, payload: Payload, key: Key,
         caller: VerifiedCaller
     ) {
         self.prefixes = prefixes
         self.canonicalPrefixCount = canonicalPrefixCount
+        self.stringToSignPrefixEnd = stringToSignPrefixEnd
         self.payload = payload
         self.key = key
-        self.signature = signature
         self.caller = caller
+    }
+
+    /// The signature as sent.
+    private func withSignature<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        prefixes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[stringToSignPrefixEnd...])) }
     }
 
     /// Whether `finish` needs the SHA-256 of the body. False only for `UNSIGNED-PAYLOAD`, in which case the body
@@ -125,7 +130,7 @@ public final class PendingVerification: Sendable {
             return hashed.map { digest in
                 digest.withUnsafeBytes { digest in
                     Hex.withLowercase(digest) { hex in
-                        body(UnsafeBufferPointer(rebasing: buffer[canonicalPrefixCount...]), hex)
+                        body(UnsafeBufferPointer(rebasing: buffer[canonicalPrefixCount..<stringToSignPrefixEnd]), hex)
                     }
                 }
             }
@@ -141,10 +146,10 @@ public final class PendingVerification: Sendable {
                 UnsafeRawBufferPointer(prefix), UnsafeRawBufferPointer(canonicalHashHex)
             )
             return mac.withUnsafeBytes { mac in
-                Hex.withLowercase(mac) { expected in signature.withBytes { ConstantTime.equals(expected, $0) } }
+                Hex.withLowercase(mac) { expected in withSignature { ConstantTime.equals(expected, $0) } }
             }
         case .ecdsa(let publicKey):
-            guard let der = signature.withBytes({ Hex.decode($0) }),
+            guard let der = withSignature({ Hex.decode($0) }),
                 let ecdsa = try? P256.Signing.ECDSASignature(derRepresentation: der)
             else { return false }
             var hasher = SHA256()

@@ -86,6 +86,13 @@ public struct SigV4HeaderFields: Sendable {
         UnsafeBufferPointer(rebasing: raw.assumingMemoryBound(to: UInt8.self)[range])
     }
 
+    /// The value's bytes when they are lent (`withBorrowed`): valid for as long as the lending closure runs, so they
+    /// can be parsed in place rather than copied into a `String`. Nil for the other forms.
+    func borrowedValue(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
+        guard case .borrowed(let bytes, let ranges) = storage else { return nil }
+        return Self.bytes(bytes, ranges[index].value)
+    }
+
     /// The name's length in bytes, without reading it.
     func nameCount(_ index: Int) -> Int {
         switch storage {

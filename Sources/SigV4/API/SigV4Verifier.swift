@@ -76,13 +76,12 @@ public struct SigV4Verifier: Sendable {
     private func prepare(_ request: SigV4Request, now: Int) throws(SigV4Error) -> PendingVerification {
         let known = KnownHeaders(request.fields)
         let query = RawQuery(request.query)
-        let authorization = known.authorization.map { request.fields.value($0) }
         if known.authorizationCount > 1 {
             throw .incomplete("Only one Authorization header is allowed.")
         }
         let presigned = query.contains("X-Amz-Signature")
         let fields: SignatureFields
-        switch (authorization, presigned) {
+        switch (known.authorization, presigned) {
         case (nil, false):
             throw .missingAuthenticationToken
         case (.some, true):
@@ -90,8 +89,13 @@ public struct SigV4Verifier: Sendable {
                 "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string "
                     + "parameter or the Authorization header should be specified."
             )
-        case (.some(let value), false):
-            fields = try AuthorizationParser.parseHeader(value)
+        case (.some(let index), false):
+            // A lent ASCII value (the gateway's, nearly always) is parsed in place; anything else as text, as always.
+            if let value = request.fields.borrowedValue(index), !SWAR.containsNonASCII(value) {
+                fields = try AuthorizationParser.parseHeader(borrowing: value)
+            } else {
+                fields = try AuthorizationParser.parseHeader(request.fields.value(index))
+            }
         case (nil, true):
             fields = try AuthorizationParser.parseQuery(query)
         }
@@ -136,8 +140,9 @@ public struct SigV4Verifier: Sendable {
             CanonicalRequestBuilder.prefixCapacity(
                 method: request.method, path: request.path, query: query, fields: request.fields,
                 signedHeaderBytes: fields.signedHeaders.text.count
-            ) + 48 + scope.scope.count
+            ) + 48 + scope.scope.count + fields.signature.count
         var canonicalPrefixCount = 0
+        var stringToSignPrefixEnd = 0
         let prefixes = ByteWriter.collect(capacity: capacity) { out in
             fields.signedHeaders.text.withBytes { signedHeaders in
                 CanonicalRequestBuilder.writePrefix(
@@ -157,6 +162,9 @@ public struct SigV4Verifier: Sendable {
                 SigV4Canonical.writeStringToSignPrefix(
                     algorithm: fields.algorithm, timestamp: basic, scope: scope.scope, to: &out)
             }
+            stringToSignPrefixEnd = out.count
+            // The signature as sent, kept in the same buffer: the parsed fields may point into lent bytes.
+            fields.signature.withBytes { out.append($0) }
         }
         let key: PendingVerification.Key
         switch fields.algorithm {
@@ -175,9 +183,9 @@ public struct SigV4Verifier: Sendable {
         return PendingVerification(
             prefixes: prefixes,
             canonicalPrefixCount: canonicalPrefixCount,
+            stringToSignPrefixEnd: stringToSignPrefixEnd,
             payload: payload,
             key: key,
-            signature: fields.signature,
             caller: caller
         )
     }

@@ -105,6 +105,38 @@ import Testing
         }
     }
 
+    /// An `Authorization` value lent in place (the gateway's form) is parsed from its bytes without a `String`:
+    /// every outcome — accepted, or refused with which error and message — is the one its text gives, non-ASCII
+    /// values (parsed as text, as always) included.
+    @Test func lentAuthorizationParsesAsItsText() throws {
+        let signed = SigningFixture.signed()
+        let index = try #require(signed.headers.firstIndex { $0.name == "Authorization" })
+        let value = signed.headers[index].value
+        let variants = [
+            value, value.replacingOccurrences(of: "Signature=", with: "Signature=0"),
+            value.replacingOccurrences(of: "us-east-1", with: "eu-west-1"),
+            value.replacingOccurrences(of: SigningFixture.accessKeyID, with: "AKIDNOBODY"),
+            value.replacingOccurrences(of: "SignedHeaders=host;", with: "SignedHeaders=host;;"),
+            value.replacingOccurrences(of: ", Signature=", with: ", Signature=a, Signature="),
+            value.replacingOccurrences(of: "Credential=", with: "Credential=\u{e9}"),
+            value.replacingOccurrences(of: "aws4_request", with: "aws4_r\u{e9}quest"),
+            "AWS4-HMAC-SHA256 Credential", "Bearer token", "", value + ",", value + ", Extra=1",
+        ]
+        let verifier = SigningFixture.verifier()
+        for variant in variants {
+            var request = signed
+            request.headers[index].value = variant
+            let asText = verifier.verify(request, bodySHA256Hex: nil, now: now)
+            let lent = request.withBorrowedForm { verifier.verify($0, bodySHA256Hex: nil, now: now) }
+            #expect(lent.failureKind == asText.failureKind, "\(variant)")
+            if case .failure(let textError) = asText, case .failure(let lentError) = lent {
+                #expect(lentError.message == textError.message, "\(variant)")
+            }
+        }
+        let caller = try signed.withBorrowedForm { try verifier.verify($0, bodySHA256Hex: nil, now: now).get() }
+        #expect(caller.accessKeyID == SigningFixture.accessKeyID)
+    }
+
     /// The timestamp read from a header's bytes is the one read from its text, for good and bad values alike.
     @Test func timestampFromBytesMatchesTimestampFromText() {
         for text in [
