@@ -39,8 +39,8 @@ import Testing
 
     @Test func signedHostIsTheAuthority() throws {
         let head = try Self.make(Self.block(_: [("x-amz-date", "20150830T123600Z")])).get()
-        let request = head.sigV4Request(method: "GET", path: "/prod/a", query: "b=c")
-        #expect(request.fields.pairs.first { $0.name.lowercased() == "host" }?.value == "api.example:8443")
+        let pairs = head.withSigV4Request(method: "GET", path: "/prod/a", query: "b=c") { $0.fields.pairs }
+        #expect(pairs.first { $0.name.lowercased() == "host" }?.value == "api.example:8443")
     }
 
     @Test func hostFieldMayReplaceAuthorityButNotContradictIt() throws {

@@ -17,8 +17,8 @@ import Testing
             fields.first { $0.name == lowercaseName }?.value
         }
 
-        func sigV4Request(method: String, path: String, query: String?) -> SigV4Request {
-            SigV4Request(method: method, path: path, query: query, headers: fields)
+        func withSigV4Request<R>(method: String, path: String, query: String?, _ body: (SigV4Request) -> R) -> R {
+            body(SigV4Request(method: method, path: path, query: query, headers: fields))
         }
     }
 

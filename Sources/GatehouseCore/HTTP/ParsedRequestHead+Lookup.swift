@@ -26,14 +26,17 @@ extension ParsedRequestHead {
         return false
     }
 
-    /// The request as SigV4 canonicalizes it: the path and query as sent, and every field read in place from a copy
-    /// of the head's bytes (values byte for byte, obs-text included), so the canonical request covers exactly what
-    /// was received — and what is forwarded — without a `String` per field. Made only for routes that verify
-    /// signatures.
-    func sigV4Request(method: String, path: String, query: String?) -> SigV4Request {
-        let ranges = fields.map { SigV4HeaderFields.FieldRange(name: $0.name, value: $0.value) }
-        let block = Array(bytes.readableBytesView)
-        return SigV4Request(
-            method: method, path: path, query: query, fields: SigV4HeaderFields(block: block, ranges: ranges))
+    /// The request as SigV4 canonicalizes it, for the duration of `body`: the path and query as sent, and every field
+    /// read in place in the head's own bytes through its parsed field lines (values byte for byte, obs-text included),
+    /// so the canonical request covers exactly what was received — and what is forwarded — without copying the head
+    /// or making a `String` per field. Used only on routes that verify signatures; the request must not escape `body`.
+    func withSigV4Request<R>(method: String, path: String, query: String?, _ body: (SigV4Request) -> R) -> R {
+        bytes.withUnsafeReadableBytes { raw in
+            fields.withUnsafeBufferPointer { ranges in
+                SigV4HeaderFields.withBorrowed(bytes: raw, ranges: ranges) { fields in
+                    body(SigV4Request(method: method, path: path, query: query, fields: fields))
+                }
+            }
+        }
     }
 }

@@ -93,7 +93,8 @@ public struct AccessRecord: Sendable {
     /// The stderr line for this record: the same line ``LogLineFormatter`` prints for `message` and `metadata`,
     /// written without building the dictionary.
     public func line(timestamp: timespec = LogLineFormatter.now()) -> [UInt8] {
-        var line = LogLine(level: .info, message: "", timestamp: timestamp, capacity: 512)
+        // A record of a signed request with a client certificate is about 600 bytes: room for it without growing.
+        var line = LogLine(level: .info, message: "", timestamp: timestamp, capacity: 1024)
         forEachMessagePart(into: &line)
         forEachField(into: &line)
         return line.finish()

@@ -87,13 +87,27 @@ public struct NormalizedPath: Sendable, Equatable {
     public init(segments: [String], trailingSlash: Bool = false) {
         self.init(
             segments: segments, trailingSlash: trailingSlash,
-            decodedPath: "/" + segments.joined(separator: "/") + (trailingSlash ? "/" : ""))
+            decodedPath: Self.joined(segments, trailingSlash: trailingSlash))
     }
 
     private init(segments: [String], trailingSlash: Bool, decodedPath: String) {
         self.segments = segments
         self.trailingSlash = trailingSlash
         self.decodedPath = decodedPath
+    }
+
+    /// The segments joined, in one buffer sized once (joining and concatenating allocated twice for paths over 15
+    /// bytes); only for a path the normalizer rewrote, or one made from segments.
+    private static func joined(_ segments: [String], trailingSlash: Bool) -> String {
+        var path = ""
+        path.reserveCapacity(segments.reduce(2) { $0 + $1.utf8.count + 1 })
+        path.append("/")
+        for (index, segment) in segments.enumerated() {
+            if index > 0 { path.append("/") }
+            path.append(segment)
+        }
+        if trailingSlash { path.append("/") }
+        return path
     }
 
     /// One segment's bytes decoded. The common segment has no `%` and is checked and copied in one pass.

@@ -12,8 +12,9 @@ public final class GatewaySnapshot: Sendable {
     public let networks: [SourceNetwork]
     public let router: Router
     public let verifier: SigV4Verifier
-    /// The principal of each identity by access key id, built once here rather than per verified request.
-    private let principals: [String: CallerPrincipal]
+    /// The principal of each identity, in the order of the verifier's identity table (`VerifiedCaller.identityIndex`),
+    /// built once here rather than per verified request.
+    private let principals: [CallerPrincipal]
     public let listeners: [String: ListenerRuntime]
     public let drainTimeout: Int
     /// Every `HTTP_PROXY` upstream the routes name: after a reload, pooled connections to any other are closed.
@@ -28,9 +29,9 @@ public final class GatewaySnapshot: Sendable {
         self.limits = limits
         self.networks = networks
         self.router = Router(apis: apis, region: region)
-        let byKey = Dictionary(identities.map { ($0.accessKeyID, $0) }, uniquingKeysWith: { a, _ in a })
-        self.verifier = SigV4Verifier(region: region, maxClockSkew: maxClockSkew) { byKey[$0] }
-        self.principals = byKey.mapValues(Self.principal(of:))
+        let table = SigV4IdentityTable(identities)
+        self.verifier = SigV4Verifier(region: region, maxClockSkew: maxClockSkew, identities: table)
+        self.principals = table.identities.map(Self.principal(of:))
         self.listeners = Dictionary(listeners.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.drainTimeout = drainTimeout
         var upstreams = Set<Upstream>()
@@ -42,10 +43,14 @@ public final class GatewaySnapshot: Sendable {
         self.upstreams = upstreams
     }
 
-    /// The principal of the identity that signed a request this snapshot's verifier accepted (the verifier looks
-    /// identities up in the same table, so the access key id names the identity that verified).
+    /// The principal of the identity that signed a request this snapshot's verifier accepted (the verifier's table
+    /// is the one the principals were built from, so the index names the identity that verified).
     func principal(for caller: VerifiedCaller) -> CallerPrincipal {
-        if let principal = principals[caller.accessKeyID] { return principal }
+        if let index = caller.identityIndex, principals.indices.contains(index),
+            principals[index].accessKeyID == caller.accessKeyID
+        {
+            return principals[index]
+        }
         return CallerPrincipal(
             accessKeyID: caller.accessKeyID, arn: caller.principalARN ?? caller.accessKeyID,
             account: caller.accountID, tags: caller.tags)

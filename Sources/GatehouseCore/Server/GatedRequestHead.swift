@@ -5,7 +5,7 @@ import SigV4
 protocol GatedRequestHead {
     /// The first value of the field named `lowercaseName`, as text.
     func firstValue(_ lowercaseName: String) -> String?
-    /// The request as SigV4 canonicalizes it: the path and query as sent, every field in order, with the values'
-    /// bytes when some are not UTF-8.
-    func sigV4Request(method: String, path: String, query: String?) -> SigV4Request
+    /// The request as SigV4 canonicalizes it, lent to `body`: the path and query as sent, every field in order, with
+    /// the values' bytes as received. It may point into the head's memory, so it must not escape `body`.
+    func withSigV4Request<R>(method: String, path: String, query: String?, _ body: (SigV4Request) -> R) -> R
 }

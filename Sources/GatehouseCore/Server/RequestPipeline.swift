@@ -96,8 +96,13 @@ struct RequestPipeline {
             return .success(
                 Admitted(match: match, path: path, pendingSignature: nil, userAgent: userAgent, apiKey: apiKey))
         }
-        let request = head.sigV4Request(method: method, path: String(pathPart), query: query.map(String.init))
-        switch snapshot.verifier.begin(request, now: Int(now.timeIntervalSince1970)) {
+        let verifier = snapshot.verifier
+        // Without a query the path is the whole target: shared, not copied.
+        let signedPath = query == nil ? target : String(pathPart)
+        let began = head.withSigV4Request(method: method, path: signedPath, query: query.map(String.init)) {
+            verifier.begin($0, now: Int(now.timeIntervalSince1970))
+        }
+        switch began {
         case .success(let pending):
             return .success(
                 Admitted(match: match, path: path, pendingSignature: pending, userAgent: userAgent, apiKey: apiKey))

@@ -3,7 +3,9 @@ import GatehouseBytes
 
 /// A request whose signature parameters, identity, session token, scope and date have been accepted, waiting for
 /// the body hash. The gateway obtains it before reading the body, so bad requests are refused without reading it.
-public struct PendingVerification: Sendable {
+/// A class: it travels from the head phase to the body phase with the request, and one reference moves instead of
+/// the canonical prefixes, the keyed HMAC, the signature and the caller's fields.
+public final class PendingVerification: Sendable {
     enum Key: Sendable {
         case hmac(SigningKey)
         case ecdsa(P256.Signing.PublicKey)
@@ -18,16 +20,33 @@ public struct PendingVerification: Sendable {
         case bodyHash
     }
 
-    /// The canonical request without its payload line, then the string to sign without its last line: one
-    /// allocation for both.
+    /// The canonical request without its payload line, then the string to sign without its last line, then the
+    /// signature as sent (lowercase hex for v4, hex DER for v4a): one allocation for the three.
     let prefixes: [UInt8]
     /// Where the string-to-sign prefix starts in `prefixes`.
     let canonicalPrefixCount: Int
+    /// Where it ends, and the signature starts.
+    let stringToSignPrefixEnd: Int
     let payload: Payload
     let key: Key
-    /// As sent: lowercase hex (v4) or hex DER (v4a).
-    let signature: TextSlice
     let caller: VerifiedCaller
+
+    init(
+        prefixes: [UInt8], canonicalPrefixCount: Int, stringToSignPrefixEnd: Int, payload: Payload, key: Key,
+        caller: VerifiedCaller
+    ) {
+        self.prefixes = prefixes
+        self.canonicalPrefixCount = canonicalPrefixCount
+        self.stringToSignPrefixEnd = stringToSignPrefixEnd
+        self.payload = payload
+        self.key = key
+        self.caller = caller
+    }
+
+    /// The signature as sent.
+    private func withSignature<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        prefixes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[stringToSignPrefixEnd...])) }
+    }
 
     /// Whether `finish` needs the SHA-256 of the body. False only for `UNSIGNED-PAYLOAD`, in which case the body
     /// can be streamed without hashing.
@@ -103,15 +122,16 @@ public struct PendingVerification: Sendable {
         prefixes.withUnsafeBufferPointer { buffer in
             let canonicalPrefix = UnsafeBufferPointer(rebasing: buffer[..<canonicalPrefixCount])
             let hashed = withPayloadLine(bodySHA256Hex: bodySHA256Hex) { line in
-                UTF8Bytes.concatenated(UnsafeRawBufferPointer(canonicalPrefix), UnsafeRawBufferPointer(line)) {
-                    var hasher = SHA256()
-                    hasher.update(bufferPointer: $0)
-                    return hasher.finalize()
-                }
+                var hasher = SHA256State()
+                hasher.update(UnsafeRawBufferPointer(canonicalPrefix))
+                hasher.update(UnsafeRawBufferPointer(line))
+                return hasher.finalize()
             }
             return hashed.map { digest in
-                Hex.withLowercase(digest) { hex in
-                    body(UnsafeBufferPointer(rebasing: buffer[canonicalPrefixCount...]), hex)
+                digest.withUnsafeBytes { digest in
+                    Hex.withLowercase(digest) { hex in
+                        body(UnsafeBufferPointer(rebasing: buffer[canonicalPrefixCount..<stringToSignPrefixEnd]), hex)
+                    }
                 }
             }
         }
@@ -125,11 +145,11 @@ public struct PendingVerification: Sendable {
             let mac = signingKey.authenticationCode(
                 UnsafeRawBufferPointer(prefix), UnsafeRawBufferPointer(canonicalHashHex)
             )
-            return Hex.withLowercase(mac) { expected in
-                signature.withBytes { ConstantTime.equals(expected, $0) }
+            return mac.withUnsafeBytes { mac in
+                Hex.withLowercase(mac) { expected in withSignature { ConstantTime.equals(expected, $0) } }
             }
         case .ecdsa(let publicKey):
-            guard let der = signature.withBytes({ Hex.decode($0) }),
+            guard let der = withSignature({ Hex.decode($0) }),
                 let ecdsa = try? P256.Signing.ECDSASignature(derRepresentation: der)
             else { return false }
             var hasher = SHA256()

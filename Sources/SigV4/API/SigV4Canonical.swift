@@ -62,8 +62,10 @@ public enum SigV4Canonical {
         canonicalRequest: String
     ) -> String {
         let scope = TextSlice(credentialScope)
-        var out = ByteWriter.collect(capacity: 48 + scope.count) {
-            writeStringToSignPrefix(algorithm: algorithm, timestamp: timestamp, scope: scope, to: &$0)
+        var out = ByteWriter.collect(capacity: 48 + scope.count) { writer in
+            UTF8Bytes.with(timestamp) {
+                writeStringToSignPrefix(algorithm: algorithm, timestamp: $0, scope: scope, to: &writer)
+            }
         }
         Hex.append(SHA256.hash(data: Array(canonicalRequest.utf8)), to: &out)
         return String(decoding: out, as: UTF8.self)
@@ -82,7 +84,7 @@ public enum SigV4Canonical {
     /// `ALGORITHM\nTIMESTAMP\nSCOPE\n`.
     static func writeStringToSignPrefix(
         algorithm: SigV4Algorithm,
-        timestamp: String,
+        timestamp: UnsafeBufferPointer<UInt8>,
         scope: TextSlice,
         to out: inout ByteWriter
     ) {

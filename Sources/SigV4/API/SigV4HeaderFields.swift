@@ -13,9 +13,12 @@ public struct SigV4HeaderFields: Sendable {
         }
     }
 
-    enum Storage: Sendable {
+    enum Storage: @unchecked Sendable {
         case strings([(name: String, value: String)], valueBytes: [[UInt8]]?)
         case block([UInt8], [FieldRange])
+        /// Memory owned by the caller of ``withBorrowed(bytes:ranges:_:)``, valid only inside its closure: nothing
+        /// the verifier keeps (``PendingVerification``) refers to the fields, it copies what it needs.
+        case borrowed(UnsafeRawBufferPointer, UnsafeBufferPointer<FieldRange>)
     }
 
     let storage: Storage
@@ -31,10 +34,25 @@ public struct SigV4HeaderFields: Sendable {
         storage = .block(block, ranges)
     }
 
+    /// The fields as ranges of `bytes`, read in place for the duration of `body` — how a gateway verifies a parsed
+    /// head without copying its bytes or its field ranges. The value must not escape `body` (it points into memory
+    /// the caller owns); `SigV4Verifier.begin` copies what it keeps.
+    public static func withBorrowed<R>(
+        bytes: UnsafeRawBufferPointer, ranges: UnsafeBufferPointer<FieldRange>,
+        _ body: (SigV4HeaderFields) throws -> R
+    ) rethrows -> R {
+        try body(SigV4HeaderFields(storage: .borrowed(bytes, ranges)))
+    }
+
+    private init(storage: Storage) {
+        self.storage = storage
+    }
+
     public var count: Int {
         switch storage {
         case .strings(let pairs, _): pairs.count
         case .block(_, let ranges): ranges.count
+        case .borrowed(_, let ranges): ranges.count
         }
     }
 
@@ -45,6 +63,8 @@ public struct SigV4HeaderFields: Sendable {
             return UTF8Bytes.with(pairs[index].name, body)
         case .block(let bytes, let ranges):
             return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[ranges[index].name])) }
+        case .borrowed(let bytes, let ranges):
+            return body(Self.bytes(bytes, ranges[index].name))
         }
     }
 
@@ -56,7 +76,21 @@ public struct SigV4HeaderFields: Sendable {
             return UTF8Bytes.with(pairs[index].value, body)
         case .block(let bytes, let ranges):
             return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[ranges[index].value])) }
+        case .borrowed(let bytes, let ranges):
+            return body(Self.bytes(bytes, ranges[index].value))
         }
+    }
+
+    @inline(__always)
+    private static func bytes(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: raw.assumingMemoryBound(to: UInt8.self)[range])
+    }
+
+    /// The value's bytes when they are lent (`withBorrowed`): valid for as long as the lending closure runs, so they
+    /// can be parsed in place rather than copied into a `String`. Nil for the other forms.
+    func borrowedValue(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
+        guard case .borrowed(let bytes, let ranges) = storage else { return nil }
+        return Self.bytes(bytes, ranges[index].value)
     }
 
     /// The name's length in bytes, without reading it.
@@ -64,6 +98,7 @@ public struct SigV4HeaderFields: Sendable {
         switch storage {
         case .strings(let pairs, _): pairs[index].name.utf8.count
         case .block(_, let ranges): ranges[index].name.count
+        case .borrowed(_, let ranges): ranges[index].name.count
         }
     }
 
@@ -71,6 +106,7 @@ public struct SigV4HeaderFields: Sendable {
         switch storage {
         case .strings(let pairs, let valueBytes): valueBytes?[index].count ?? pairs[index].value.utf8.count
         case .block(_, let ranges): ranges[index].value.count
+        case .borrowed(_, let ranges): ranges[index].value.count
         }
     }
 
@@ -79,7 +115,7 @@ public struct SigV4HeaderFields: Sendable {
     func value(_ index: Int) -> String {
         switch storage {
         case .strings(let pairs, _): pairs[index].value
-        case .block: withValue(index) { String(decoding: $0, as: UTF8.self) }
+        case .block, .borrowed: withValue(index) { String(decoding: $0, as: UTF8.self) }
         }
     }
 }
@@ -90,7 +126,7 @@ extension SigV4HeaderFields {
         switch storage {
         case .strings(let pairs, _):
             return pairs
-        case .block:
+        case .block, .borrowed:
             return (0..<count).map { index in
                 (withName(index) { String(decoding: $0, as: UTF8.self) }, value(index))
             }

@@ -146,7 +146,7 @@ public struct SigV4Signer: Sendable {
             return Hex.string(signature.derRepresentation)
         }
         let key = keyCache.signingKey(identity: identity, date: timestamp.date, region: region, service: service)
-        return Hex.string(key.authenticationCode(bytes))
+        return Hex.string(key.authenticationCode(bytes).bytes)
     }
 
     /// Lowercase, unique, sorted names of the headers to sign.

@@ -12,7 +12,8 @@ public struct SigV4Verifier: Sendable {
     public let maxClockSkew: Int
     /// False only to reproduce the S3-style unnormalized cases of the AWS test suites.
     public let normalizePath: Bool
-    private let lookup: @Sendable (String) -> SigV4Identity?
+    /// Where identities come from: a table read by the key id's bytes, or one that asks a caller's function.
+    private let identities: SigV4IdentityTable
     private let keyCache: SigV4KeyCache
 
     /// - Parameters:
@@ -34,7 +35,26 @@ public struct SigV4Verifier: Sendable {
         self.maxClockSkew = maxClockSkew
         self.normalizePath = normalizePath
         self.keyCache = keyCache
-        self.lookup = lookup
+        self.identities = SigV4IdentityTable(lookup: lookup)
+    }
+
+    /// A verifier whose identities are a table: the one a gateway builds per configuration. A verified request's key
+    /// id is looked up by its bytes, and the signing key of the day is kept with the identity, so a warm verification
+    /// makes one lookup and no `String` for the key id (`VerifiedCaller.identityIndex` says which identity signed).
+    public init(
+        region: String,
+        service: String = "execute-api",
+        maxClockSkew: Int = 300,
+        normalizePath: Bool = true,
+        keyCache: SigV4KeyCache = SigV4KeyCache(),
+        identities: SigV4IdentityTable
+    ) {
+        self.region = region
+        self.service = service
+        self.maxClockSkew = maxClockSkew
+        self.normalizePath = normalizePath
+        self.keyCache = keyCache
+        self.identities = identities
     }
 
     /// Phase 1, before the body: parses the signature, finds the identity, checks the session token, the scope,
@@ -56,13 +76,12 @@ public struct SigV4Verifier: Sendable {
     private func prepare(_ request: SigV4Request, now: Int) throws(SigV4Error) -> PendingVerification {
         let known = KnownHeaders(request.fields)
         let query = RawQuery(request.query)
-        let authorization = known.authorization.map { request.fields.value($0) }
         if known.authorizationCount > 1 {
             throw .incomplete("Only one Authorization header is allowed.")
         }
         let presigned = query.contains("X-Amz-Signature")
         let fields: SignatureFields
-        switch (authorization, presigned) {
+        switch (known.authorization, presigned) {
         case (nil, false):
             throw .missingAuthenticationToken
         case (.some, true):
@@ -70,8 +89,13 @@ public struct SigV4Verifier: Sendable {
                 "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string "
                     + "parameter or the Authorization header should be specified."
             )
-        case (.some(let value), false):
-            fields = try AuthorizationParser.parseHeader(value)
+        case (.some(let index), false):
+            // A lent ASCII value (the gateway's, nearly always) is parsed in place; anything else as text, as always.
+            if let value = request.fields.borrowedValue(index), !SWAR.containsNonASCII(value) {
+                fields = try AuthorizationParser.parseHeader(borrowing: value)
+            } else {
+                fields = try AuthorizationParser.parseHeader(request.fields.value(index))
+            }
         case (nil, true):
             fields = try AuthorizationParser.parseQuery(query)
         }
@@ -96,12 +120,11 @@ public struct SigV4Verifier: Sendable {
                 signsRegionSet: fields.signedHeaders.signsRegionSet)
         }
 
-        guard let identity = lookup(scope.accessKeyID), identity.accessKeyID == scope.accessKeyID else {
-            throw .unrecognizedClient
-        }
+        // One reference for the identity from here on: its fields are read where needed, never copied whole.
+        guard let entry = scope.accessKeyID.withBytes(identities.entry(for:)) else { throw .unrecognizedClient }
         let headerToken = known.securityToken.map { request.fields.value($0) }
         let token = fields.presigned ? (query.value(named: "X-Amz-Security-Token") ?? headerToken) : headerToken
-        switch (identity.sessionToken, token) {
+        switch (entry.identity.sessionToken, token) {
         case (nil, nil): break
         case (.some(let expected), .some(let sent))
         where UTF8Bytes.with(expected, { left in UTF8Bytes.with(sent) { ConstantTime.equals(left, $0) } }):
@@ -117,8 +140,9 @@ public struct SigV4Verifier: Sendable {
             CanonicalRequestBuilder.prefixCapacity(
                 method: request.method, path: request.path, query: query, fields: request.fields,
                 signedHeaderBytes: fields.signedHeaders.text.count
-            ) + 48 + scope.scope.count
+            ) + 48 + scope.scope.count + fields.signature.count
         var canonicalPrefixCount = 0
+        var stringToSignPrefixEnd = 0
         let prefixes = ByteWriter.collect(capacity: capacity) { out in
             fields.signedHeaders.text.withBytes { signedHeaders in
                 CanonicalRequestBuilder.writePrefix(
@@ -134,22 +158,23 @@ public struct SigV4Verifier: Sendable {
                 )
             }
             canonicalPrefixCount = out.count
-            SigV4Canonical.writeStringToSignPrefix(
-                algorithm: fields.algorithm, timestamp: timestamp.basic, scope: scope.scope, to: &out
-            )
+            timestamp.withBasic { basic in
+                SigV4Canonical.writeStringToSignPrefix(
+                    algorithm: fields.algorithm, timestamp: basic, scope: scope.scope, to: &out)
+            }
+            stringToSignPrefixEnd = out.count
+            // The signature as sent, kept in the same buffer: the parsed fields may point into lent bytes.
+            fields.signature.withBytes { out.append($0) }
         }
         let key: PendingVerification.Key
         switch fields.algorithm {
         case .hmacSHA256:
-            key = .hmac(keyCache.signingKey(identity: identity, date: scope.date, region: region, service: service))
+            key = .hmac(signingKey(entry, date: scope.date))
         case .ecdsaP256SHA256:
-            key = .ecdsa(keyCache.publicKey(identity: identity))
+            key = .ecdsa(keyCache.publicKey(identity: entry.identity))
         }
         let caller = VerifiedCaller(
-            accessKeyID: identity.accessKeyID,
-            principalARN: identity.principalARN,
-            accountID: identity.accountID,
-            tags: identity.tags,
+            identity: entry,
             algorithm: fields.algorithm,
             presigned: fields.presigned,
             usedSessionToken: token != nil,
@@ -158,11 +183,24 @@ public struct SigV4Verifier: Sendable {
         return PendingVerification(
             prefixes: prefixes,
             canonicalPrefixCount: canonicalPrefixCount,
+            stringToSignPrefixEnd: stringToSignPrefixEnd,
             payload: payload,
             key: key,
-            signature: fields.signature,
             caller: caller
         )
+    }
+
+    /// The signing key of `date` (checked `yyyyMMdd`): the one kept with the table's entry when it is that day's, else
+    /// the key cache's (derived on a miss), then kept with the entry.
+    private func signingKey(_ entry: SigV4IdentityTable.Entry, date: TextSlice) -> SigningKey {
+        let day = SigV4KeyCache.day(date)
+        guard entry.index != nil, day >= 0 else {
+            return keyCache.signingKey(identity: entry.identity, date: date, region: region, service: service)
+        }
+        if let kept = entry.signingKey(day: day, region: region, service: service) { return kept }
+        let key = keyCache.signingKey(identity: entry.identity, date: date, region: region, service: service)
+        entry.keep(key, day: day, region: region, service: service)
+        return key
     }
 
     /// `X-Amz-Date` (query for presigned, else header), or the HTTP `Date` header.
@@ -170,11 +208,14 @@ public struct SigV4Verifier: Sendable {
     private func requestTimestamp(_ request: SigV4Request, known: KnownHeaders, presigned: Bool, queryDate: String?)
         throws(SigV4Error) -> AmzTimestamp
     {
-        if let amzDate = presigned ? queryDate : known.amzDate.map({ request.fields.value($0) }) {
-            guard let timestamp = AmzTimestamp(basic: amzDate) else {
-                throw .incomplete(
-                    "Date must be in ISO-8601 'basic format'. Got '\(amzDate)'. See http://en.wikipedia.org/wiki/ISO_8601"
-                )
+        if presigned, let queryDate {
+            guard let timestamp = AmzTimestamp(basic: queryDate) else { throw Self.malformedDate(queryDate) }
+            return timestamp
+        }
+        if !presigned, let index = known.amzDate {
+            // Read in place: the value is wanted as text only when it is malformed.
+            guard let timestamp = request.fields.withValue(index, { AmzTimestamp(basic: $0) }) else {
+                throw Self.malformedDate(request.fields.value(index))
             }
             return timestamp
         }
@@ -185,6 +226,10 @@ public struct SigV4Verifier: Sendable {
             throw .incomplete("Date header must be in RFC 1123 form, e.g. 'Sun, 30 Aug 2015 12:36:00 GMT'.")
         }
         return timestamp
+    }
+
+    private static func malformedDate(_ text: String) -> SigV4Error {
+        .incomplete("Date must be in ISO-8601 'basic format'. Got '\(text)'. See http://en.wikipedia.org/wiki/ISO_8601")
     }
 
     private func presignedExpiry(_ expires: String?) throws(SigV4Error) -> Int? {

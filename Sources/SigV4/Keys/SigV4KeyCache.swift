@@ -36,9 +36,7 @@ public final class SigV4KeyCache: Sendable {
 
     /// The HMAC keyed with the signing key of `identity` for `date` (`yyyyMMdd`), `region` and `service`.
     func signingKey(identity: SigV4Identity, date: TextSlice, region: String, service: String) -> SigningKey {
-        let day = date.withBytes { bytes in
-            bytes.count == 8 && bytes.allSatisfy(ASCII.isDigit) ? bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) } : -1
-        }
+        let day = Self.day(date)
         let cacheKey = V4Key(accessKeyID: identity.accessKeyID, day: day)
         // Checked under the lock so that only the key is copied out.
         let hit = v4.withLock { table -> SigningKey? in
@@ -60,6 +58,13 @@ public final class SigV4KeyCache: Sendable {
             table[cacheKey] = entry
         }
         return key
+    }
+
+    /// `yyyyMMdd` as the number it spells, or -1 when it is not eight digits.
+    static func day(_ date: TextSlice) -> Int {
+        date.withBytes { bytes in
+            bytes.count == 8 && bytes.allSatisfy(ASCII.isDigit) ? bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) } : -1
+        }
     }
 
     /// The SigV4a public key of an identity.

@@ -19,7 +19,18 @@ enum AuthorizationParser {
 
     static func parseHeader(_ value: String) throws(SigV4Error) -> SignatureFields {
         // One pass over the bytes: Character-based splitting costs more than the whole signature check.
-        let layout = UTF8Bytes.with(value, layout(of:))
+        try parseHeader(UTF8Bytes.with(value, layout(of:))) { TextSlice(value, $0) }
+    }
+
+    /// The same, from an ASCII value lent in place (`SigV4HeaderFields.withBorrowed`): no `String` is made; the
+    /// parts are valid as long as the lent bytes.
+    static func parseHeader(borrowing value: UnsafeBufferPointer<UInt8>) throws(SigV4Error) -> SignatureFields {
+        try parseHeader(layout(of: value)) { TextSlice(borrowing: value, $0) }
+    }
+
+    private static func parseHeader(_ layout: HeaderLayout, slice: (Range<Int>) -> TextSlice) throws(SigV4Error)
+        -> SignatureFields
+    {
         // The scheme is not echoed: it may be a bearer token meant for another gateway.
         guard let algorithm = layout.algorithm else { throw .incomplete(unsupportedType) }
         if layout.missingEquals {
@@ -41,9 +52,9 @@ enum AuthorizationParser {
         }
         let fields = SignatureFields(
             algorithm: algorithm,
-            credential: TextSlice(value, credential),
-            signedHeaders: SignedHeaderList(TextSlice(value, signedHeaders)),
-            signature: TextSlice(value, signature),
+            credential: slice(credential),
+            signedHeaders: SignedHeaderList(slice(signedHeaders)),
+            signature: slice(signature),
             presigned: false,
             queryDate: nil,
             expires: nil

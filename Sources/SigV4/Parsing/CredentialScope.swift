@@ -3,13 +3,15 @@ import GatehouseBytes
 /// The parsed `Credential` value: access key id and scope. The parts are kept as offsets into the one `Credential`
 /// slice, so that the value costs two references to copy or destroy, not one per part.
 struct CredentialScope: Sendable {
-    let accessKeyID: String
     private let credential: TextSlice
+    private let accessKeyIDRange: Range<Int>
     private let dateRange: Range<Int>
     private let regionRange: Range<Int>?
     private let serviceRange: Range<Int>
     private let scopeRange: Range<Int>
 
+    /// As sent; read in place, so no `String` is made for it (AWS key ids are 20 bytes, too long for a small one).
+    var accessKeyID: TextSlice { credential.slice(accessKeyIDRange) }
     var date: TextSlice { credential.slice(dateRange) }
     /// Nil for SigV4a, whose scope has no region.
     var region: TextSlice? { regionRange.map(credential.slice) }
@@ -46,7 +48,7 @@ struct CredentialScope: Sendable {
         let last = algorithm == .hmacSHA256 ? slashes.3 : slashes.2
         let beforeLast = algorithm == .hmacSHA256 ? slashes.2 : slashes.1
         self.credential = credential
-        accessKeyID = credential.slice(0..<slashes.0).string
+        accessKeyIDRange = 0..<slashes.0
         dateRange = (slashes.0 + 1)..<slashes.1
         regionRange = algorithm == .hmacSHA256 ? (slashes.1 + 1)..<slashes.2 : nil
         serviceRange = (beforeLast + 1)..<last

@@ -11,4 +11,12 @@ extension Hex {
             }
         }
     }
+
+    /// The lowercase hex form of raw digest bytes in a stack buffer.
+    static func withLowercase<R>(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * bytes.count) { hex in
+            write(bytes, to: hex.baseAddress!)
+            return body(UnsafeBufferPointer(hex))
+        }
+    }
 }

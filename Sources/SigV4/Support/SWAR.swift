@@ -79,4 +79,18 @@ enum SWAR {
         }
         return false
     }
+
+    /// Whether any byte of `bytes` is 0x80 or above (not ASCII).
+    static func containsNonASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while bytes.count - index >= 8 {
+            if load(bytes, from: index, count: 8) & highBits != 0 { return true }
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] >= 0x80 { return true }
+            index += 1
+        }
+        return false
+    }
 }

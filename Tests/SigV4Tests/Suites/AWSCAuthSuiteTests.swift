@@ -90,6 +90,16 @@ import Testing
             "\(testCase.name) in place"
         )
         #expect(throws: Never.self, "\(testCase.name) in place") { try inPlace.finish(bodySHA256Hex: bodyHash).get() }
+        // And lent from borrowed memory, as the gateway lends its parsed head: what begin keeps must not point into it.
+        let borrowed = try signed.sigV4Request.withBorrowedForm {
+            try verifier.begin($0, now: VectorConstants.now).get()
+        }
+        #expect(
+            try borrowed.canonicalRequest(bodySHA256Hex: bodyHash).get()
+                == testCase.file("header-canonical-request.txt"),
+            "\(testCase.name) borrowed"
+        )
+        #expect(throws: Never.self, "\(testCase.name) borrowed") { try borrowed.finish(bodySHA256Hex: bodyHash).get() }
 
         let authorization = try #require(signed.header("authorization"))
         let signature = SignatureMutation.signature(inAuthorization: authorization)

@@ -189,6 +189,7 @@ import Testing
                 for length in [0, 7, 8, 13, 64] {
                     let slice = UnsafeBufferPointer(rebasing: buffer[..<length])
                     #expect(SWAR.containsSpaceOrControl(slice) == slice.contains { $0 < 0x21 })
+                    #expect(SWAR.containsNonASCII(slice) == slice.contains { $0 >= 0x80 })
                 }
                 #expect(
                     Hex.withLowercase(SHA256.hash(data: bytes)) {

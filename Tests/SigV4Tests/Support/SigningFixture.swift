@@ -17,8 +17,12 @@ enum SigningFixture {
         tokenKeyID: SigV4Identity(accessKeyID: tokenKeyID, secretAccessKey: tokenSecret, sessionToken: token),
     ]
 
+    /// The gateway's form: identities in a table, found by the key id's bytes (the AWS suites and the botocore
+    /// round trips use a lookup function, so both forms are covered).
     static func verifier(maxClockSkew: Int = 300, region: String = "us-east-1") -> SigV4Verifier {
-        SigV4Verifier(region: region, maxClockSkew: maxClockSkew) { identities[$0] }
+        SigV4Verifier(
+            region: region, maxClockSkew: maxClockSkew,
+            identities: SigV4IdentityTable(identities.values.sorted { $0.accessKeyID < $1.accessKeyID }))
     }
 
     static func signer(

@@ -137,7 +137,7 @@ struct HTTP2RequestHead: GatedRequestHead {
         parsed.firstValue(lowercaseName)
     }
 
-    func sigV4Request(method: String, path: String, query: String?) -> SigV4Request {
-        parsed.sigV4Request(method: method, path: path, query: query)
+    func withSigV4Request<R>(method: String, path: String, query: String?, _ body: (SigV4Request) -> R) -> R {
+        parsed.withSigV4Request(method: method, path: path, query: query, body)
     }
 }
