@@ -153,4 +153,15 @@ extension SigV4HeaderFields {
         }
         return SigV4HeaderFields(block: block, ranges: ranges)
     }
+
+    /// The same fields lent to `body` as a gateway lends its parsed head (`withBorrowed`), from a block laid out as
+    /// `inBlockForm` does: tests and the fuzz target check that a request verifies alike in every form.
+    public func withBorrowedForm<R>(_ body: (SigV4HeaderFields) throws -> R) rethrows -> R {
+        guard case .block(let bytes, let ranges) = inBlockForm.storage else {
+            preconditionFailure("inBlockForm gives the block form")
+        }
+        return try bytes.withUnsafeBytes { raw in
+            try ranges.withUnsafeBufferPointer { try SigV4HeaderFields.withBorrowed(bytes: raw, ranges: $0, body) }
+        }
+    }
 }

@@ -1,4 +1,4 @@
-@testable import SigV4
+import SigV4
 
 extension SigV4Request {
     /// The same request with its fields as one block of bytes and ranges, as a gateway hands over a parsed head:
@@ -10,15 +10,6 @@ extension SigV4Request {
     /// The same request lent to `body` with its fields read in place from borrowed memory, as the gateway lends a
     /// parsed head (`SigV4HeaderFields.withBorrowed`): it too must canonicalize alike.
     func withBorrowedForm<R>(_ body: (SigV4Request) throws -> R) rethrows -> R {
-        guard case .block(let bytes, let ranges) = fields.inBlockForm.storage else {
-            preconditionFailure("inBlockForm gives the block form")
-        }
-        return try bytes.withUnsafeBytes { raw in
-            try ranges.withUnsafeBufferPointer { ranges in
-                try SigV4HeaderFields.withBorrowed(bytes: raw, ranges: ranges) { fields in
-                    try body(SigV4Request(method: method, path: path, query: query, fields: fields))
-                }
-            }
-        }
+        try fields.withBorrowedForm { try body(SigV4Request(method: method, path: path, query: query, fields: $0)) }
     }
 }
