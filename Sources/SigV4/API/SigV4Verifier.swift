@@ -30,12 +30,9 @@ public struct SigV4Verifier: Sendable {
         keyCache: SigV4KeyCache = SigV4KeyCache(),
         lookup: @escaping @Sendable (String) -> SigV4Identity?
     ) {
-        self.region = region
-        self.service = service
-        self.maxClockSkew = maxClockSkew
-        self.normalizePath = normalizePath
-        self.keyCache = keyCache
-        self.identities = SigV4IdentityTable(lookup: lookup)
+        self.init(
+            region: region, service: service, maxClockSkew: maxClockSkew, normalizePath: normalizePath,
+            keyCache: keyCache, identities: SigV4IdentityTable(lookup: lookup))
     }
 
     /// A verifier whose identities are a table: the one a gateway builds per configuration. A verified request's key
