@@ -78,16 +78,12 @@ struct ResponseHeadWriter {
             // One write of the whole line (four through `ByteBuffer`'s checked writes cost more than the copy).
             let count = name.count + value.count + 4
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
-                let base = out.baseAddress!
-                if name.count > 0 { base.copyMemory(from: name.baseAddress!, byteCount: name.count) }
-                base.storeBytes(of: UInt8(ascii: ":"), toByteOffset: name.count, as: UInt8.self)
-                base.storeBytes(of: UInt8(ascii: " "), toByteOffset: name.count + 1, as: UInt8.self)
-                if value.count > 0 {
-                    (base + name.count + 2).copyMemory(from: value.baseAddress!, byteCount: value.count)
-                }
-                base.storeBytes(of: UInt8(ascii: "\r"), toByteOffset: count - 2, as: UInt8.self)
-                base.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: count - 1, as: UInt8.self)
-                return count
+                var writer = HeadBytesWriter(out: out)
+                writer.put(name)
+                writer.put(": ")
+                writer.put(value)
+                writer.put("\r\n")
+                return writer.count
             }
         }
     }

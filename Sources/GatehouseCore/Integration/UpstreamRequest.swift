@@ -78,38 +78,6 @@ struct UpstreamRequest {
     }
 }
 
-/// Copies a head's pieces into memory sized for them in advance.
-private struct HeadBytesWriter {
-    let out: UnsafeMutableRawBufferPointer
-    private(set) var count = 0
-
-    init(out: UnsafeMutableRawBufferPointer) {
-        self.out = out
-    }
-
-    mutating func put(_ bytes: UnsafeRawBufferPointer) {
-        precondition(count + bytes.count <= out.count, "upstream head larger than counted")
-        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        (out.baseAddress! + count).copyMemory(from: source, byteCount: bytes.count)
-        count += bytes.count
-    }
-
-    mutating func put(_ byte: UInt8) {
-        precondition(count < out.count, "upstream head larger than counted")
-        out[count] = byte
-        count += 1
-    }
-
-    mutating func put(_ text: StaticString) {
-        put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    mutating func put(_ text: String) {
-        var text = text
-        text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
-    }
-}
-
 /// The handlers of an upstream connection, in one place for the pool and the tests: one, `UpstreamHandler`, which
 /// writes requests and decodes responses itself.
 enum UpstreamPipeline {
