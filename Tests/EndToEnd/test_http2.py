@@ -384,7 +384,8 @@ def test_flood_is_cut_off_with_enhance_your_calm(gw, upstream, flood, reason):
     assert not attacker.was_reset, "TCP reset instead of the GOAWAY"
     assert goaway is not None, "no GOAWAY"
     assert goaway[1] == h2s.ENHANCE_YOUR_CALM, goaway
-    assert elapsed < 2.0, elapsed
+    # "At once" on a 2-core CI machine that runs the flood, the gateway and this test: well under the linger time.
+    assert elapsed < 3.0, elapsed
     # then a clean end (close_notify), not a reset, within the linger time, while the attacker may still be sending
     deadline = time.monotonic() + 3
     while attacker.read_frames(0.1) and time.monotonic() < deadline:
@@ -423,12 +424,14 @@ def test_a_flooding_client_that_keeps_sending_reads_the_goaway_then_the_connecti
         pass
     goaway_at = time.monotonic() - t0
     assert attacker.goaway() is not None and attacker.goaway()[1] == h2s.ENHANCE_YOUR_CALM, attacker.frames[-3:]
-    assert goaway_at < 1.0, goaway_at
+    assert goaway_at < 1.5, goaway_at
     assert not attacker.read_frames(5.0), "no clean end after the GOAWAY"
     assert not attacker.was_reset
     sender.join(15)
-    # the gateway kept taking the flood for the linger time, then closed the connection
-    assert LINGER - 0.5 < refused_at[0] - goaway_at < LINGER + 1.0, (goaway_at, refused_at)
+    # the gateway kept taking the flood for the linger time, then closed the connection: not before the deadline
+    # (the lower bound is the behaviour under test); the upper bound only says it did close, with room for a loaded
+    # machine's scheduling (the sender notices the close on its next 10 ms send)
+    assert LINGER - 0.5 < refused_at[0] - goaway_at < LINGER + 2.0, (goaway_at, refused_at)
     attacker.close()
 
 

@@ -69,6 +69,18 @@ import Testing
         }
     }
 
+    @Test func linesWrittenIntoTheWaitingBufferArriveWholeAndInOrder() throws {
+        try withBufferAndLoop { buffer, sink, loop in
+            try loop.submit {
+                buffer.append(self.line("first"))
+                buffer.append { $0.append(contentsOf: "second\n".utf8) }
+                buffer.append(self.line("third"))
+            }.wait()
+            try loop.submit {}.wait()
+            #expect(sink.written == "first\nsecond\nthird\n")
+        }
+    }
+
     @Test func flushWritesWhatIsWaiting() throws {
         try withBufferAndLoop { buffer, sink, loop in
             let flushedInTurn = try loop.submit { () -> String in

@@ -35,6 +35,18 @@ import Testing
         #expect(direct.filter { $0 == UInt8(ascii: "\n") }.count == 1)
     }
 
+    /// The stderr log writes records straight into the lines waiting to be written: each must land after them,
+    /// whole, and leave them untouched.
+    @Test func recordsAppendedToWaitingLinesFollowThemWhole() {
+        var waiting = Array("earlier line\n".utf8)
+        Self.full.appendLine(to: &waiting, timestamp: timestamp)
+        Self.rejected.appendLine(to: &waiting, timestamp: timestamp)
+        let expected =
+            Array("earlier line\n".utf8) + Self.full.line(timestamp: timestamp)
+            + Self.rejected.line(timestamp: timestamp)
+        #expect(String(decoding: waiting, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+    }
+
     @Test func lineCarriesEveryContractField() {
         let line = String(decoding: Self.full.line(timestamp: timestamp), as: UTF8.self)
         #expect(line.hasPrefix("2026-11-28T14:41:05.007Z info 127.0.0.1 arn:aws:iam::123456789012:user/alice "))

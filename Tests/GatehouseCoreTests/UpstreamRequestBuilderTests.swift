@@ -86,7 +86,7 @@ import Testing
     @Test func anEncodedSemicolonIsForwardedEncoded() throws {
         let path = try NormalizedPath(rawPath: "/prod/public/..%3B/admin")
         let uri = UpstreamRequestBuilder.upstreamTarget(
-            template: [.literal("/"), .greedy("proxy")], parameters: ["proxy": Array(path.segments.dropFirst())],
+            template: [.literal("/"), .greedy("proxy")], parameters: ["proxy": path.segments.dropFirst()],
             clientURI: "/prod/public/..%3B/admin")
         #expect(uri == "/public/..%3B/admin")
     }

@@ -13,7 +13,7 @@ public struct PolicyCheck: Sendable {
         public var stage: String
         public var method: String
         /// Decoded, normalized path segments after the stage.
-        public var routePath: [String]
+        public var routePath: ArraySlice<String>
         public var principal: CallerPrincipal?
         public var sourceIP: IPAddress?
         public var network: SourceNetwork?
@@ -25,7 +25,7 @@ public struct PolicyCheck: Sendable {
         public var extra: [String: [String]] = [:]
 
         public init(
-            apiID: String, stage: String, method: String, routePath: [String], principal: CallerPrincipal?,
+            apiID: String, stage: String, method: String, routePath: ArraySlice<String>, principal: CallerPrincipal?,
             sourceIP: IPAddress?, network: SourceNetwork?, clientIdentity: ClientIdentity?, userAgent: String?,
             now: Date
         ) {

@@ -65,7 +65,7 @@ public struct PolicySimulation {
         }
         var subject = PolicyCheck.Subject(
             apiID: api.id, stage: stage, method: request.method.uppercased(),
-            routePath: Array(path.segments.dropFirst()),
+            routePath: path.segments.dropFirst(),
             principal: principal, sourceIP: sourceIP, network: sourceIP.flatMap { snapshot.network(for: $0) },
             clientIdentity: nil, userAgent: nil, now: Date())
         subject.clientURIs = request.clientURIs

@@ -65,9 +65,9 @@ struct UpstreamRequestBuilder {
 
     /// The path from the integration template with `{name}` filled from the route (each segment re-encoded), and
     /// the client's query string passed through, less a presigned request's credentials.
-    static func upstreamTarget(template: [UpstreamPathPart], parameters: [String: [String]], clientURI: String)
-        -> String
-    {
+    static func upstreamTarget(
+        template: [UpstreamPathPart], parameters: [String: ArraySlice<String>], clientURI: String
+    ) -> String {
         var uri = ""
         uri.reserveCapacity(clientURI.utf8.count + 32)
         for part in template {

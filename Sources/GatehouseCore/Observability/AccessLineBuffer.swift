@@ -9,7 +9,7 @@ import Systemd
 /// Under load a loop finishes several requests per wake-up; one `write` each was a tenth of the per-request system
 /// calls. The buffer is shared by all event loops: a line waits until the flush task of the first loop to queue one
 /// runs (the end of that loop's current turn), or until 64 KiB have gathered; a line logged off the event loops is
-/// written at once. Lines stay whole and in order.
+/// written at once. Lines stay whole and in order: each is written into the waiting buffer under its lock.
 public final class AccessLineBuffer: Sendable {
     private struct State {
         var pending: [UInt8] = []
@@ -29,21 +29,28 @@ public final class AccessLineBuffer: Sendable {
 
     /// Queues `line` (bytes ending in a newline) behind the lines already waiting.
     func append(_ line: [UInt8]) {
+        append { $0.append(contentsOf: line) }
+    }
+
+    /// Queues the line `write` appends (bytes ending in a newline) behind the lines already waiting. On an event loop
+    /// the line is written straight into the waiting buffer, under its lock: no array per line, no copy.
+    func append(writing write: (inout [UInt8]) -> Void) {
         guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else {
+            var line: [UInt8] = []
+            write(&line)
             flush(appending: line)
             return
         }
-        let schedule = state.withLockedValue { state -> Bool? in
-            if state.pending.count + line.count > Self.flushThreshold { return nil }
-            state.pending.append(contentsOf: line)
+        let (schedule, full) = state.withLockedValue { state -> (Bool, Bool) in
+            write(&state.pending)
             let alreadyScheduled = state.flushScheduled
             state.flushScheduled = true
-            return !alreadyScheduled
+            return (!alreadyScheduled, state.pending.count >= Self.flushThreshold)
         }
-        switch schedule {
-        case .none: flush(appending: line)
-        case .some(true): loop.execute { self.flush() }
-        case .some(false): break
+        if full {
+            flush()
+        } else if schedule {
+            loop.execute { self.flush() }
         }
     }
 

@@ -15,7 +15,7 @@ public enum AccessLog: Sendable {
         case .logger(let logger):
             logger.info("\(record.message)", metadata: record.metadata)
         case .lines(let buffer):
-            buffer.append(record.line())
+            buffer.append { record.appendLine(to: &$0) }
         }
     }
 

@@ -94,10 +94,19 @@ public struct AccessRecord: Sendable {
     /// written without building the dictionary.
     public func line(timestamp: timespec = LogLineFormatter.now()) -> [UInt8] {
         // A record of a signed request with a client certificate is about 600 bytes: room for it without growing.
-        var line = LogLine(level: .info, message: "", timestamp: timestamp, capacity: 1024)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
+        appendLine(to: &bytes, timestamp: timestamp)
+        return bytes
+    }
+
+    /// Appends ``line(timestamp:)`` to `bytes`: how the stderr log writes a record straight into the lines waiting to
+    /// be written.
+    func appendLine(to bytes: inout [UInt8], timestamp: timespec = LogLineFormatter.now()) {
+        var line = LogLine(continuing: &bytes, level: .info, message: "", timestamp: timestamp)
         forEachMessagePart(into: &line)
         forEachField(into: &line)
-        return line.finish()
+        line.finish(into: &bytes)
     }
 
     /// A readable one-line summary for `MESSAGE`.

@@ -5,10 +5,12 @@ public struct RouteMatch: Sendable {
     public let api: APIDefinition
     public let stage: String
     public let route: RouteDefinition
-    /// Decoded path after the stage, the part the route matched.
-    public let routePath: [String]
-    /// `{name}` → decoded segment; `{name+}` → decoded segments joined with `/`... kept as segments for encoding.
-    public let parameters: [String: [String]]
+    /// Decoded path after the stage, the part the route matched: a slice of the normalized path's segments, not a
+    /// copy of them.
+    public let routePath: ArraySlice<String>
+    /// `{name}` → decoded segment; `{name+}` → decoded segments joined with `/`... kept as segments for encoding (slices
+    /// of `routePath`).
+    public let parameters: [String: ArraySlice<String>]
 }
 
 /// The API a request selected and, when its Host is a `{host, stage}` entry of that API, the stage that host pins.
@@ -88,17 +90,17 @@ public struct Router: Sendable {
         -> RouteMatch?
     {
         let stage: String
-        let rest: [String]
+        let rest: ArraySlice<String>
         if let pinned {
             stage = pinned
-            rest = path.segments
+            rest = path.segments[...]
         } else {
             guard let first = path.segments.first else { return nil }
             stage = first
-            rest = Array(path.segments.dropFirst())
+            rest = path.segments.dropFirst()
         }
         guard let routes = api.stages[stage] else { return nil }
-        var best: (route: RouteDefinition, parameters: [String: [String]])?
+        var best: (route: RouteDefinition, parameters: [String: ArraySlice<String>])?
         for route in routes where route.method == method || route.method == "ANY" {
             guard let parameters = Router.bind(route.segments, to: rest) else { continue }
             if let current = best {
@@ -111,18 +113,20 @@ public struct Router: Sendable {
         return RouteMatch(api: api, stage: stage, route: best.route, routePath: rest, parameters: best.parameters)
     }
 
-    private static func bind(_ pattern: [RouteKeySegment], to path: [String]) -> [String: [String]]? {
-        var parameters: [String: [String]] = [:]
-        for (index, segment) in pattern.enumerated() {
+    private static func bind(_ pattern: [RouteKeySegment], to path: ArraySlice<String>) -> [String: ArraySlice<String>]?
+    {
+        var parameters: [String: ArraySlice<String>] = [:]
+        for (offset, segment) in pattern.enumerated() {
+            let index = path.startIndex + offset
             switch segment {
             case .literal(let text):
-                guard index < path.count, path[index] == text else { return nil }
+                guard index < path.endIndex, path[index] == text else { return nil }
             case .parameter(let name):
-                guard index < path.count else { return nil }
-                parameters[name] = [path[index]]
+                guard index < path.endIndex else { return nil }
+                parameters[name] = path[index...index]
             case .greedy(let name):
-                guard index < path.count else { return nil }
-                parameters[name] = Array(path[index...])
+                guard index < path.endIndex else { return nil }
+                parameters[name] = path[index...]
                 return parameters
             }
         }

@@ -26,6 +26,17 @@ public struct LogLine: Sendable {
         Self.appendEscaped(message, to: &bytes)
     }
 
+    /// Starts a line at the end of `bytes`, which it takes over until ``finish(into:)`` hands them back with the line
+    /// appended: lines gathered in one buffer are written where they end up, without an array per line.
+    public init(continuing bytes: inout [UInt8], level: Logger.Level, message: String, timestamp: timespec) {
+        swap(&self.bytes, &bytes)
+        Self.appendTimestamp(timestamp, to: &self.bytes)
+        self.bytes.append(UInt8(ascii: " "))
+        self.bytes.append(contentsOf: level.rawValue.utf8)
+        self.bytes.append(UInt8(ascii: " "))
+        Self.appendEscaped(message, to: &self.bytes)
+    }
+
     /// Continues the message (escaped like it); only before the first field.
     public mutating func appendToMessage(_ text: String) {
         Self.appendEscaped(text, to: &bytes)
@@ -108,6 +119,13 @@ public struct LogLine: Sendable {
     public consuming func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "\n"))
         return bytes
+    }
+
+    /// Ends a line started with ``init(continuing:level:message:timestamp:)``: its newline is appended and the bytes,
+    /// everything before the line included, go back to `bytes`.
+    public mutating func finish(into bytes: inout [UInt8]) {
+        self.bytes.append(UInt8(ascii: "\n"))
+        swap(&self.bytes, &bytes)
     }
 
     /// `2026-11-28T14:41:00.123Z`: UTC with milliseconds, sortable and unambiguous. The calendar arithmetic and
