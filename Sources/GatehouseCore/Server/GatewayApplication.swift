@@ -95,10 +95,13 @@ public struct GatewayApplication {
                     "listening on \(entry.address) (\(entry.listener.name))",
                     metadata: ["GATEHOUSE_EVENT": "listening", "LISTENER": .string(entry.listener.name)])
             } catch {
-                Self.printError("listener \"\(entry.listener.name)\": cannot listen on \(entry.address): \(error)")
-                // The store was opened above: close it before exiting, as a stop does.
+                Self.printError(
+                    "listener \"\(entry.listener.name)\": cannot listen on \(entry.address): \(Self.reason(error))")
+                // The store was opened above: close it before exiting, as a stop does. The event loops are left to
+                // the process's exit, as after a stop: the failed listener's channel may still be finishing its close
+                // on its loop, and shutting the loops down under it made NIO print "Cannot schedule tasks on an
+                // EventLoop that has already shut down" after the real error.
                 await state.stop()
-                try? await group.shutdownGracefully()
                 return 1
             }
         }
@@ -192,6 +195,13 @@ public struct GatewayApplication {
                 try? await Task.sleep(for: interval)
             }
         }
+    }
+
+    /// A socket error as the C tools print it (`Address already in use (errno 98)`), rather than NIO's description,
+    /// which names its internal call (`bind(descriptor:ptr:bytes:): …`).
+    static func reason(_ error: any Error) -> String {
+        guard let io = error as? IOError else { return "\(error)" }
+        return String(cString: strerror(io.errnoCode)) + " (errno \(io.errnoCode))"
     }
 
     static func printError(_ text: String) {
