@@ -1,13 +1,13 @@
 import GatehouseConfig
 import GatehousePKI
 import IPNetwork
-import NIOSSL
 
 /// A data listener's compiled state: TLS context and client policy (built once per configuration, off the
 /// event loop) and the sources it admits.
 public struct ListenerRuntime: Sendable {
     public let name: String
-    public let sslContext: NIOSSLContext
+    /// The server-side TLS context every connection of this configuration shares (`TLSServerHandler`).
+    let tlsContext: TLSServerContext
     public let clientPolicy: ClientCertificatePolicy
     public let allowedSources: [AllowedSource]
     /// Set when the listener sits behind a proxy speaking the PROXY protocol.
@@ -20,12 +20,13 @@ public struct ListenerRuntime: Sendable {
         public let trustedProxies: [CIDR]
     }
 
-    public init(
-        name: String, sslContext: NIOSSLContext, clientPolicy: ClientCertificatePolicy, allowedSources: [AllowedSource],
+    init(
+        name: String, tlsContext: TLSServerContext, clientPolicy: ClientCertificatePolicy,
+        allowedSources: [AllowedSource],
         http2: Bool = true, proxyProtocol: ProxyProtocolSettings?
     ) {
         self.name = name
-        self.sslContext = sslContext
+        self.tlsContext = tlsContext
         self.clientPolicy = clientPolicy
         self.allowedSources = allowedSources
         self.proxyProtocol = proxyProtocol

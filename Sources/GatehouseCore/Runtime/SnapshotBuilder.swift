@@ -100,7 +100,7 @@ public enum SnapshotBuilder {
         let key = try read(tls.privateKey)
         let clientCA = try read(tls.clientCA)
         let crl = try tls.clientCRL.map(read)
-        let context: NIOSSLContext
+        let context: TLSServerContext
         do {
             context = try TLSContextFactory.makeServerContext(
                 certificateChainPEM: certificate, privateKeyPEM: key, clientCAPEM: clientCA,
@@ -122,7 +122,7 @@ public enum SnapshotBuilder {
             throw ConfigurationProblem(location: tls.location, message: "listener \"\(listener.name)\": \(error)")
         }
         return ListenerRuntime(
-            name: listener.name, sslContext: context, clientPolicy: policy, allowedSources: listener.allowSources,
+            name: listener.name, tlsContext: context, clientPolicy: policy, allowedSources: listener.allowSources,
             http2: listener.http2,
             proxyProtocol: listener.proxyProtocol
                 ? ListenerRuntime.ProxyProtocolSettings(trustedProxies: listener.trustedProxies) : nil)

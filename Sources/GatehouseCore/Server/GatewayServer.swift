@@ -140,11 +140,9 @@ public final class GatewayServer: Sendable {
             snapshot: snapshot, store: store, connection: connection, observer: observer)
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(
-            NIOSSLServerHandler(
-                context: listener.sslContext,
-                customVerificationCallbackWithMetadata: { certificates, promise in
-                    verifier.verify(certificates, promise: promise)
-                }))
+            TLSServerHandler(context: listener.tlsContext) { certificates, promise in
+                verifier.verify(certificates, promise: promise)
+            })
         try sync.addHandler(
             ClientIdentityGate(connection: connection, snapshot: snapshot, store: store, observer: observer))
         // After the handshake, ALPN decides. HTTP/1.1: one handler decodes requests (Gatehouse's own strict decoder),

@@ -3,7 +3,7 @@ import GatehousePKI
 import NIOCore
 import NIOSSL
 
-/// Bridges NIOSSL's custom verification callback to `ClientCertificatePolicy`: chain, dates, EKU, CRL and
+/// Bridges the TLS handler's verification callback (`TLSServerHandler`, in NIOSSL's callback types) to `ClientCertificatePolicy`: chain, dates, EKU, CRL and
 /// `allowed_clients` are decided there, and a rejection fails the handshake with an alert.
 ///
 /// The policy is the listener's in the snapshot read at accept. A reload that lands while the handshake is being

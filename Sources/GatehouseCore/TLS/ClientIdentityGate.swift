@@ -61,7 +61,7 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
                 listener: connection.listener, sourceIP: connection.sourceIPText,
                 reason: HandshakeFailureReason.classify(error), detail: String(describing: error))
         }
-        if error is NIOSSLError || !verified {
+        if error is TLSServerError || !verified {
             context.close(promise: nil)
             return
         }
@@ -75,8 +75,11 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
         let connection = self.connection
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let contextBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        channel.nioSSL_peerCertificate().whenComplete { result in
-            guard case .success(let certificate?) = result, let der = try? certificate.toDERBytes() else {
+        // The resumed session's certificate, from the session (DER, as the verification callback sees it).
+        let tls = try? context.pipeline.syncOperations.handler(type: TLSServerHandler.self)
+        let peerCertificate = context.eventLoop.makeSucceededFuture(tls?.peerChainDER().first)
+        peerCertificate.whenComplete { result in
+            guard case .success(let found) = result, let der = found else {
                 channel.close(promise: nil)
                 return
             }

@@ -12,7 +12,7 @@ import Synchronization
 /// atomic load) to answer with `Connection: close` and close after the answer. A connection whose handshake was
 /// still running during the reload was verified against a policy read at accept, and is not re-checked.
 ///
-/// TLS resumption cannot bring a revoked client back: a resumed session skips NIOSSL's verification callback, so
+/// TLS resumption cannot bring a revoked client back: a resumed session skips the verification callback, so
 /// `ClientIdentityGate` verifies the peer certificate again with the policy of the snapshot current at accept.
 final class ClientRevalidation: Sendable {
     private let connections = Mutex<[ObjectIdentifier: ConnectionState]>([:])

@@ -1,5 +1,3 @@
-import NIOSSL
-
 /// Short, bounded reasons for failed handshakes, for `gatehouse_tls_handshake_failures_total` and the journal.
 enum HandshakeFailureReason {
     static func classify(_ error: any Error) -> String {
@@ -10,7 +8,7 @@ enum HandshakeFailureReason {
         if text.contains("UNSUPPORTED_PROTOCOL") || text.contains("WRONG_VERSION") { return "protocol_version" }
         if text.contains("NO_SHARED_CIPHER") { return "no_shared_cipher" }
         if text.contains("HTTP_REQUEST") || text.contains("WRONG_VERSION_NUMBER") { return "not_tls" }
-        if case NIOSSLError.uncleanShutdown = error { return "unclean_shutdown" }
+        if case TLSServerError.uncleanShutdown = error { return "unclean_shutdown" }
         if text.contains("CERTIFICATE_VERIFY_FAILED") { return "certificate_rejected" }
         return "handshake_failed"
     }

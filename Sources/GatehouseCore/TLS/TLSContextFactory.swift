@@ -1,8 +1,8 @@
 import NIOCore
 import NIOSSL
 
-/// Builds a listener's server-side TLS context. Expensive, so it is done once per configuration, off the event
-/// loops, and shared by every connection of that configuration.
+/// Builds a listener's server-side TLS context (`TLSServerContext`, served by `TLSServerHandler`). Expensive, so it is
+/// done once per configuration, off the event loops, and shared by every connection of that configuration.
 public enum TLSContextFactory {
     /// Mozilla "intermediate" TLS 1.2 suites: ECDHE key exchange with AEAD ciphers only, no CBC.
     static let tls12CipherSuites = [
@@ -14,31 +14,18 @@ public enum TLSContextFactory {
     ///   - certificateChainPEM: the server chain, leaf first.
     ///   - clientCAPEM: trust anchors; sent as the acceptable CA list so clients pick the right certificate.
     ///     Verification itself happens in the custom callback (`ClientCertificatePolicy`).
-    /// See `TLSConfiguration.shutdownTimeout` in `makeServerContext`.
+    /// After Gatehouse's close_notify, how long `TLSServerHandler` waits for the client's before closing the socket:
+    /// NIOSSL's default, 5 s, let a client that never answers hold its socket and connection slot 5 s past every
+    /// close (idle timeout, `Connection: close`, a lingering close); clients that do answer answer at once.
     static let closeNotifyWait = TimeAmount.milliseconds(500)
 
-    public static func makeServerContext(
+    static func makeServerContext(
         certificateChainPEM: [UInt8], privateKeyPEM: [UInt8], clientCAPEM: [UInt8], minimumVersion: TLSVersion,
         offersHTTP2: Bool = true
-    ) throws -> NIOSSLContext {
-        let chain = try NIOSSLCertificate.fromPEMBytes(certificateChainPEM)
-        let key = try NIOSSLPrivateKey(bytes: privateKeyPEM, format: .pem)
-        let anchors = try NIOSSLCertificate.fromPEMBytes(clientCAPEM)
-        var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-        configuration.minimumTLSVersion = minimumVersion
-        configuration.maximumTLSVersion = .tlsv13
-        configuration.cipherSuites = tls12CipherSuites
-        // Any value but .none makes the server demand a client certificate and fail the handshake without one.
-        configuration.certificateVerification = .noHostnameVerification
-        configuration.trustRoots = .certificates(anchors)
-        configuration.sendCANameList = true
+    ) throws -> TLSServerContext {
         // ALPN: `h2` first, so a client offering both speaks HTTP/2 (contract section 9); without it, HTTP/1.1 only.
-        configuration.applicationProtocols = offersHTTP2 ? ["h2", "http/1.1"] : ["http/1.1"]
-        // After Gatehouse's close_notify, how long NIOSSL waits for the client's before closing the socket. Its
-        // default, 5 s, let a client that never answers hold its socket and connection slot 5 s past every close
-        // (idle timeout, `Connection: close`, a lingering close); clients that do answer answer at once.
-        configuration.shutdownTimeout = closeNotifyWait
-        return try NIOSSLContext(configuration: configuration)
+        try TLSServerContext(
+            certificateChainPEM: certificateChainPEM, privateKeyPEM: privateKeyPEM, clientCAPEM: clientCAPEM,
+            minimumVersion: minimumVersion, applicationProtocols: offersHTTP2 ? ["h2", "http/1.1"] : ["http/1.1"])
     }
 }

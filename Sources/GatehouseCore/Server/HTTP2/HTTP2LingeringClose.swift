@@ -1,5 +1,4 @@
 import NIOCore
-import NIOSSL
 
 /// How an HTTP/2 connection that Gatehouse ends with GOAWAY (a flood, a connection error) is closed so that the client
 /// reads the GOAWAY: nginx's lingering close, which HTTP/1.1 does after an early error too.
@@ -9,9 +8,9 @@ import NIOSSL
 /// `linger()` has everything written so far sent (the GOAWAY, and frames NIOHTTP2 holds until the end of the read
 /// loop), then closes the TLS write side (close_notify, then a TCP FIN: the client sees a clean end right after the
 /// GOAWAY), and reads and drops whatever still arrives until the client closes its side or `timeout`
-/// (`GatewayLimits.lingerTimeout`, as HTTP/1.1) has passed. Then the socket is closed under TLS: NIOSSL would
-/// answer a close by waiting (up to its shutdown timeout, `TLSContextFactory.closeNotifyWait`) for the client's
-/// close_notify, reading on.
+/// (`GatewayLimits.lingerTimeout`, as HTTP/1.1) has passed. Then the socket is closed under TLS: `TLSServerHandler`
+/// would answer a close by waiting (up to `TLSContextFactory.closeNotifyWait`) for the client's close_notify, reading
+/// on.
 ///
 /// Bounded: the first handler after TLS, so dropped bytes never reach NIOHTTP2 or the flood guard and nothing is kept;
 /// the deadline is armed as lingering starts, whatever the client does.
@@ -79,11 +78,11 @@ final class HTTP2LingeringClose: ChannelInboundHandler {
         context.close(mode: .output, promise: nil)
     }
 
-    /// The deadline: the socket closes now (from below NIOSSL, which would otherwise wait for the client's
+    /// The deadline: the socket closes now (from below the TLS handler, which would otherwise wait for the client's
     /// close_notify).
     private func closeUnderTLS() {
         guard let context else { return }
-        if let tls = try? context.pipeline.syncOperations.context(handlerType: NIOSSLServerHandler.self) {
+        if let tls = try? context.pipeline.syncOperations.context(handlerType: TLSServerHandler.self) {
             tls.close(promise: nil)
         } else {
             context.close(promise: nil)
