@@ -223,6 +223,15 @@ import Testing
         }
     }
 
+    /// A close waiting for the client's close_notify completes when the connection ends first.
+    @Test func aCloseWaitingForTheClientCompletesWhenTheConnectionEnds() throws {
+        let pair = try Self.connect()
+        let closed = pair.server.close()
+        // The client never answers; its connection just goes away.
+        pair.server.pipeline.fireChannelInactive()
+        #expect(throws: Never.self) { try closed.wait() }
+    }
+
     @Test func garbageInsteadOfAClientHelloFailsTheHandshake() throws {
         let tls = TLSServerHandler(context: try Self.serverContext(), verify: { _, _ in })
         let recorder = Recorder()

@@ -103,6 +103,10 @@ final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let promises = pendingPromises
         pendingPromises = []
         for promise in promises { promise.fail(ChannelError.ioOnClosedChannel) }
+        // A close that was waiting for the client's close_notify is done: the connection is closed.
+        let waitingClose = closePromise
+        closePromise = nil
+        waitingClose?.succeed()
         context.fireChannelInactive()
     }
 
