@@ -59,9 +59,9 @@ def get(gw, ctx, session=None, path="/prod/resume"):
 
 
 def tls12_context(pki, client="alice"):
-    ctx = h.client_context(pki, client)
-    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-    return ctx
+    # its own cached context: setting maximum_version on the shared one made later tests (in any file) speak TLS 1.2
+    # to TLS 1.3-only listeners
+    return h.client_context(pki, client, max_tls=ssl.TLSVersion.TLSv1_2)
 
 
 def test_resumed_session_is_served_with_the_client_identity(pki, upstream, start_gateway):
