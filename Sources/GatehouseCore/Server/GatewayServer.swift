@@ -140,8 +140,8 @@ public final class GatewayServer: Sendable {
             snapshot: snapshot, store: store, connection: connection, observer: observer)
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(
-            TLSServerHandler(context: listener.tlsContext) { certificates, promise in
-                verifier.verify(certificates, promise: promise)
+            TLSServerHandler(context: listener.tlsContext) { chain, promise in
+                verifier.verify(chainDER: chain, promise: promise)
             })
         try sync.addHandler(
             ClientIdentityGate(connection: connection, snapshot: snapshot, store: store, observer: observer))

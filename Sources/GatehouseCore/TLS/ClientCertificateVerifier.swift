@@ -1,9 +1,8 @@
 import Foundation
 import GatehousePKI
 import NIOCore
-import NIOSSL
 
-/// Bridges the TLS handler's verification callback (`TLSServerHandler`, in NIOSSL's callback types) to `ClientCertificatePolicy`: chain, dates, EKU, CRL and
+/// Bridges `TLSServerHandler`'s verification callback to `ClientCertificatePolicy`: chain, dates, EKU, CRL and
 /// `allowed_clients` are decided there, and a rejection fails the handshake with an alert.
 ///
 /// The policy is the listener's in the snapshot read at accept. A reload that lands while the handshake is being
@@ -16,14 +15,9 @@ struct ClientCertificateVerifier: Sendable {
     let connection: ConnectionState
     let observer: GatewayObserver
 
-    func verify(_ certificates: [NIOSSLCertificate], promise: EventLoopPromise<NIOSSLVerificationResultWithMetadata>) {
-        let chain: [[UInt8]]
-        do {
-            chain = try certificates.map { try $0.toDERBytes() }
-        } catch {
-            reject(reason: "malformed", detail: "client certificate could not be encoded", promise: promise)
-            return
-        }
+    /// Checks `chain` (DER, leaf first, as the TLS handler holds it) and completes `promise` with the verdict: true
+    /// lets the handshake finish.
+    func verify(chainDER chain: [[UInt8]], promise: EventLoopPromise<Bool>) {
         let connection = self.connection
         let store = self.store
         let acceptedUnder = self.snapshot
@@ -45,7 +39,7 @@ struct ClientCertificateVerifier: Sendable {
                         snapshot = current
                         continue
                     }
-                    promise.succeed(.certificateVerified(VerificationMetadata(nil)))
+                    promise.succeed(true)
                     return
                 case .failure(let rejection):
                     reject(reason: rejection.reason, detail: rejection.message, promise: promise)
@@ -56,11 +50,11 @@ struct ClientCertificateVerifier: Sendable {
     }
 
     private func reject(
-        reason: String, detail: String, promise: EventLoopPromise<NIOSSLVerificationResultWithMetadata>
+        reason: String, detail: String, promise: EventLoopPromise<Bool>
     ) {
         connection.markHandshakeRejectionReported()
         observer.handshakeRejected(
             listener: connection.listener, sourceIP: connection.sourceIPText, reason: reason, detail: detail)
-        promise.succeed(.failed)
+        promise.succeed(false)
     }
 }

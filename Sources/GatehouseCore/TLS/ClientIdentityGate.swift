@@ -77,45 +77,42 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
         let contextBound = NIOLoopBound(context, eventLoop: context.eventLoop)
         // The resumed session's certificate, from the session (DER, as the verification callback sees it).
         let tls = try? context.pipeline.syncOperations.handler(type: TLSServerHandler.self)
-        let peerCertificate = context.eventLoop.makeSucceededFuture(tls?.peerChainDER().first)
-        peerCertificate.whenComplete { result in
-            guard case .success(let found) = result, let der = found else {
-                channel.close(promise: nil)
-                return
-            }
-            Task {
-                var snapshot = acceptedUnder
-                var outcome: Result<ClientIdentity, ClientCertificateRejection>
-                while true {
-                    guard let policy = snapshot.listeners[connection.listener]?.clientPolicy else {
-                        outcome = .failure(
-                            ClientCertificateRejection(
-                                reason: ClientCertificateRejection.notAllowed,
-                                message: "the listener is no longer configured"))
-                        break
-                    }
-                    outcome = await policy.verify(chainDER: [der], now: Date())
-                    guard case .success(let identity) = outcome else { break }
-                    connection.clientChainDER = [der]
-                    connection.clientIdentity = identity
-                    let current = store.current
-                    guard current === snapshot else {
-                        snapshot = current
-                        continue
-                    }
+        guard let der = tls?.peerChainDER().first else {
+            channel.close(promise: nil)
+            return
+        }
+        Task {
+            var snapshot = acceptedUnder
+            var outcome: Result<ClientIdentity, ClientCertificateRejection>
+            while true {
+                guard let policy = snapshot.listeners[connection.listener]?.clientPolicy else {
+                    outcome = .failure(
+                        ClientCertificateRejection(
+                            reason: ClientCertificateRejection.notAllowed,
+                            message: "the listener is no longer configured"))
                     break
                 }
-                let verdict = outcome
-                channel.eventLoop.execute {
-                    switch verdict {
-                    case .success:
-                        loopBound.value.release(context: contextBound.value)
-                    case .failure(let rejection):
-                        loopBound.value.observer.handshakeRejected(
-                            listener: connection.listener, sourceIP: connection.sourceIPText,
-                            reason: rejection.reason, detail: "resumed session: " + rejection.message)
-                        channel.close(promise: nil)
-                    }
+                outcome = await policy.verify(chainDER: [der], now: Date())
+                guard case .success(let identity) = outcome else { break }
+                connection.clientChainDER = [der]
+                connection.clientIdentity = identity
+                let current = store.current
+                guard current === snapshot else {
+                    snapshot = current
+                    continue
+                }
+                break
+            }
+            let verdict = outcome
+            channel.eventLoop.execute {
+                switch verdict {
+                case .success:
+                    loopBound.value.release(context: contextBound.value)
+                case .failure(let rejection):
+                    loopBound.value.observer.handshakeRejected(
+                        listener: connection.listener, sourceIP: connection.sourceIPText,
+                        reason: rejection.reason, detail: "resumed session: " + rejection.message)
+                    channel.close(promise: nil)
                 }
             }
         }

@@ -87,10 +87,7 @@ final class TLSServerContext: @unchecked Sendable {
         }
         // Resumption as NIOSSL configures it (BoringSSL's defaults: stateless tickets, server-side cache). A resumed
         // session skips the verification callback; `ClientIdentityGate` re-checks its certificate (`peerChainDER`).
-        alpnLength = alpnCount
     }
-
-    private(set) var alpnLength = 0
 
     deinit {
         SSL_CTX_free(sslContext)
@@ -129,37 +126,3 @@ private let tlsServerALPNSelect:
         }
         return SSL_TLSEXT_ERR_NOACK
     }
-
-enum TLSServerError: Error, CustomStringConvertible {
-    case context(String)
-    case handshakeFailed(String)
-    case readFailed(String)
-    case writeFailed(String)
-    case certificateRejected
-    case uncleanShutdown
-
-    var description: String {
-        switch self {
-        case .context(let what): what
-        case .handshakeFailed(let why): "TLS handshake failed: \(why)"
-        case .readFailed(let why): "TLS read failed: \(why)"
-        case .writeFailed(let why): "TLS write failed: \(why)"
-        case .certificateRejected: "client certificate rejected"
-        case .uncleanShutdown: "the connection ended without close_notify"
-        }
-    }
-
-    /// BoringSSL's error queue as text (and cleared).
-    static func drainErrors() -> String {
-        var parts: [String] = []
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            var text = [CChar](repeating: 0, count: 256)
-            ERR_error_string_n(code, &text, text.count)
-            let bytes = text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-            parts.append(String(decoding: bytes, as: UTF8.self))
-        }
-        return parts.isEmpty ? "unknown" : parts.joined(separator: "; ")
-    }
-}

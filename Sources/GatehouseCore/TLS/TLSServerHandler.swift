@@ -1,6 +1,5 @@
 import CNIOBoringSSL
 import NIOCore
-import NIOSSL
 import NIOTLS
 
 /// Server-side TLS over BoringSSL that holds no buffer while a connection is idle (see `TLSServerContext` for why).
@@ -14,7 +13,8 @@ final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    typealias Verify = ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void
+    /// Decides the client's certificate chain (DER, leaf first, as BoringSSL holds it): true accepts.
+    typealias Verify = ([[UInt8]], EventLoopPromise<Bool>) -> Void
 
     private enum State {
         case handshaking
@@ -346,24 +346,13 @@ final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .pending: return ssl_verify_retry
         case .notStarted: break
         }
-        guard let context else { return ssl_verify_invalid }
-        var chain: [NIOSSLCertificate] = []
-        for der in peerChainDER() {
-            guard let certificate = try? NIOSSLCertificate(bytes: der, format: .der) else {
-                return ssl_verify_invalid
-            }
-            chain.append(certificate)
-        }
-        guard !chain.isEmpty else { return ssl_verify_invalid }
+        let chain = peerChainDER()
+        guard let context, !chain.isEmpty else { return ssl_verify_invalid }
         verification = .pending
-        let promise = context.eventLoop.makePromise(of: NIOSSLVerificationResultWithMetadata.self)
+        let promise = context.eventLoop.makePromise(of: Bool.self)
         insideVerifyCallback = true
         promise.futureResult.assumeIsolated().whenComplete { [self] result in
-            if case .success(.certificateVerified) = result {
-                verification = .done(true)
-            } else {
-                verification = .done(false)
-            }
+            verification = .done((try? result.get()) == true)
             if !insideVerifyCallback, let context = self.context { handshake(context: context) }
         }
         verify(chain, promise)
