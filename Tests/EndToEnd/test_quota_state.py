@@ -219,7 +219,10 @@ def test_closed_mode_answers_503_while_postgres_is_down(tmp_path, pki, postgres)
         assert statuses(gw, 1) == [200]
         postgres.stop()
         try:
-            assert wait_until(lambda: "state store unreachable" in admin_get(gw, "/readyz")[1], 5)
+            # Within one sync, or — when a query was in flight as the server went away — the store's 5 s operation
+            # timeout plus a reconnect refused at once; 15 s leaves room for a loaded machine.
+            assert wait_until(lambda: "state store unreachable" in admin_get(gw, "/readyz")[1], 15), \
+                f"/readyz never named the store; gateway log:\n{gw.stderr_text()}"
             conn = h.https_connection(gw)
             try:
                 h.assert_error(request(conn), 503, "ServiceUnavailableException", "Service Unavailable")
