@@ -218,6 +218,7 @@ class RawH2:
         self.was_reset = False  # the gateway answered with a TCP reset (see read_frames)
         self.sock.sendall(PREFACE + frame(SETTINGS, 0, 0))
         self.frames: list[tuple[int, int, int, bytes]] = []
+        self.goaway_seen_at: float | None = None
 
     def send(self, data: bytes) -> bool:
         """False once the gateway closed the connection."""
@@ -245,14 +246,7 @@ class RawH2:
             return False
         if not data:
             return False
-        self.buffer += data
-        while len(self.buffer) >= 9:
-            length = int.from_bytes(self.buffer[:3], "big")
-            if len(self.buffer) < 9 + length:
-                break
-            ftype, flags, sid = self.buffer[3], self.buffer[4], int.from_bytes(self.buffer[5:9], "big") & 0x7FFFFFFF
-            self.frames.append((ftype, flags, sid, self.buffer[9:9 + length]))
-            self.buffer = self.buffer[9 + length:]
+        self._take(data)
         return True
 
     def ack_settings(self, timeout: float = 5.0) -> None:
@@ -278,6 +272,54 @@ class RawH2:
             if not self.read_frames(0.05):
                 break
         return self.goaway()
+
+    def flood_and_watch(self, data: bytes, seconds: float, interval: float = 0.01) -> tuple[float | None, float | None]:
+        """Sends `data` every `interval` and reads what comes back in between, from this one thread (an SSL socket
+        must not be read and written from two threads at once), for up to `seconds`. Returns (when the gateway's
+        clean end arrived, when a send first failed), as `time.monotonic()` values, None for what did not happen;
+        stops once both happened. A TCP reset sets `was_reset`; the first GOAWAY's arrival is `goaway_seen_at`."""
+        self.sock.setblocking(False)
+        t0 = time.monotonic()
+        pending = b""
+        ended_at: float | None = None
+        refused_at: float | None = None
+        while time.monotonic() - t0 < seconds and (ended_at is None or refused_at is None):
+            if refused_at is None:
+                pending = pending or data
+                try:
+                    pending = pending[self.sock.send(pending):]
+                except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
+                    pass  # the same bytes again next time
+                except (OSError, ssl.SSLError):
+                    refused_at = time.monotonic()
+            while ended_at is None:
+                try:
+                    received = self.sock.recv(65536)
+                except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                    break
+                except ConnectionResetError:
+                    self.was_reset = True
+                    received = b""
+                except (OSError, ssl.SSLError):
+                    received = b""
+                if not received:
+                    ended_at = time.monotonic()
+                    break
+                self._take(received)
+            time.sleep(interval)
+        return ended_at, refused_at
+
+    def _take(self, data: bytes) -> None:
+        self.buffer += data
+        while len(self.buffer) >= 9:
+            length = int.from_bytes(self.buffer[:3], "big")
+            if len(self.buffer) < 9 + length:
+                break
+            ftype, flags, sid = self.buffer[3], self.buffer[4], int.from_bytes(self.buffer[5:9], "big") & 0x7FFFFFFF
+            self.frames.append((ftype, flags, sid, self.buffer[9:9 + length]))
+            self.buffer = self.buffer[9 + length:]
+            if ftype == GOAWAY and self.goaway_seen_at is None:
+                self.goaway_seen_at = time.monotonic()
 
     def close(self) -> None:
         self.sock.close()
