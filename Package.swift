@@ -147,6 +147,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The benchmark's floor: NIO + NIOSSL + a byte relay, no gateway (Benchmarks/README.md, "The floor").
+        .executableTarget(
+            name: "gatehouse-floor",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .executableTarget(
             name: "gatehouse-sigv4-bench",
             dependencies: ["SigV4"]

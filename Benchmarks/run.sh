@@ -7,8 +7,9 @@
 # Tunables (environment): DURATION (s per load run, default 10), CONNECTIONS (keep-alive, 32),
 #   HANDSHAKE_CONNECTIONS (new-connection mode, 16), AB_REQUESTS (100000), AB_NEW_REQUESTS (5000), HOLD_COUNTS ("1000 10000"),
 #   HOLD_SECONDS (5), PROXY_CPU (1), LOAD_CPU (0), PORT_BASE (18000), SKIP_BUILD=1, KEEP_WORK=1,
-#   ONLY ("gatehouse nginx haproxy upstream http2": the targets to measure; http2 adds the HTTP/2 rows of nginx and
-#   Gatehouse), WORK (scratch dir), RESULTS (markdown out),
+#   ONLY ("gatehouse nginx haproxy upstream http2 floor": the targets to measure; http2 adds the HTTP/2 rows of
+#   nginx and Gatehouse; floor is gatehouse-floor, NIO + NIOSSL relaying bytes, no gateway), WORK (scratch dir),
+#   RESULTS (markdown out),
 #   ROUNDS (3: keep-alive runs per target, interleaved across targets; the table shows the median),
 #   FIRST_ANSWER_CONNECTIONS (20: new TLS 1.3 connections from a Nagle-on Python client, for the first-answer column).
 set -euo pipefail
@@ -30,7 +31,7 @@ LOAD_CPU=${LOAD_CPU:-0}
 PORT_BASE=${PORT_BASE:-18000}
 ROUNDS=${ROUNDS:-3}
 FIRST_ANSWER_CONNECTIONS=${FIRST_ANSWER_CONNECTIONS:-20}
-ONLY=${ONLY:-"upstream nginx haproxy gatehouse http2"}
+ONLY=${ONLY:-"upstream nginx haproxy gatehouse http2 floor"}
 RESULTS=${RESULTS:-}
 
 upstream_port=$((PORT_BASE + 80))
@@ -38,6 +39,7 @@ gatehouse_port=$((PORT_BASE + 443))
 nginx_port=$((PORT_BASE + 444))
 haproxy_port=$((PORT_BASE + 445))
 gatehouse_sigv4_port=$((PORT_BASE + 446))
+floor_port=$((PORT_BASE + 447))
 admin_port=$((PORT_BASE + 901))
 sigv4_admin_port=$((PORT_BASE + 902))
 api_id=benchapi01
@@ -109,6 +111,7 @@ fi
 bin=$(swift build -c release --show-bin-path)
 gatehouse=$bin/gatehouse
 load=$bin/gatehouse-load
+floor=$bin/gatehouse-floor
 [ -x "$gatehouse" ] && [ -x "$load" ] || die "release binaries not found in $bin"
 
 # --- 3. PKI ---------------------------------------------------------------------------------------------------
@@ -239,6 +242,7 @@ proxy_pid() {
     gatehouse-signed | gatehouse-plan | gatehouse-h2) echo "${gatehouse_pids[gatehouse]:-}" ;;  # the NONE Gatehouse
     nginx-h2) pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -1 ;;
     gatehouse*) echo "${gatehouse_pids[$1]:-}" ;;
+    floor) echo "${floor_pid:-}" ;;
     nginx) pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -1 ;;  # the worker, not the master
     haproxy) cat "$work/haproxy/haproxy.pid" ;;
     esac
@@ -440,6 +444,18 @@ if wants gatehouse; then
         --sigv4 "$bench_akid:$bench_secret" --region us-east-1
 fi
 
+# The floor: what SwiftNIO, NIOSSL and the kernel cost per request before a gateway does anything (gatehouse-floor
+# terminates the same mTLS and relays bytes to the upstream, one upstream connection per client connection).
+if wants floor; then
+    [ -x "$floor" ] || die "$floor not found (swift build -c release --product gatehouse-floor)"
+    log "starting gatehouse-floor on core $PROXY_CPU"
+    taskset -c "$PROXY_CPU" "$floor" "$floor_port" "$upstream_port" "$pki" >"$work/floor.log" 2>&1 &
+    floor_pid=$!
+    started_pids+=("$!")
+    wait_port "$floor_port" || die "gatehouse-floor did not start"
+    add_target floor "$(url_for https "$floor_port")" "${tls_args[@]}"
+fi
+
 # Arguments are file paths, flags and the fixed SigV4 key: word splitting of the stored string is safe.
 for name in "${targets[@]}"; do
     log "$name: warm-up"
@@ -507,6 +523,7 @@ row() {  # name label [reference-name: the row the ratios are to, nginx unless g
     wants upstream && row upstream "upstream direct (plain HTTP)"
     wants nginx && row nginx "nginx $(nginx -v 2>&1 | sed 's|.*/||')"
     wants haproxy && row haproxy "HAProxy $(haproxy -v | head -1 | awk '{print $3}')"
+    wants floor && row floor "floor: SwiftNIO + NIOSSL relaying bytes, no gateway work (gatehouse-floor)"
     if wants gatehouse; then
         row gatehouse "Gatehouse (NONE)"
         row gatehouse-signed "Gatehouse, signed requests, SigV4 off (NONE)"
