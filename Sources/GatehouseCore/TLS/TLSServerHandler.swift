@@ -47,6 +47,7 @@ final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var closeTimer: Scheduled<Void>?
     private static let closeNotifyWait = TLSContextFactory.closeNotifyWait
     private static let readChunk = 16 * 1024
+    private static let minimumReadRoom = 256
     /// While the client's certificate is being checked BoringSSL takes nothing more, but a TLS 1.3 client sends its
     /// request right after its Finished: past this much waiting ciphertext the socket is not read until the handshake
     /// completes.
@@ -169,9 +170,13 @@ final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var plaintext: ByteBuffer?
         readLoop: while true {
             if inbound == nil || inbound!.readableBytes == 0, SSL_pending(ssl) == 0 { break }
-            var buffer = plaintext ?? context.channel.allocator.buffer(capacity: Self.readChunk)
+            // Plaintext is never longer than the ciphertext it comes from: room for what is waiting, not a whole
+            // record's 16 KiB, so a request of a few hundred bytes takes a small allocation (and touches less memory).
+            let waiting = Int(SSL_pending(ssl)) + (inbound?.readableBytes ?? 0)
+            let room = min(Self.readChunk, max(waiting, Self.minimumReadRoom))
+            var buffer = plaintext ?? context.channel.allocator.buffer(capacity: room)
             var result: Int32 = 0
-            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.readChunk) { space in
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { space in
                 result = SSL_read(ssl, space.baseAddress, Int32(min(space.count, Int(Int32.max))))
                 return result > 0 ? Int(result) : 0
             }
