@@ -1,4 +1,5 @@
 import GatehousePKI
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 import NIOSSL
@@ -206,6 +207,23 @@ import Testing
         // NIOSSL's client answers the close_notify with its own, which ends the connection at once.
         #expect(!pair.server.isActive)
         try closed.wait()
+    }
+
+    /// TLS cannot close only its input: refused, as NIOSSL refuses it, and the connection goes on both ways.
+    @Test func closingOnlyTheInputIsRefusedAndChangesNothing() throws {
+        let pair = try Self.connect()
+        let outcome = NIOLockedValueBox<Result<Void, any Error>?>(nil)
+        pair.server.close(mode: .input).whenComplete { result in outcome.withLockedValue { $0 = result } }
+        try pair.interact()
+        let result = outcome.withLockedValue { $0 }
+        #expect(throws: ChannelError.operationUnsupported) { try result?.get() }
+        #expect(result != nil)
+        #expect(pair.server.isActive)
+        try pair.client.writeAndFlush(ByteBuffer(string: "still")).wait()
+        try pair.server.writeAndFlush(ByteBuffer(string: "open")).wait()
+        try pair.interact()
+        #expect(pair.recorder.received == "still")
+        #expect(try pair.clientReceived() == "open")
     }
 
     @Test func aKeyThatIsNotTheCertificatesIsRefusedWithBoringSSLsReason() throws {

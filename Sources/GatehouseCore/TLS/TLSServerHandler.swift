@@ -284,6 +284,12 @@ final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Closing
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        // TLS has no way to stop receiving while still sending (NIOSSL refuses it the same way): the connection
+        // stays as it is.
+        if mode == .input {
+            promise?.fail(ChannelError.operationUnsupported)
+            return
+        }
         switch state {
         case .closed:
             context.close(mode: mode, promise: promise)
