@@ -200,6 +200,36 @@ import Testing
         #expect(!pair.tls.holdsBuffers)
     }
 
+    /// Counts the reads that reach the socket (the head of the pipeline).
+    final class ReadProbe: ChannelOutboundHandler {
+        typealias OutboundIn = ByteBuffer
+        var reads = 0
+
+        func read(context: ChannelHandlerContext) {
+            reads += 1
+            context.read()
+        }
+    }
+
+    /// Past 64 KiB of ciphertext waiting for a certificate check the socket is not read; the read held back is issued
+    /// once the handshake completes.
+    @Test func socketReadsWaitWhileMuchIsHeldForVerification() throws {
+        var pending: EventLoopPromise<Bool>?
+        let pair = try Self.connect(verify: { _, promise in pending = promise })
+        let probe = ReadProbe()
+        try pair.server.pipeline.syncOperations.addHandler(probe, position: .first)
+        pair.server.pipeline.read()
+        #expect(probe.reads == 1, "little is waiting yet: reads go on")
+        try pair.client.writeAndFlush(ByteBuffer(string: String(repeating: "z", count: 100_000))).wait()
+        try pair.interact()
+        pair.server.pipeline.read()
+        #expect(probe.reads == 1, "100 KB waiting for the verifier: no more reads")
+        pending?.succeed(true)
+        try pair.interact()
+        #expect(probe.reads == 2, "the held read, once the handshake completed")
+        #expect(pair.recorder.received.count == 100_000)
+    }
+
     @Test func closeSendsCloseNotifyAndEndsWhenTheClientAnswers() throws {
         let pair = try Self.connect()
         let closed = pair.server.close()

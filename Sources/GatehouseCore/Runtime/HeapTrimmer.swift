@@ -9,12 +9,12 @@ import Synchronization
 /// Gives the memory of closed connections back to the kernel.
 ///
 /// Mutual-TLS connections allocate and free per-connection memory by the thousand (with NIOSSL's handler, before
-/// `TLSServerHandler`, 70 KB each, 48 KB of it record buffers). glibc keeps what closed connections freed, already touched, and hands it to the
-/// next ones: after each wave of 10,000 idle connections the resident size climbed (359, 528, 616, 666 MB) though
-/// the live heap was the same each time. `malloc_trim(0)` releases free pages inside the heap, so each wave starts
-/// from untouched pages again (358 MB every time). A trim walks the heap with its arena locked — up to ~100 ms after
-/// 10,000 connections closed, during which an event loop that allocates from that arena waits — so it runs only
-/// after `threshold` connections have closed, at most once a second, off the event loops.
+/// `TLSServerHandler`, 70 KB each, 48 KB of it record buffers). glibc keeps what closed connections freed, already
+/// touched, and hands it to the next ones: after each wave of 10,000 idle connections the resident size climbed (359,
+/// 528, 616, 666 MB) though the live heap was the same each time. `malloc_trim(0)` releases free pages inside the heap,
+/// so each wave starts from untouched pages again (358 MB every time). A trim walks the heap with its arena locked — up
+/// to ~100 ms after 10,000 connections closed, during which an event loop that allocates from that arena waits — so it
+/// runs only after `threshold` connections have closed, at most once a second, off the event loops.
 public final class HeapTrimmer: Sendable {
     /// Connections closed since the last trim after which the next check trims.
     public let threshold: Int

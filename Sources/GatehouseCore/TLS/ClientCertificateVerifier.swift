@@ -22,30 +22,39 @@ struct ClientCertificateVerifier: Sendable {
         let store = self.store
         let acceptedUnder = self.snapshot
         Task {
-            var snapshot = acceptedUnder
-            while true {
-                guard let policy = snapshot.listeners[connection.listener]?.clientPolicy else {
-                    reject(
-                        reason: ClientCertificateRejection.notAllowed, detail: "the listener is no longer configured",
-                        promise: promise)
-                    return
-                }
-                switch await policy.verify(chainDER: chain, now: Date()) {
-                case .success(let identity):
-                    connection.clientChainDER = chain
-                    connection.clientIdentity = identity
-                    let current = store.current
-                    guard current === snapshot else {
-                        snapshot = current
-                        continue
-                    }
-                    promise.succeed(true)
-                    return
-                case .failure(let rejection):
-                    reject(reason: rejection.reason, detail: rejection.message, promise: promise)
-                    return
-                }
+            switch await Self.verify(
+                chainDER: chain, connection: connection, acceptedUnder: acceptedUnder, store: store)
+            {
+            case .success: promise.succeed(true)
+            case .failure(let rejection):
+                reject(reason: rejection.reason, detail: rejection.message, promise: promise)
             }
+        }
+    }
+
+    /// The check itself, shared with `ClientIdentityGate` (a resumed session's certificate): `chain` verified with the
+    /// listener's policy in `acceptedUnder`, stored on `connection` when it passes, and verified again under the
+    /// current snapshot until the one it was verified under is still current.
+    static func verify(
+        chainDER chain: [[UInt8]], connection: ConnectionState, acceptedUnder: GatewaySnapshot, store: SnapshotStore
+    ) async -> Result<ClientIdentity, ClientCertificateRejection> {
+        var snapshot = acceptedUnder
+        while true {
+            guard let policy = snapshot.listeners[connection.listener]?.clientPolicy else {
+                return .failure(
+                    ClientCertificateRejection(
+                        reason: ClientCertificateRejection.notAllowed, message: "the listener is no longer configured"))
+            }
+            let outcome = await policy.verify(chainDER: chain, now: Date())
+            guard case .success(let identity) = outcome else { return outcome }
+            connection.clientChainDER = chain
+            connection.clientIdentity = identity
+            let current = store.current
+            guard current === snapshot else {
+                snapshot = current
+                continue
+            }
+            return outcome
         }
     }
 

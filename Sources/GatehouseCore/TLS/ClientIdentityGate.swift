@@ -1,7 +1,4 @@
-import Foundation
-import GatehousePKI
 import NIOCore
-import NIOSSL
 import NIOTLS
 
 /// Sits behind the TLS handler. A resumed TLS session skips the verification callback, so when the handshake
@@ -75,35 +72,15 @@ final class ClientIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
         let connection = self.connection
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let contextBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        // The resumed session's certificate, from the session (DER, as the verification callback sees it).
+        // The resumed session's certificate chain, from the session (DER, as the verification callback sees it).
         let tls = try? context.pipeline.syncOperations.handler(type: TLSServerHandler.self)
-        guard let der = tls?.peerChainDER().first else {
+        guard let chain = tls?.peerChainDER(), !chain.isEmpty else {
             channel.close(promise: nil)
             return
         }
         Task {
-            var snapshot = acceptedUnder
-            var outcome: Result<ClientIdentity, ClientCertificateRejection>
-            while true {
-                guard let policy = snapshot.listeners[connection.listener]?.clientPolicy else {
-                    outcome = .failure(
-                        ClientCertificateRejection(
-                            reason: ClientCertificateRejection.notAllowed,
-                            message: "the listener is no longer configured"))
-                    break
-                }
-                outcome = await policy.verify(chainDER: [der], now: Date())
-                guard case .success(let identity) = outcome else { break }
-                connection.clientChainDER = [der]
-                connection.clientIdentity = identity
-                let current = store.current
-                guard current === snapshot else {
-                    snapshot = current
-                    continue
-                }
-                break
-            }
-            let verdict = outcome
+            let verdict = await ClientCertificateVerifier.verify(
+                chainDER: chain, connection: connection, acceptedUnder: acceptedUnder, store: store)
             channel.eventLoop.execute {
                 switch verdict {
                 case .success:

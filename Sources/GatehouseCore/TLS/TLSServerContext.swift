@@ -33,7 +33,6 @@ final class TLSServerContext: @unchecked Sendable {
         let wire = [UInt8(list.count & 0xFF), UInt8(list.count >> 8)] + list
         alpnWire = .allocate(capacity: wire.count)
         _ = alpnWire.initialize(from: wire)
-        let alpnCount = list.count
 
         let minimum = minimumVersion == .tlsv13 ? UInt16(TLS1_3_VERSION) : UInt16(TLS1_2_VERSION)
         guard SSL_CTX_set_min_proto_version(context, minimum) == 1,
@@ -82,7 +81,7 @@ final class TLSServerContext: @unchecked Sendable {
 
         SSL_CTX_set_custom_verify(
             context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tlsServerVerifyCallback)
-        if alpnCount > 0 {
+        if !applicationProtocols.isEmpty {
             SSL_CTX_set_alpn_select_cb(context, tlsServerALPNSelect, UnsafeMutableRawPointer(alpnWire.baseAddress))
         }
         // Resumption as NIOSSL configures it (BoringSSL's defaults: stateless tickets, server-side cache). A resumed

@@ -169,10 +169,10 @@ final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func readPlaintext(context: ChannelHandlerContext) {
         var plaintext: ByteBuffer?
         readLoop: while true {
-            if inbound == nil || inbound!.readableBytes == 0, SSL_pending(ssl) == 0 { break }
             // Plaintext is never longer than the ciphertext it comes from: room for what is waiting, not a whole
             // record's 16 KiB, so a request of a few hundred bytes takes a small allocation (and touches less memory).
             let waiting = Int(SSL_pending(ssl)) + (inbound?.readableBytes ?? 0)
+            if waiting == 0 { break }
             let room = min(Self.readChunk, max(waiting, Self.minimumReadRoom))
             var buffer = plaintext ?? context.channel.allocator.buffer(capacity: room)
             var result: Int32 = 0
@@ -295,14 +295,10 @@ final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(mode: mode, promise: promise)
         case .closing where closeTimer != nil:
             // Waiting for the client's close_notify: this close completes with that one.
-            if let promise {
-                if let closePromise { closePromise.futureResult.cascade(to: promise) } else { closePromise = promise }
-            }
+            completeWithClose(promise)
         case .closing:
             // Output already closed (close_notify and FIN sent): now the whole connection.
-            if let promise {
-                if let closePromise { closePromise.futureResult.cascade(to: promise) } else { closePromise = promise }
-            }
+            completeWithClose(promise)
             closeNow(context: context)
         case .handshaking:
             state = .closed
@@ -324,6 +320,12 @@ final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 if let context = self.context { closeNow(context: context) }
             }
         }
+    }
+
+    /// `promise` completes when the connection's close does.
+    private func completeWithClose(_ promise: EventLoopPromise<Void>?) {
+        guard let promise else { return }
+        if let closePromise { closePromise.futureResult.cascade(to: promise) } else { closePromise = promise }
     }
 
     private func closeNow(context: ChannelHandlerContext) {

@@ -8,9 +8,9 @@ import NIOCore
 /// `linger()` has everything written so far sent (the GOAWAY, and frames NIOHTTP2 holds until the end of the read
 /// loop), then closes the TLS write side (close_notify, then a TCP FIN: the client sees a clean end right after the
 /// GOAWAY), and reads and drops whatever still arrives until the client closes its side or `timeout`
-/// (`GatewayLimits.lingerTimeout`, as HTTP/1.1) has passed. Then the socket is closed under TLS: `TLSServerHandler`
-/// would answer a close by waiting (up to `TLSContextFactory.closeNotifyWait`) for the client's close_notify, reading
-/// on.
+/// (`GatewayLimits.lingerTimeout`, as HTTP/1.1) has passed. Then the connection is closed: with its write side
+/// closed already, `TLSServerHandler` closes the socket at once (it waits for the client's close_notify only when a
+/// close sends Gatehouse's).
 ///
 /// Bounded: the first handler after TLS, so dropped bytes never reach NIOHTTP2 or the flood guard and nothing is kept;
 /// the deadline is armed as lingering starts, whatever the client does.
@@ -62,7 +62,7 @@ final class HTTP2LingeringClose: ChannelInboundHandler {
         guard let context, !lingering else { return }
         lingering = true
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
-            self?.closeUnderTLS()
+            self?.deadlinePassed()
         }
         // Once the read loop under way (if any) has completed: NIOHTTP2 and its manager hold what is written during a
         // read (the GOAWAY among it) until then.
@@ -78,14 +78,9 @@ final class HTTP2LingeringClose: ChannelInboundHandler {
         context.close(mode: .output, promise: nil)
     }
 
-    /// The deadline: the socket closes now (from below the TLS handler, which would otherwise wait for the client's
-    /// close_notify).
-    private func closeUnderTLS() {
-        guard let context else { return }
-        if let tls = try? context.pipeline.syncOperations.context(handlerType: TLSServerHandler.self) {
-            tls.close(promise: nil)
-        } else {
-            context.close(promise: nil)
-        }
+    /// The deadline: the connection closes now. The TLS write side is already closed (`closeOutput`), so
+    /// `TLSServerHandler` closes the socket at once instead of waiting for the client's close_notify.
+    private func deadlinePassed() {
+        context?.close(promise: nil)
     }
 }
